@@ -1,0 +1,57 @@
+"""Database connections: one place that knows how to open and name them."""
+
+from __future__ import annotations
+
+import contextlib
+from urllib.parse import urlsplit, urlunsplit
+
+import psycopg2
+import psycopg2.extensions
+import psycopg2.extras
+
+from .errors import ConfigError, TransientError
+
+
+def with_database(url: str, dbname: str) -> str:
+    """The same server URL pointing at another database name."""
+    parts = urlsplit(url)
+    return urlunsplit((parts.scheme, parts.netloc, "/" + dbname, parts.query, parts.fragment))
+
+
+def database_name(url: str) -> str:
+    """The database a URL points at."""
+    return urlsplit(url).path.lstrip("/") or "postgres"
+
+
+def connect(url: str | None, *, application_name: str = "tieup", autocommit: bool = False):
+    """Open a psycopg2 connection; a refused or dropped server is a TransientError."""
+    if not url:
+        raise ConfigError("DATABASE_URL is not set (or pass --database-url)")
+    try:
+        conn = psycopg2.connect(
+            url, application_name=application_name, connect_timeout=10,
+            keepalives=1, keepalives_idle=30, keepalives_interval=10, keepalives_count=3,
+        )
+    except psycopg2.OperationalError as exc:
+        raise TransientError(f"cannot connect to the database: {exc}".strip()) from exc
+    conn.autocommit = autocommit
+    return conn
+
+
+@contextlib.contextmanager
+def connection(url: str | None, **kwargs):
+    """Context manager around connect() that always closes."""
+    conn = connect(url, **kwargs)
+    try:
+        yield conn
+    finally:
+        conn.close()
+
+
+def is_transient_db_error(exc: BaseException) -> bool:
+    """True for errors a retry can cure: dropped connections, restarts, deadlocks, serialization."""
+    if isinstance(exc, (psycopg2.OperationalError, psycopg2.InterfaceError)):
+        return True
+    return isinstance(exc, (psycopg2.errors.DeadlockDetected,
+                            psycopg2.errors.SerializationFailure,
+                            psycopg2.errors.AdminShutdown))

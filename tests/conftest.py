@@ -1,0 +1,90 @@
+"""Shared fixtures: a real PostgreSQL (embedded unless DATABASE_URL is set), one fresh database per test."""
+
+from __future__ import annotations
+
+import os
+import uuid
+
+import psycopg2
+import pytest
+
+from pipeline import db
+from pipeline.settings import Settings
+from pipeline.store.migrations import migrate
+
+
+def _admin(url: str):
+    conn = psycopg2.connect(url)
+    conn.autocommit = True
+    return conn
+
+
+@pytest.fixture(scope="session")
+def pg_server_url(tmp_path_factory):
+    """A server URL: DATABASE_URL's server, or an embedded one for this session only."""
+    url = os.environ.get("DATABASE_URL")
+    if url:
+        yield url
+        return
+    from pipeline.embedded_pg import start
+    server = start(tmp_path_factory.mktemp("pgdata"))
+    yield server.get_uri()
+    server.cleanup()
+
+
+@pytest.fixture(scope="session")
+def template_db(pg_server_url):
+    """A migrated template database; each test clones it (fast) instead of migrating."""
+    name = f"tieup_test_tpl_{uuid.uuid4().hex[:8]}"
+    admin = _admin(pg_server_url)
+    with admin.cursor() as cur:
+        cur.execute(f'CREATE DATABASE "{name}"')
+    conn = db.connect(db.with_database(pg_server_url, name))
+    migrate(conn)
+    conn.close()
+    yield name
+    with admin.cursor() as cur:
+        cur.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    admin.close()
+
+
+@pytest.fixture
+def database_url(pg_server_url, template_db):
+    """URL of a fresh, migrated database that only this test uses."""
+    name = f"tieup_test_{uuid.uuid4().hex[:12]}"
+    admin = _admin(pg_server_url)
+    with admin.cursor() as cur:
+        cur.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template_db}"')
+    yield db.with_database(pg_server_url, name)
+    with admin.cursor() as cur:
+        cur.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    admin.close()
+
+
+@pytest.fixture
+def empty_database_url(pg_server_url):
+    """URL of a fresh database with no schema at all."""
+    name = f"tieup_test_{uuid.uuid4().hex[:12]}"
+    admin = _admin(pg_server_url)
+    with admin.cursor() as cur:
+        cur.execute(f'CREATE DATABASE "{name}"')
+    yield db.with_database(pg_server_url, name)
+    with admin.cursor() as cur:
+        cur.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    admin.close()
+
+
+@pytest.fixture
+def conn(database_url):
+    """An open connection to this test's database."""
+    connection = db.connect(database_url)
+    yield connection
+    connection.close()
+
+
+@pytest.fixture
+def settings(database_url, tmp_path):
+    """Settings for tests: loopback allowed, no politeness delay, fast timeouts."""
+    return Settings(database_url=database_url, allow_private_hosts=True,
+                    host_interval_seconds=0.0, connect_timeout=2.0, read_timeout=3.0,
+                    total_timeout=10.0, max_retries=1, digest_dir=tmp_path / "digests")
