@@ -88,3 +88,20 @@ def settings(database_url, tmp_path):
     return Settings(database_url=database_url, allow_private_hosts=True,
                     host_interval_seconds=0.0, connect_timeout=2.0, read_timeout=3.0,
                     total_timeout=10.0, max_retries=1, digest_dir=tmp_path / "digests")
+
+
+@pytest.fixture
+def news_site(tmp_path):
+    """The fixture site on 127.0.0.1 and a feeds.yml pointing at it."""
+    from .loopback import LoopbackServer
+    from .site import serve_site, write_feeds_file
+    with LoopbackServer() as server:
+        serve_site(server)
+        server.feeds_file = write_feeds_file(server, tmp_path / "feeds.yml")
+        yield server
+
+
+@pytest.fixture
+def site_settings(settings, news_site):
+    """Test settings whose feeds file lists the fixture site."""
+    return settings.with_overrides(feeds_file=news_site.feeds_file)

@@ -60,6 +60,7 @@ CREATE TABLE articles (
     focus_areas         text[],
     confidence          real,
     evidence            text[],
+    event_date          date,
     classifier_version  text,
     classified_at       timestamptz,
     discovered_at       timestamptz NOT NULL DEFAULT now(),

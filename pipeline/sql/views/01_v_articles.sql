@@ -1,0 +1,37 @@
+-- v_articles: one row per stored article with its source, dates, language,
+-- duplicate link, story and classification.
+DROP VIEW IF EXISTS v_articles CASCADE;
+CREATE VIEW v_articles AS
+SELECT a.id                 AS article_id,
+       a.canonical_url,
+       a.url,
+       a.source_domain,
+       f.name               AS feed_name,
+       a.title,
+       a.author,
+       a.site_name,
+       a.language,
+       a.published_at,
+       a.modified_at,
+       a.discovered_at,
+       a.fetched_at,
+       a.state,
+       a.attempts,
+       a.last_error,
+       a.duplicate_of,
+       a.duplicate_kind,
+       a.duplicate_similarity,
+       a.story_id,
+       a.is_auto,
+       a.is_alliance,
+       a.deal_type,
+       a.deal_status,
+       a.parties,
+       a.focus_areas,
+       a.confidence,
+       a.evidence,
+       a.classifier_version,
+       a.classified_at,
+       length(a.text)       AS text_length
+FROM articles a
+LEFT JOIN feeds f ON f.id = a.feed_id;

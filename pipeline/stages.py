@@ -1,0 +1,228 @@
+"""One function per pipeline step. Each takes a DB connection and settings and returns counts.
+
+Steps claim work from the articles table (the database is the queue), commit
+each item's result together with its state change, and record failures per
+item, so any step can crash, retry, or run on another worker without losing or
+doubling anything. The CLI (`tieup run --once`) and the Airflow DAGs call these.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import uuid
+from collections import Counter
+from urllib.parse import urlsplit
+
+from . import classify as classifier
+from . import db, dedupe, extract, feeds
+from .errors import FetchError, TerminalError
+from .http import HttpClient
+from .settings import Settings
+from .store import alliances as alliance_store
+from .store import articles as article_store
+from .store import feeds as feed_store
+from .store import runs as run_store
+
+FEED_ACCEPT = "application/rss+xml, application/atom+xml, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5"
+PAGE_ACCEPT = "text/html, application/xhtml+xml;q=0.9, */*;q=0.1"
+HTML_TYPES = ("text/html", "application/xhtml+xml")
+# First feed backoff step after a failure; doubles with each consecutive failure.
+FEED_BACKOFF_BASE_SECONDS = 300
+
+
+def new_worker_id() -> str:
+    """A lease owner name unique to this process and call."""
+    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+
+
+def sync_feeds(conn, settings: Settings) -> dict:
+    """Upsert the feeds listed in feeds.yml."""
+    return feed_store.sync_feed_specs(conn, feeds.load_feeds_file(settings.feeds_file))
+
+
+def due_feeds(conn) -> list[int]:
+    """Ids of enabled feeds due for a poll."""
+    return feed_store.due_feed_ids(conn)
+
+
+def poll_feed(conn, settings: Settings, client: HttpClient, feed_id: int,
+              run_id: int | None = None) -> Counter:
+    """Fetch one feed (conditional GET) and record its unseen entries as discovered articles."""
+    feed = feed_store.get_feed(conn, feed_id)
+    counts = Counter(feeds_polled=1)
+    try:
+        result = client.fetch(feed["url"], etag=feed["etag"], last_modified=feed["last_modified"],
+                              accept=FEED_ACCEPT)
+    except FetchError as exc:
+        feed_store.record_poll_failure(conn, feed_id, status=exc.status, error=str(exc),
+                                       base_seconds=FEED_BACKOFF_BASE_SECONDS,
+                                       max_seconds=settings.feed_backoff_max_seconds)
+        article_store.record_feed_error(conn, feed_id, stage="poll", error=str(exc),
+                                        transient=exc.transient, run_id=run_id)
+        conn.commit()
+        return counts + Counter(feeds_failed=1)
+    if result.not_modified:
+        feed_store.record_poll_success(conn, feed_id, status=304, etag=None, last_modified=None,
+                                       entry_count=None, parse_error=None)
+        conn.commit()
+        return counts + Counter(feeds_not_modified=1)
+    parsed = feeds.parse_feed(result.body, base_url=result.final_url,
+                              content_type=result.content_type)
+    counts += _discover_entries(conn, feed_id, parsed.entries)
+    feed_store.record_poll_success(conn, feed_id, status=result.status,
+                                   etag=result.headers.get("etag"),
+                                   last_modified=result.headers.get("last-modified"),
+                                   entry_count=len(parsed.entries), parse_error=parsed.error)
+    if parsed.error:
+        article_store.record_feed_error(conn, feed_id, stage="parse", error=parsed.error,
+                                        transient=False, run_id=run_id)
+    conn.commit()
+    return counts
+
+
+def _discover_entries(conn, feed_id: int, entries) -> Counter:
+    counts = Counter()
+    for entry in entries:
+        canonical = dedupe.canonical_url(entry.link)
+        entry_new, article_new = article_store.discover_entry(
+            conn, feed_id=feed_id, entry_key=entry.entry_key, link=entry.link,
+            canonical=canonical, url_hash=dedupe.url_hash(canonical),
+            domain=urlsplit(canonical).hostname or "", title=entry.title,
+            summary=entry.summary, published=entry.published)
+        counts["entries_new" if entry_new else "entries_seen"] += 1
+        counts["articles_discovered"] += article_new
+    return counts
+
+
+def fetch_and_extract(conn, settings: Settings, client: HttpClient, worker: str,
+                      ids: list[int], run_id: int | None = None) -> Counter:
+    """Fetch and extract the claimed 'discovered' articles; each is committed on its own."""
+    counts = Counter()
+    for row in article_store.articles_to_fetch(conn, ids):
+        try:
+            result = client.fetch(row["url"], accept=PAGE_ACCEPT)
+            page = _extract_article(result, row)
+        except (FetchError, TerminalError) as exc:
+            transient = getattr(exc, "transient", False)
+            outcome = article_store.record_failure(
+                conn, row["id"], worker, stage="fetch", error=str(exc), transient=transient,
+                max_attempts=settings.max_attempts, run_id=run_id)
+            counts[f"articles_{outcome}"] += 1
+            continue
+        stored = article_store.save_extraction(conn, row["id"], worker, fetch=result, page=page,
+                                               canonical=page.canonical_url,
+                                               text_hash=dedupe.text_hash(page.text))
+        conn.commit()
+        counts["articles_stored" if stored else "articles_lease_lost"] += 1
+    return counts
+
+
+def _extract_article(result, row):
+    content_type = (result.content_type or "text/html").split(";")[0].strip().lower()
+    if content_type not in HTML_TYPES:
+        raise TerminalError(f"not an HTML page ({content_type}) at {result.final_url}")
+    page = extract.extract_page(result.body, url=result.final_url, http_charset=result.charset,
+                                feed_published=row["feed_published_at"])
+    if not page.text.strip():
+        raise TerminalError(f"no article text found at {result.final_url}")
+    return page
+
+
+def dedupe_articles(conn, settings: Settings, worker: str, ids: list[int],
+                    run_id: int | None = None) -> Counter:
+    """Link exact copies of already stored bodies to their original."""
+    counts = Counter()
+    for row in article_store.articles_with_text(conn, ids):
+        original = article_store.find_exact_copy(conn, row["id"], dedupe.text_hash(row["text"]))
+        if original is not None:
+            article_store.mark_duplicate(conn, row["id"], original, "exact", 1.0)
+            counts["duplicates_exact"] += 1
+        article_store.advance(conn, row["id"], worker, "extracted")
+        conn.commit()
+        counts["articles_deduped"] += 1
+    return counts
+
+
+def classify_articles(conn, settings: Settings, worker: str, ids: list[int],
+                      run_id: int | None = None) -> Counter:
+    """Classify the claimed articles and store the verdicts."""
+    counts = Counter()
+    for row in article_store.articles_with_text(conn, ids):
+        result = classifier.classify_article(row["text"] or "", row["title"], row["url"],
+                                             row["published_at"])
+        article_store.save_classification(conn, row["id"], result, classifier.CLASSIFIER_VERSION)
+        article_store.advance(conn, row["id"], worker, "deduped")
+        conn.commit()
+        counts["articles_classified"] += 1
+        counts["alliance_articles"] += result.is_alliance and result.is_auto
+    return counts
+
+
+def load_records(conn, settings: Settings, worker: str, ids: list[int],
+                 run_id: int | None = None) -> Counter:
+    """Fold classified alliance articles into alliances, events and evidence links."""
+    counts = Counter()
+    for article in article_store.articles_for_load(conn, ids):
+        counts += _load_article(conn, article)
+        article_store.advance(conn, article["id"], worker, "classified")
+        conn.commit()
+    return counts
+
+
+def _load_article(conn, article: dict) -> Counter:
+    if not (article["is_auto"] and article["is_alliance"]) or len(article["parties"] or []) < 2:
+        return Counter()
+    alliance_id = alliance_store.upsert_alliance(conn, article["parties"])
+    event_date = article["event_date"]
+    event_id, created = alliance_store.record_event(
+        conn, alliance_id=alliance_id, deal_type=article["deal_type"],
+        status=article["deal_status"], event_date=event_date,
+        focus_areas=article["focus_areas"] or [], confidence=article["confidence"] or 0.0,
+        story_id=article["story_id"])
+    changed = alliance_store.link_article(
+        conn, event_id=event_id, article_id=article["id"], story_id=article["story_id"],
+        evidence=article["evidence"] or [], confidence=article["confidence"] or 0.0,
+        classifier_version=article["classifier_version"])
+    if created:
+        return Counter(events_created=1)
+    return Counter(events_updated=1) if changed else Counter()
+
+
+
+
+def drain(conn, settings: Settings, state: str, step, run_id: int | None = None) -> Counter:
+    """Claim and process batches in `state` until none is left; returns summed counts."""
+    counts = Counter()
+    while True:
+        worker = new_worker_id()
+        ids = article_store.claim_batch(conn, state, worker, settings.batch_size,
+                                        settings.lease_seconds)
+        if not ids:
+            return counts
+        counts += step(conn, settings, worker, ids, run_id)
+
+
+def run_once(settings: Settings, trigger: str = "cli") -> dict:
+    """One full pass: sync and poll feeds, then fetch, extract, dedupe, classify and load."""
+    with db.connection(settings.database_url) as conn:
+        run_id = run_store.start_run(conn, trigger)
+        counts = Counter()
+        client = HttpClient(settings)
+        try:
+            counts += Counter(sync_feeds(conn, settings))
+            for feed_id in due_feeds(conn):
+                counts += poll_feed(conn, settings, client, feed_id, run_id)
+            fetch = lambda c, s, w, ids, r: fetch_and_extract(c, s, client, w, ids, r)  # noqa: E731
+            counts += drain(conn, settings, "discovered", fetch, run_id)
+            counts += drain(conn, settings, "extracted", dedupe_articles, run_id)
+            counts += drain(conn, settings, "deduped", classify_articles, run_id)
+            counts += drain(conn, settings, "classified", load_records, run_id)
+        except BaseException:
+            conn.rollback()
+            run_store.finish_run(conn, run_id, dict(counts), status="failed")
+            raise
+        finally:
+            client.close()
+        run_store.finish_run(conn, run_id, dict(counts))
+        return {"run_id": run_id, **counts}

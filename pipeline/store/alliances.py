@@ -1,0 +1,107 @@
+"""SQL for alliances, their dated events and the articles that evidence them.
+
+The pipeline writes only pipeline columns; review columns (review_state,
+reviewer, review_note, corrected_*) are never in any statement here.
+"""
+
+from __future__ import annotations
+
+# Reports of one event spread over days; a same-type, same-status report this
+# close to an existing event is the same event, further apart it is a new one.
+EVENT_WINDOW_DAYS = 21
+
+
+def party_key(parties) -> str:
+    """The identity of a relationship: its sorted party names."""
+    return "|".join(sorted(set(parties)))
+
+
+def upsert_alliance(conn, parties) -> int:
+    """The alliance between exactly these parties, created if new."""
+    with conn.cursor() as cur:
+        cur.execute("""
+            INSERT INTO alliances (party_key, parties) VALUES (%s, %s)
+            ON CONFLICT (party_key) DO UPDATE SET updated_at = now()
+            RETURNING id""", (party_key(parties), sorted(set(parties))))
+        return cur.fetchone()[0]
+
+
+def _matching_event(cur, alliance_id, deal_type, status, event_date, story_id) -> int | None:
+    if story_id is not None:
+        cur.execute("""
+            SELECT e.id FROM alliance_events e JOIN event_articles ea ON ea.event_id = e.id
+            WHERE e.alliance_id = %s AND e.deal_type = %s AND e.status = %s AND ea.story_id = %s
+            ORDER BY e.id LIMIT 1""", (alliance_id, deal_type, status, story_id))
+        row = cur.fetchone()
+        if row:
+            return row[0]
+    cur.execute("""
+        SELECT id FROM alliance_events
+        WHERE alliance_id = %s AND deal_type = %s AND status = %s
+          AND (event_date IS NULL OR %s::date IS NULL
+               OR abs(event_date - %s::date) <= %s)
+        ORDER BY id LIMIT 1""",
+                (alliance_id, deal_type, status, event_date, event_date, EVENT_WINDOW_DAYS))
+    row = cur.fetchone()
+    return row[0] if row else None
+
+
+def record_event(conn, *, alliance_id: int, deal_type: str, status: str, event_date,
+                 focus_areas, confidence: float, story_id: int | None) -> tuple[int, bool]:
+    """Find the event this report belongs to, or create it; returns (event_id, created)."""
+    with conn.cursor() as cur:
+        event_id = _matching_event(cur, alliance_id, deal_type, status, event_date, story_id)
+        if event_id is None:
+            cur.execute("""
+                INSERT INTO alliance_events (alliance_id, deal_type, status, event_date,
+                                             focus_areas, confidence)
+                VALUES (%s, %s, %s, %s, %s, %s) RETURNING id""",
+                        (alliance_id, deal_type, status, event_date, sorted(focus_areas), confidence))
+            return cur.fetchone()[0], True
+        cur.execute("""
+            UPDATE alliance_events SET
+                last_seen_at = now(), updated_at = now(),
+                confidence = greatest(confidence, %s),
+                event_date = CASE WHEN event_date IS NULL THEN %s::date
+                                  WHEN %s::date IS NULL THEN event_date
+                                  ELSE least(event_date, %s::date) END,
+                focus_areas = ARRAY(SELECT DISTINCT unnest(focus_areas || %s::text[]) ORDER BY 1)
+            WHERE id = %s""",
+                    (confidence, event_date, event_date, event_date, list(focus_areas), event_id))
+        return event_id, False
+
+
+def link_article(conn, *, event_id: int, article_id: int, story_id: int | None, evidence,
+                 confidence: float, classifier_version: str) -> bool:
+    """Attach an article's evidence to an event; returns True if the link is new or changed."""
+    with conn.cursor() as cur:
+        cur.execute("""
+            INSERT INTO event_articles (event_id, article_id, story_id, evidence, confidence,
+                                        classifier_version)
+            VALUES (%s, %s, %s, %s, %s, %s)
+            ON CONFLICT (event_id, article_id) DO UPDATE SET
+                story_id = EXCLUDED.story_id, evidence = EXCLUDED.evidence,
+                confidence = EXCLUDED.confidence, classifier_version = EXCLUDED.classifier_version
+            WHERE (event_articles.evidence, event_articles.confidence,
+                   event_articles.classifier_version, event_articles.story_id)
+                  IS DISTINCT FROM (EXCLUDED.evidence, EXCLUDED.confidence,
+                                    EXCLUDED.classifier_version, EXCLUDED.story_id)
+            RETURNING 1""",
+                    (event_id, article_id, story_id, list(evidence), confidence, classifier_version))
+        return cur.fetchone() is not None
+
+
+def unlink_article(conn, article_id: int) -> None:
+    """Remove an article's evidence links (before re-loading it after reclassification).
+
+    Events left without any article and never reviewed are removed too; reviewed
+    events stay, because their review belongs to a person.
+    """
+    with conn.cursor() as cur:
+        cur.execute("DELETE FROM event_articles WHERE article_id = %s RETURNING event_id",
+                    (article_id,))
+        event_ids = [r[0] for r in cur.fetchall()]
+        cur.execute("""
+            DELETE FROM alliance_events e WHERE e.id = ANY(%s) AND e.review_state = 'pending'
+              AND NOT EXISTS (SELECT 1 FROM event_articles ea WHERE ea.event_id = e.id)""",
+                    (event_ids,))

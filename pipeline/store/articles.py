@@ -1,0 +1,205 @@
+"""SQL for articles moving through their states: discover, claim, advance, fail.
+
+Claims use FOR UPDATE SKIP LOCKED plus a lease (leased_until, lease_owner), so a
+worker killed mid-batch only delays its rows until the lease runs out, and a
+result is written only by the worker that still holds the lease.
+"""
+
+from __future__ import annotations
+
+import gzip
+
+import psycopg2.extras
+
+# state a stage claims -> the state it moves an article to
+NEXT_STATE = {"discovered": "extracted", "extracted": "deduped",
+              "deduped": "classified", "classified": "loaded"}
+
+
+def discover_entry(conn, *, feed_id: int, entry_key: str, link: str, canonical: str,
+                   url_hash: bytes, domain: str, title: str | None, summary: str | None,
+                   published) -> tuple[bool, bool]:
+    """Record a feed entry and its article; returns (entry_is_new, article_is_new)."""
+    with conn.cursor() as cur:
+        cur.execute("""
+            INSERT INTO articles (canonical_url, url_hash, url, source_domain, feed_id, title,
+                                  summary, feed_published_at, published_at)
+            VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)
+            ON CONFLICT (url_hash) DO NOTHING RETURNING id""",
+                    (canonical, url_hash, link, domain, feed_id, title, summary, published, published))
+        row = cur.fetchone()
+        article_is_new = row is not None
+        if not article_is_new:
+            cur.execute("SELECT id FROM articles WHERE url_hash = %s", (url_hash,))
+            row = cur.fetchone()
+        cur.execute("""
+            INSERT INTO feed_entries (feed_id, entry_key, article_id, link)
+            VALUES (%s, %s, %s, %s) ON CONFLICT DO NOTHING RETURNING 1""",
+                    (feed_id, entry_key, row[0], link))
+        entry_is_new = cur.fetchone() is not None
+    return entry_is_new, article_is_new
+
+
+def known_entry_keys(conn, feed_id: int, keys: list[str]) -> set[str]:
+    """Which of these entry keys this feed has already produced."""
+    with conn.cursor() as cur:
+        cur.execute("SELECT entry_key FROM feed_entries WHERE feed_id = %s AND entry_key = ANY(%s)",
+                    (feed_id, keys))
+        return {r[0] for r in cur.fetchall()}
+
+
+def claim_batch(conn, state: str, worker: str, limit: int, lease_seconds: int) -> list[int]:
+    """Lease up to `limit` due articles in `state` to `worker`; returns their ids."""
+    with conn.cursor() as cur:
+        cur.execute("""
+            UPDATE articles SET leased_until = now() + make_interval(secs => %s), lease_owner = %s
+            WHERE id IN (
+                SELECT id FROM articles
+                WHERE state = %s AND next_attempt_at <= now()
+                  AND (leased_until IS NULL OR leased_until < now())
+                ORDER BY next_attempt_at, id LIMIT %s
+                FOR UPDATE SKIP LOCKED)
+            RETURNING id""", (lease_seconds, worker, state, limit))
+        ids = sorted(r[0] for r in cur.fetchall())
+    conn.commit()
+    return ids
+
+
+def _dict_rows(cur) -> list[dict]:
+    cols = [c.name for c in cur.description]
+    return [dict(zip(cols, row)) for row in cur.fetchall()]
+
+
+def articles_to_fetch(conn, ids: list[int]) -> list[dict]:
+    """id, url, canonical_url, feed date of claimed articles."""
+    with conn.cursor() as cur:
+        cur.execute("SELECT id, url, canonical_url, feed_published_at, title FROM articles "
+                    "WHERE id = ANY(%s) ORDER BY id", (ids,))
+        return _dict_rows(cur)
+
+
+def articles_with_text(conn, ids: list[int]) -> list[dict]:
+    """Text and metadata of claimed articles, for dedupe and classification."""
+    with conn.cursor() as cur:
+        cur.execute("""SELECT id, url, canonical_url, title, text, language, published_at,
+                              duplicate_of, story_id
+                       FROM articles WHERE id = ANY(%s) ORDER BY id""", (ids,))
+        return _dict_rows(cur)
+
+
+def _advance(cur, article_id: int, worker: str, from_state: str) -> bool:
+    cur.execute("""
+        UPDATE articles SET state = %s, leased_until = NULL, lease_owner = NULL,
+               attempts = 0, last_error = NULL, updated_at = now()
+        WHERE id = %s AND lease_owner = %s AND state = %s""",
+                (NEXT_STATE[from_state], article_id, worker, from_state))
+    return cur.rowcount == 1
+
+
+def advance(conn, article_id: int, worker: str, from_state: str) -> bool:
+    """Move an article to its next state if this worker still holds its lease."""
+    with conn.cursor() as cur:
+        return _advance(cur, article_id, worker, from_state)
+
+
+def save_extraction(conn, article_id: int, worker: str, *, fetch, page, canonical: str | None,
+                    text_hash: bytes) -> bool:
+    """Store the raw page (compressed) and extracted text, and advance to 'extracted'."""
+    with conn.cursor() as cur:
+        cur.execute("""
+            INSERT INTO raw_pages (article_id, final_url, http_status, content_type, charset,
+                                   headers, body_gz, body_bytes)
+            VALUES (%s, %s, %s, %s, %s, %s, %s, %s)
+            ON CONFLICT (article_id) DO UPDATE SET final_url = EXCLUDED.final_url,
+                http_status = EXCLUDED.http_status, content_type = EXCLUDED.content_type,
+                charset = EXCLUDED.charset, headers = EXCLUDED.headers,
+                body_gz = EXCLUDED.body_gz, body_bytes = EXCLUDED.body_bytes, fetched_at = now()""",
+                    (article_id, fetch.final_url, fetch.status, fetch.content_type, fetch.charset,
+                     psycopg2.extras.Json(fetch.headers), gzip.compress(fetch.body, 6), len(fetch.body)))
+        cur.execute("""
+            UPDATE articles SET text = %s, text_hash = %s, title = coalesce(%s, title),
+                   author = %s, site_name = %s, language = %s,
+                   published_at = coalesce(%s, published_at), modified_at = %s,
+                   fetched_at = now()
+            WHERE id = %s""",
+                    (page.text, text_hash, page.title, page.author, page.site_name, page.language,
+                     page.published, page.modified, article_id))
+        return _advance(cur, article_id, worker, "discovered")
+
+
+def record_failure(conn, article_id: int, worker: str, *, stage: str, error: str,
+                   transient: bool, max_attempts: int, run_id: int | None) -> str:
+    """Count a failed attempt: retry later with backoff, or park as 'failed'. Returns the outcome."""
+    with conn.cursor() as cur:
+        cur.execute("""
+            UPDATE articles SET attempts = attempts + 1, last_error = %s,
+                   leased_until = NULL, lease_owner = NULL, updated_at = now(),
+                   state = CASE WHEN %s AND attempts + 1 < %s THEN state ELSE 'failed' END,
+                   failed_stage = CASE WHEN %s AND attempts + 1 < %s THEN failed_stage ELSE %s END,
+                   next_attempt_at = now() + make_interval(secs => 30 * power(2, attempts))
+            WHERE id = %s AND lease_owner = %s
+            RETURNING state""",
+                    (error, transient, max_attempts, transient, max_attempts, stage,
+                     article_id, worker))
+        row = cur.fetchone()
+        cur.execute("""INSERT INTO item_errors (run_id, item_kind, item_id, stage, transient, error)
+                       VALUES (%s, 'article', %s, %s, %s, %s)""",
+                    (run_id, article_id, stage, transient, error))
+    conn.commit()
+    if row is None:
+        return "lease_lost"
+    return "parked" if row[0] == "failed" else "retry"
+
+
+def record_feed_error(conn, feed_id: int, *, stage: str, error: str, transient: bool,
+                      run_id: int | None) -> None:
+    """Keep a per-item error row for a feed."""
+    with conn.cursor() as cur:
+        cur.execute("""INSERT INTO item_errors (run_id, item_kind, item_id, stage, transient, error)
+                       VALUES (%s, 'feed', %s, %s, %s, %s)""",
+                    (run_id, feed_id, stage, transient, error))
+
+
+def mark_duplicate(conn, article_id: int, original_id: int, kind: str, similarity: float) -> None:
+    """Link an article to the article it copies."""
+    with conn.cursor() as cur:
+        cur.execute("""UPDATE articles SET duplicate_of = %s, duplicate_kind = %s,
+                              duplicate_similarity = %s WHERE id = %s""",
+                    (original_id, kind, similarity, article_id))
+
+
+def find_exact_copy(conn, article_id: int, text_hash: bytes) -> int | None:
+    """The earliest other article with the same body text, if any."""
+    with conn.cursor() as cur:
+        cur.execute("""SELECT id FROM articles WHERE text_hash = %s AND id <> %s
+                         AND duplicate_of IS NULL AND state NOT IN ('discovered', 'failed')
+                       ORDER BY published_at NULLS LAST, id LIMIT 1""", (text_hash, article_id))
+        row = cur.fetchone()
+        return row[0] if row else None
+
+
+def save_classification(conn, article_id: int, result, version: str) -> None:
+    """Store the classifier's verdict and the organisations the article mentions."""
+    with conn.cursor() as cur:
+        cur.execute("""
+            UPDATE articles SET is_auto = %s, is_alliance = %s, deal_type = %s, deal_status = %s,
+                   parties = %s, focus_areas = %s, confidence = %s, evidence = %s,
+                   event_date = %s, classifier_version = %s, classified_at = now()
+            WHERE id = %s""",
+                    (result.is_auto, result.is_alliance, result.deal_type, result.status,
+                     list(result.parties), list(result.focus_areas), result.confidence,
+                     list(result.evidence), result.event_date, version, article_id))
+        cur.execute("DELETE FROM article_mentions WHERE article_id = %s", (article_id,))
+        psycopg2.extras.execute_values(
+            cur, "INSERT INTO article_mentions (article_id, company, mentions) VALUES %s",
+            [(article_id, name, count) for name, count in sorted(result.mentions.items())])
+
+
+def articles_for_load(conn, ids: list[int]) -> list[dict]:
+    """Classification of claimed articles, for folding into alliance records."""
+    with conn.cursor() as cur:
+        cur.execute("""SELECT id, is_auto, is_alliance, deal_type, deal_status, parties,
+                              focus_areas, confidence, evidence, classifier_version, story_id,
+                              coalesce(event_date, published_at::date, discovered_at::date) AS event_date
+                       FROM articles WHERE id = ANY(%s) ORDER BY id""", (ids,))
+        return _dict_rows(cur)

@@ -1,0 +1,103 @@
+"""SQL for the feeds table: sync from feeds.yml, listing, polling bookkeeping."""
+
+from __future__ import annotations
+
+from ..errors import NotFoundError
+
+
+def sync_feed_specs(conn, specs) -> dict[str, int]:
+    """Upsert feeds from feeds.yml; a feed added from the CLI keeps its own settings."""
+    added = updated = 0
+    with conn.cursor() as cur:
+        for spec in specs:
+            cur.execute("""
+                INSERT INTO feeds (url, name, enabled, origin) VALUES (%s, %s, %s, 'feeds.yml')
+                ON CONFLICT (url) DO UPDATE SET name = EXCLUDED.name, enabled = EXCLUDED.enabled
+                    WHERE feeds.origin = 'feeds.yml'
+                      AND (feeds.name, feeds.enabled) IS DISTINCT FROM (EXCLUDED.name, EXCLUDED.enabled)
+                RETURNING (xmax = 0) AS inserted""", (spec.url, spec.name, spec.enabled))
+            row = cur.fetchone()
+            if row:
+                added += row[0]
+                updated += not row[0]
+    conn.commit()
+    return {"feeds_added": added, "feeds_updated": updated}
+
+
+def add_feed(conn, url: str, name: str) -> int:
+    """Add (or re-enable) a feed by URL; returns its id."""
+    with conn.cursor() as cur:
+        cur.execute("""
+            INSERT INTO feeds (url, name, origin) VALUES (%s, %s, 'cli')
+            ON CONFLICT (url) DO UPDATE SET enabled = true, name = EXCLUDED.name
+            RETURNING id""", (url, name))
+        feed_id = cur.fetchone()[0]
+    conn.commit()
+    return feed_id
+
+
+def set_feed_enabled(conn, feed: str, enabled: bool) -> int:
+    """Enable or disable a feed given its id or URL; returns its id."""
+    with conn.cursor() as cur:
+        cur.execute("UPDATE feeds SET enabled = %s WHERE id::text = %s OR url = %s RETURNING id",
+                    (enabled, feed, feed))
+        row = cur.fetchone()
+    conn.commit()
+    if not row:
+        raise NotFoundError(f"no feed with id or URL {feed!r}")
+    return row[0]
+
+
+def list_feeds(conn) -> list[dict]:
+    """Every feed with its health columns."""
+    with conn.cursor() as cur:
+        cur.execute("""SELECT id, name, url, enabled, last_polled_at, last_status,
+                              consecutive_failures, next_poll_at, last_error
+                       FROM feeds ORDER BY id""")
+        cols = [c.name for c in cur.description]
+        return [dict(zip(cols, row)) for row in cur.fetchall()]
+
+
+def due_feed_ids(conn) -> list[int]:
+    """Enabled feeds whose next poll time has come."""
+    with conn.cursor() as cur:
+        cur.execute("SELECT id FROM feeds WHERE enabled AND next_poll_at <= now() ORDER BY id")
+        ids = [r[0] for r in cur.fetchall()]
+    conn.commit()
+    return ids
+
+
+def get_feed(conn, feed_id: int) -> dict:
+    """One feed row as a dict."""
+    with conn.cursor() as cur:
+        cur.execute("SELECT id, url, name, etag, last_modified, consecutive_failures "
+                    "FROM feeds WHERE id = %s", (feed_id,))
+        row = cur.fetchone()
+        if not row:
+            raise NotFoundError(f"no feed {feed_id}")
+        return dict(zip([c.name for c in cur.description], row))
+
+
+def record_poll_success(conn, feed_id: int, *, status: int, etag: str | None,
+                        last_modified: str | None, entry_count: int | None,
+                        parse_error: str | None) -> None:
+    """Mark a poll as done: validators kept, failures reset, parse error (if any) kept."""
+    with conn.cursor() as cur:
+        cur.execute("""
+            UPDATE feeds SET last_polled_at = now(), last_status = %s,
+                   etag = coalesce(%s, etag), last_modified = coalesce(%s, last_modified),
+                   last_entry_count = coalesce(%s, last_entry_count), last_error = %s,
+                   consecutive_failures = 0, next_poll_at = now()
+            WHERE id = %s""", (status, etag, last_modified, entry_count, parse_error, feed_id))
+
+
+def record_poll_failure(conn, feed_id: int, *, status: int | None, error: str,
+                        base_seconds: int, max_seconds: int) -> None:
+    """Count a failed poll and back off exponentially (capped) before the next one."""
+    with conn.cursor() as cur:
+        cur.execute("""
+            UPDATE feeds SET last_polled_at = now(), last_status = %s, last_error = %s,
+                   consecutive_failures = consecutive_failures + 1,
+                   next_poll_at = now() + make_interval(secs =>
+                       least(%s::float8 * power(2, consecutive_failures), %s::float8))
+            WHERE id = %s""", (status, error, base_seconds, max_seconds, feed_id))

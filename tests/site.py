@@ -1,0 +1,33 @@
+"""The fixture news site: three feeds and twelve article pages served over loopback."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+
+from .loopback import LoopbackServer
+
+SITE = Path(__file__).parent / "fixtures" / "site"
+FEEDS = {"industry.rss": "application/rss+xml", "business.rss": "application/rss+xml",
+         "ev.atom": "application/atom+xml"}
+
+
+def serve_site(server: LoopbackServer) -> None:
+    """Add every feed and article of the fixture site to a running server."""
+    for path in sorted((SITE / "articles").glob("*.html")):
+        server.add(f"/news/{path.name}", path.read_text(encoding="utf-8").replace("{{BASE}}", server.base))
+    for name, content_type in FEEDS.items():
+        body = (SITE / "feeds" / name).read_text(encoding="utf-8").replace("{{BASE}}", server.base)
+        server.add(f"/feeds/{name}", body, content_type=content_type)
+
+
+def write_feeds_file(server: LoopbackServer, path: Path) -> Path:
+    """A feeds.yml listing the fixture feeds of this server."""
+    feeds = [{"name": name, "url": server.url(f"/feeds/{name}"), "enabled": True} for name in FEEDS]
+    path.write_text(yaml.safe_dump({"feeds": feeds}), encoding="utf-8")
+    return path
+
+
+def article_count() -> int:
+    return len(list((SITE / "articles").glob("*.html")))
