@@ -203,6 +203,29 @@ def drain(conn, settings: Settings, state: str, step, run_id: int | None = None)
         counts += step(conn, settings, worker, ids, run_id)
 
 
+def claim_batches(conn, settings: Settings, state: str, max_batches: int) -> list[str]:
+    """Lease up to max_batches batches of articles in `state`; returns one worker token per batch.
+
+    Used by the Airflow DAG to map one task over each batch; a token's rows stay
+    leased to it until processed or until the lease runs out.
+    """
+    tokens = []
+    for _ in range(max_batches):
+        token = new_worker_id()
+        if not article_store.claim_batch(conn, state, token, settings.batch_size,
+                                         settings.lease_seconds):
+            break
+        tokens.append(token)
+    return tokens
+
+
+def fetch_claimed(conn, settings: Settings, client: HttpClient, token: str,
+                  run_id: int | None = None) -> Counter:
+    """Fetch and extract the articles leased to `token` by claim_batches."""
+    ids = article_store.leased_ids(conn, "discovered", token)
+    return fetch_and_extract(conn, settings, client, token, ids, run_id)
+
+
 def run_once(settings: Settings, trigger: str = "cli") -> dict:
     """One full pass: sync and poll feeds, then fetch, extract, dedupe, classify and load."""
     with db.connection(settings.database_url) as conn:

@@ -105,3 +105,10 @@ def news_site(tmp_path):
 def site_settings(settings, news_site):
     """Test settings whose feeds file lists the fixture site."""
     return settings.with_overrides(feeds_file=news_site.feeds_file)
+
+
+@pytest.fixture(scope="session")
+def airflow_home(tmp_path_factory):
+    """A migrated Airflow metadata DB in a temp AIRFLOW_HOME, DAGs serialized."""
+    from .airflow_env import AirflowHome
+    return AirflowHome(tmp_path_factory.mktemp("airflow_home")).prepare()

@@ -203,3 +203,11 @@ def articles_for_load(conn, ids: list[int]) -> list[dict]:
                               coalesce(event_date, published_at::date, discovered_at::date) AS event_date
                        FROM articles WHERE id = ANY(%s) ORDER BY id""", (ids,))
         return _dict_rows(cur)
+
+
+def leased_ids(conn, state: str, worker: str) -> list[int]:
+    """Ids of articles in `state` currently leased to `worker`."""
+    with conn.cursor() as cur:
+        cur.execute("SELECT id FROM articles WHERE state = %s AND lease_owner = %s "
+                    "AND leased_until > now() ORDER BY id", (state, worker))
+        return [r[0] for r in cur.fetchall()]

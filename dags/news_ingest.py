@@ -1,0 +1,125 @@
+"""news_ingest: poll feeds, fetch and extract new articles, dedupe, classify, load alliance records."""
+
+from __future__ import annotations
+
+import os
+from datetime import timedelta
+
+import pendulum
+from airflow.sdk import Asset, dag, task
+
+from tieup_airflow import HTTP_POOL, task_settings, tieup_connection
+
+ALLIANCE_EVENTS = Asset("tieup://alliance_events")
+MAX_FETCH_BATCHES = 16
+
+DEFAULT_ARGS = {
+    "owner": "tieup",
+    "retries": 3,
+    "retry_delay": timedelta(seconds=30),
+    "retry_exponential_backoff": True,
+    "max_retry_delay": timedelta(minutes=10),
+}
+
+DOC = """
+### news_ingest
+Every run: sync `feeds.yml` into the feeds table, poll each due feed (one mapped
+task per feed, pool `news_http`), fetch and extract the new articles (one
+mapped task per claimed batch), link duplicates, classify, and fold alliance
+news into `alliance_events`. The database is the queue: any task can be retried
+and a rerun adds nothing. XCom carries ids and counts only. When events were
+created or changed, the `tieup://alliance_events` asset is updated, which
+triggers `alliance_digest`.
+"""
+
+
+@dag(
+    dag_id="news_ingest",
+    schedule=os.environ.get("TIEUP_SCHEDULE", "*/30 * * * *"),
+    start_date=pendulum.datetime(2026, 1, 1, tz="UTC"),
+    catchup=False,
+    max_active_runs=1,
+    default_args=DEFAULT_ARGS,
+    tags=["tieup", "ingest"],
+    doc_md=DOC,
+)
+def news_ingest():
+    @task
+    def sync_feeds() -> dict:
+        from pipeline import stages
+        settings = task_settings()
+        with tieup_connection(settings) as conn:
+            return stages.sync_feeds(conn, settings)
+
+    @task
+    def due_feeds(_synced: dict) -> list[int]:
+        from pipeline import stages
+        with tieup_connection(task_settings()) as conn:
+            return stages.due_feeds(conn)
+
+    @task(pool=HTTP_POOL)
+    def poll_feed(feed_id: int) -> dict:
+        from pipeline import stages
+        from pipeline.http import HttpClient
+        settings = task_settings()
+        with tieup_connection(settings) as conn:
+            client = HttpClient(settings)
+            try:
+                return dict(stages.poll_feed(conn, settings, client, feed_id))
+            finally:
+                client.close()
+
+    @task(trigger_rule="all_done")
+    def claim_fetch_batches(_polled) -> list[str]:
+        from pipeline import stages
+        settings = task_settings()
+        with tieup_connection(settings) as conn:
+            return stages.claim_batches(conn, settings, "discovered", MAX_FETCH_BATCHES)
+
+    @task(pool=HTTP_POOL)
+    def fetch_and_extract(token: str) -> dict:
+        from pipeline import stages
+        from pipeline.http import HttpClient
+        settings = task_settings()
+        with tieup_connection(settings) as conn:
+            client = HttpClient(settings)
+            try:
+                return dict(stages.fetch_claimed(conn, settings, client, token))
+            finally:
+                client.close()
+
+    @task(trigger_rule="all_done")
+    def dedupe(_fetched) -> dict:
+        return _drain("extracted", "dedupe_articles")
+
+    @task
+    def classify(_deduped: dict) -> dict:
+        return _drain("deduped", "classify_articles")
+
+    @task
+    def load_records(_classified: dict) -> dict:
+        return _drain("classified", "load_records")
+
+    @task(outlets=[ALLIANCE_EVENTS])
+    def publish_changes(loaded: dict) -> int:
+        from airflow.sdk.exceptions import AirflowSkipException
+        changed = loaded.get("events_created", 0) + loaded.get("events_updated", 0)
+        if not changed:
+            raise AirflowSkipException("no alliance event was created or changed")
+        return changed
+
+    feed_ids = due_feeds(sync_feeds())
+    polled = poll_feed.expand(feed_id=feed_ids)
+    tokens = claim_fetch_batches(polled)
+    fetched = fetch_and_extract.expand(token=tokens)
+    publish_changes(load_records(classify(dedupe(fetched))))
+
+
+def _drain(state: str, step_name: str) -> dict:
+    from pipeline import stages
+    settings = task_settings()
+    with tieup_connection(settings) as conn:
+        return dict(stages.drain(conn, settings, state, getattr(stages, step_name)))
+
+
+news_ingest()
