@@ -120,7 +120,7 @@ def main() -> int:
     finally:
         _stop(standalone)
         if server is not None:
-            server.cleanup()
+            server.stop()  # make run owns this server, whatever other handles were left
 
 
 def _stop(process: subprocess.Popen) -> None:
