@@ -1,0 +1,21 @@
+"""A non-editable install (as Docker and users do it) ships the SQL and data files."""
+
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+ROOT = Path(__file__).parent.parent
+
+
+def test_wheel_contains_sql_and_data(tmp_path):
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation",
+                    "-q", "-w", str(tmp_path), str(ROOT)], check=True, capture_output=True)
+    wheel = next(tmp_path.glob("tieup-*.whl"))
+    names = set(zipfile.ZipFile(wheel).namelist())
+    migrations = {p.name for p in (ROOT / "sql" / "migrations").glob("*.sql")}
+    views = {p.name for p in (ROOT / "sql" / "views").glob("*.sql")}
+    assert {f"pipeline/sql/migrations/{m}" for m in migrations} <= names
+    assert {f"pipeline/sql/views/{v}" for v in views} <= names
+    assert "pipeline/data/feeds.yml" in names
+    assert not any(n.startswith(("tests/", "dags/")) for n in names)
