@@ -7,6 +7,7 @@ import json
 import logging
 import sys
 from contextlib import contextmanager
+from datetime import date
 from pathlib import Path
 
 from . import db, stages
@@ -96,6 +97,43 @@ def cmd_run(args) -> int:
     return 0
 
 
+def _read_jsonl(path: str):
+    """(line number, parsed object or the error) for each non-blank line of a JSON Lines file."""
+    source = sys.stdin if path == "-" else open(path, encoding="utf-8", errors="replace")
+    with source:
+        for line_no, line in enumerate(source, 1):
+            if line.strip():
+                try:
+                    yield line_no, json.loads(line)
+                except ValueError as exc:
+                    yield line_no, exc
+
+
+def cmd_ingest(args) -> int:
+    from tqdm import tqdm
+    settings = _settings(args)
+    bar = tqdm(_read_jsonl(args.file), desc="ingest", unit=" records", disable=args.quiet)
+
+    def report(line_no, error):
+        bar.write(f"skipped {error}", file=sys.stderr)
+
+    with db.connection(settings.database_url) as conn:
+        counts = stages.ingest_archive(conn, settings, bar, progress=report)
+    print(f"records: stored {counts['records_stored']}, already known {counts['records_known']}, "
+          f"invalid {counts['records_invalid']}; duplicates {counts['duplicates_exact'] + counts['duplicates_near']}; "
+          f"alliance events created {counts['events_created']}, updated {counts['events_updated']}")
+    return 0
+
+
+def cmd_reclassify(args) -> int:
+    settings = _settings(args)
+    with db.connection(settings.database_url) as conn:
+        counts = stages.reclassify(conn, settings, since=args.since, outdated_only=args.outdated)
+    print(f"reclassified {counts['articles_classified']} article(s); alliance events "
+          f"created {counts['events_created']}, updated {counts['events_updated']}")
+    return 0
+
+
 def _jsonl_command(transform, args) -> int:
     source = sys.stdin if args.file in (None, "-") else open(args.file, encoding="utf-8")
     with source:
@@ -139,6 +177,16 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--once", action="store_true", help="poll, fetch, extract, dedupe, classify, load, then exit")
     run.add_argument("--json", action="store_true", help="print the counts as JSON")
     run.set_defaults(func=cmd_run)
+
+    ingest = sub.add_parser("ingest", help="backfill from a JSON Lines archive {url, title?, text|html, published?}")
+    ingest.add_argument("file", help="JSON Lines file, or - for stdin")
+    ingest.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    ingest.set_defaults(func=cmd_ingest)
+
+    reclass = sub.add_parser("reclassify", help="re-run classification on stored articles (no refetch)")
+    reclass.add_argument("--since", type=date.fromisoformat, help="only articles published on or after YYYY-MM-DD")
+    reclass.add_argument("--outdated", action="store_true", help="only articles classified by an older classifier version")
+    reclass.set_defaults(func=cmd_reclassify)
 
     for name, func, text in (("extract", cmd_extract, "JSON Lines {id, html, url?} -> {id, text, title, published, language}"),
                              ("classify", cmd_classify, "JSON Lines {id, text, ...} -> alliance classification")):

@@ -8,16 +8,19 @@ doubling anything. The CLI (`tieup run --once`) and the Airflow DAGs call these.
 
 from __future__ import annotations
 
+import email.utils
 import os
 import socket
 import uuid
 from collections import Counter
+from datetime import datetime, timezone
 from urllib.parse import urlsplit
 
 from . import classify as classifier
 from . import db, dedupe, extract, feeds
 from .errors import FetchError, TerminalError
 from .http import HttpClient
+from .models import ExtractedPage
 from .settings import Settings
 from .store import alliances as alliance_store
 from .store import articles as article_store
@@ -172,23 +175,22 @@ def load_records(conn, settings: Settings, worker: str, ids: list[int],
 
 def _load_article(conn, article: dict) -> Counter:
     if not (article["is_auto"] and article["is_alliance"]) or len(article["parties"] or []) < 2:
+        alliance_store.unlink_article(conn, article["id"])  # a reclassified article may no longer qualify
         return Counter()
     alliance_id = alliance_store.upsert_alliance(conn, article["parties"])
-    event_date = article["event_date"]
     event_id, created = alliance_store.record_event(
         conn, alliance_id=alliance_id, deal_type=article["deal_type"],
-        status=article["deal_status"], event_date=event_date,
+        status=article["deal_status"], event_date=article["event_date"],
         focus_areas=article["focus_areas"] or [], confidence=article["confidence"] or 0.0,
         story_id=article["story_id"])
     changed = alliance_store.link_article(
         conn, event_id=event_id, article_id=article["id"], story_id=article["story_id"],
         evidence=article["evidence"] or [], confidence=article["confidence"] or 0.0,
         classifier_version=article["classifier_version"])
+    alliance_store.unlink_article(conn, article["id"], keep_event_id=event_id)
     if created:
         return Counter(events_created=1)
     return Counter(events_updated=1) if changed else Counter()
-
-
 
 
 def drain(conn, settings: Settings, state: str, step, run_id: int | None = None) -> Counter:
@@ -226,6 +228,83 @@ def fetch_claimed(conn, settings: Settings, client: HttpClient, token: str,
     return fetch_and_extract(conn, settings, client, token, ids, run_id)
 
 
+def process_queue(conn, settings: Settings, run_id: int | None = None) -> Counter:
+    """Drain every stage after fetching: dedupe, classify, load."""
+    counts = drain(conn, settings, "extracted", dedupe_articles, run_id)
+    counts += drain(conn, settings, "deduped", classify_articles, run_id)
+    return counts + drain(conn, settings, "classified", load_records, run_id)
+
+
+def reclassify(conn, settings: Settings, *, since=None, outdated_only: bool = False) -> Counter:
+    """Re-run classification and loading on stored articles; review decisions are kept."""
+    version = classifier.CLASSIFIER_VERSION if outdated_only else None
+    requeued = article_store.requeue_for_classification(conn, since=since, outdated_version=version)
+    counts = drain(conn, settings, "deduped", classify_articles)
+    counts += drain(conn, settings, "classified", load_records)
+    return counts + Counter(articles_requeued=requeued)
+
+
+def ingest_archive(conn, settings: Settings, records, progress=None) -> Counter:
+    """Backfill from (line number, record) pairs, then process them like fetched news.
+
+    A record is {url, title?, text | html, published?}, or the ValueError that
+    parsing its line raised. Bad records are counted and reported through `progress(line_no, error)`; the
+    rest go through the same dedupe, classification and loading as fetched news.
+    """
+    counts = Counter()
+    for line_no, record in records:
+        try:
+            counts[_ingest_record(conn, record)] += 1
+        except (KeyError, TypeError, ValueError) as exc:  # raised before anything is written
+            counts["records_invalid"] += 1
+            if progress:
+                progress(line_no, f"line {line_no}: {exc}")
+            continue
+        if line_no % 500 == 0:
+            conn.commit()
+    conn.commit()
+    return counts + process_queue(conn, settings)
+
+
+def _ingest_record(conn, record) -> str:
+    if isinstance(record, ValueError):
+        raise ValueError(f"not valid JSON ({record})")
+    if not isinstance(record, dict) or not isinstance(record.get("url"), str):
+        raise ValueError("a record needs a string 'url'")
+    page = _archived_page(record)
+    if not page.text.strip():
+        raise ValueError("a record needs non-empty 'text' or 'html'")
+    canonical = dedupe.canonical_url(record["url"])
+    article_id = article_store.insert_archived(
+        conn, canonical=canonical, url_hash=dedupe.url_hash(canonical), url=record["url"],
+        domain=urlsplit(canonical).hostname or "", title=record.get("title") or page.title,
+        text=page.text, text_hash=dedupe.text_hash(page.text), published=page.published,
+        language=page.language)
+    return "records_stored" if article_id else "records_known"
+
+
+def _archived_page(record: dict):
+    published = _parse_timestamp(record.get("published"))
+    if isinstance(record.get("text"), str):
+        # PostgreSQL text cannot hold NUL characters
+        return ExtractedPage(text=record["text"].replace("\x00", ""), title=record.get("title"),
+                             published=published)
+    if isinstance(record.get("html"), str):
+        return extract.extract_page(record["html"], url=record["url"], feed_published=published)
+    raise ValueError("a record needs 'text' or 'html'")
+
+
+def _parse_timestamp(value) -> datetime | None:
+    """ISO 8601 or RFC 2822 timestamp of an archive record, as aware UTC; None when absent."""
+    if not isinstance(value, str) or not value.strip():
+        return None
+    try:
+        parsed = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+    except ValueError:
+        parsed = email.utils.parsedate_to_datetime(value)  # raises ValueError when unparseable
+    return parsed.replace(tzinfo=timezone.utc) if parsed.tzinfo is None else parsed.astimezone(timezone.utc)
+
+
 def run_once(settings: Settings, trigger: str = "cli") -> dict:
     """One full pass: sync and poll feeds, then fetch, extract, dedupe, classify and load."""
     with db.connection(settings.database_url) as conn:
@@ -238,9 +317,7 @@ def run_once(settings: Settings, trigger: str = "cli") -> dict:
                 counts += poll_feed(conn, settings, client, feed_id, run_id)
             fetch = lambda c, s, w, ids, r: fetch_and_extract(c, s, client, w, ids, r)  # noqa: E731
             counts += drain(conn, settings, "discovered", fetch, run_id)
-            counts += drain(conn, settings, "extracted", dedupe_articles, run_id)
-            counts += drain(conn, settings, "deduped", classify_articles, run_id)
-            counts += drain(conn, settings, "classified", load_records, run_id)
+            counts += process_queue(conn, settings, run_id)
         except BaseException:
             conn.rollback()
             run_store.finish_run(conn, run_id, dict(counts), status="failed")

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
 import uuid
+from pathlib import Path
 
 import psycopg2
 import pytest
@@ -20,16 +23,23 @@ def _admin(url: str):
 
 
 @pytest.fixture(scope="session")
-def pg_server_url(tmp_path_factory):
-    """A server URL: DATABASE_URL's server, or an embedded one for this session only."""
+def pg_server_url():
+    """A server URL: DATABASE_URL's server, or an embedded one for this session only.
+
+    The embedded data directory lives outside pytest's tmp tree: pytest resets
+    /tmp/pytest-of-<user> to mode 0700 at each session start, which would lock
+    out the unprivileged user the embedded server runs as when we are root.
+    """
     url = os.environ.get("DATABASE_URL")
     if url:
         yield url
         return
     from pipeline.embedded_pg import start
-    server = start(tmp_path_factory.mktemp("pgdata"))
+    data_dir = Path(tempfile.mkdtemp(prefix="tieup-test-pg-"))
+    server = start(data_dir / "data")
     yield server.get_uri()
     server.cleanup()
+    shutil.rmtree(data_dir, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")

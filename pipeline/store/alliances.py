@@ -91,15 +91,17 @@ def link_article(conn, *, event_id: int, article_id: int, story_id: int | None, 
         return cur.fetchone() is not None
 
 
-def unlink_article(conn, article_id: int) -> None:
-    """Remove an article's evidence links (before re-loading it after reclassification).
+def unlink_article(conn, article_id: int, keep_event_id: int | None = None) -> None:
+    """Remove an article's evidence links to events other than keep_event_id.
 
-    Events left without any article and never reviewed are removed too; reviewed
-    events stay, because their review belongs to a person.
+    Used when a reclassified article moves to another event or stops being
+    alliance news. Events left without any article and never reviewed are
+    removed too; reviewed events stay, because their review belongs to a person.
     """
     with conn.cursor() as cur:
-        cur.execute("DELETE FROM event_articles WHERE article_id = %s RETURNING event_id",
-                    (article_id,))
+        cur.execute("""DELETE FROM event_articles WHERE article_id = %s
+                         AND event_id IS DISTINCT FROM %s RETURNING event_id""",
+                    (article_id, keep_event_id))
         event_ids = [r[0] for r in cur.fetchall()]
         cur.execute("""
             DELETE FROM alliance_events e WHERE e.id = ANY(%s) AND e.review_state = 'pending'

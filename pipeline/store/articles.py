@@ -172,7 +172,7 @@ def find_exact_copy(conn, article_id: int, text_hash: bytes) -> int | None:
     """The earliest other article with the same body text, if any."""
     with conn.cursor() as cur:
         cur.execute("""SELECT id FROM articles WHERE text_hash = %s AND id <> %s
-                         AND duplicate_of IS NULL AND state NOT IN ('discovered', 'failed')
+                         AND duplicate_of IS NULL AND state IN ('deduped', 'classified', 'loaded')
                        ORDER BY published_at NULLS LAST, id LIMIT 1""", (text_hash, article_id))
         row = cur.fetchone()
         return row[0] if row else None
@@ -211,3 +211,37 @@ def leased_ids(conn, state: str, worker: str) -> list[int]:
         cur.execute("SELECT id FROM articles WHERE state = %s AND lease_owner = %s "
                     "AND leased_until > now() ORDER BY id", (state, worker))
         return [r[0] for r in cur.fetchall()]
+
+
+def insert_archived(conn, *, canonical: str, url_hash: bytes, url: str, domain: str,
+                    title: str | None, text: str, text_hash: bytes, published,
+                    language: str | None) -> int | None:
+    """Store a backfilled article ready for dedupe; returns its id, or None if already known."""
+    with conn.cursor() as cur:
+        cur.execute("""
+            INSERT INTO articles (canonical_url, url_hash, url, source_domain, title, text,
+                                  text_hash, published_at, language, state, fetched_at)
+            VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, 'extracted', now())
+            ON CONFLICT (url_hash) DO NOTHING RETURNING id""",
+                    (canonical, url_hash, url, domain, title, text, text_hash, published, language))
+        row = cur.fetchone()
+        return row[0] if row else None
+
+
+def requeue_for_classification(conn, *, since=None, outdated_version: str | None = None) -> int:
+    """Send processed articles back to the classify stage (from stored text, no refetch).
+
+    since: only articles published (or discovered) on or after this date;
+    outdated_version: only articles classified by another classifier version.
+    """
+    with conn.cursor() as cur:
+        cur.execute("""
+            UPDATE articles SET state = 'deduped', next_attempt_at = now(), attempts = 0,
+                   leased_until = NULL, lease_owner = NULL, updated_at = now()
+            WHERE state IN ('classified', 'loaded')
+              AND (%s::timestamptz IS NULL OR coalesce(published_at, discovered_at) >= %s::timestamptz)
+              AND (%s::text IS NULL OR classifier_version IS DISTINCT FROM %s::text)""",
+                    (since, since, outdated_version, outdated_version))
+        count = cur.rowcount
+    conn.commit()
+    return count
