@@ -10,6 +10,8 @@ from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
+import psycopg2
+
 from . import db, stages
 from .errors import TieupError
 from .settings import Settings, load_settings
@@ -205,6 +207,11 @@ def main(argv: list[str] | None = None) -> int:
     except TieupError as exc:
         print(f"tieup: {exc}", file=sys.stderr)
         return 1
+    except psycopg2.Error as exc:
+        kind = "temporary " if db.is_transient_db_error(exc) else ""
+        print(f"tieup: {kind}database error: {str(exc).strip()} (rerun to continue; "
+              "finished work is kept)", file=sys.stderr)
+        return 75 if kind else 1  # EX_TEMPFAIL: worth retrying
 
 
 if __name__ == "__main__":

@@ -9,6 +9,7 @@ doubling anything. The CLI (`tieup run --once`) and the Airflow DAGs call these.
 from __future__ import annotations
 
 import email.utils
+import logging
 import os
 import socket
 import uuid
@@ -26,6 +27,8 @@ from .store import alliances as alliance_store
 from .store import articles as article_store
 from .store import feeds as feed_store
 from .store import runs as run_store
+
+log = logging.getLogger(__name__)
 
 FEED_ACCEPT = "application/rss+xml, application/atom+xml, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5"
 PAGE_ACCEPT = "text/html, application/xhtml+xml;q=0.9, */*;q=0.1"
@@ -93,6 +96,9 @@ def _discover_entries(conn, feed_id: int, entries) -> Counter:
             canonical=canonical, url_hash=dedupe.url_hash(canonical),
             domain=urlsplit(canonical).hostname or "", title=entry.title,
             summary=entry.summary, published=entry.published)
+        # one entry per transaction: two passes polling feeds that share
+        # articles in a different order can never deadlock on each other's rows
+        conn.commit()
         counts["entries_new" if entry_new else "entries_seen"] += 1
         counts["articles_discovered"] += article_new
     return counts
@@ -319,10 +325,18 @@ def run_once(settings: Settings, trigger: str = "cli") -> dict:
             counts += drain(conn, settings, "discovered", fetch, run_id)
             counts += process_queue(conn, settings, run_id)
         except BaseException:
-            conn.rollback()
-            run_store.finish_run(conn, run_id, dict(counts), status="failed")
+            _record_failed_run(settings, run_id, counts)
             raise
         finally:
             client.close()
         run_store.finish_run(conn, run_id, dict(counts))
         return {"run_id": run_id, **counts}
+
+
+def _record_failed_run(settings: Settings, run_id: int, counts: Counter) -> None:
+    """Mark the run failed on a fresh connection; the database itself may be what failed."""
+    try:
+        with db.connection(settings.database_url) as conn:
+            run_store.finish_run(conn, run_id, dict(counts), status="failed")
+    except Exception:  # noqa: BLE001 - never mask the error that ended the run
+        log.warning("could not record run %s as failed", run_id)

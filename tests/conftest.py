@@ -16,10 +16,27 @@ from pipeline.settings import Settings
 from pipeline.store.migrations import migrate
 
 
-def _admin(url: str):
+def _admin(url: str, statement: str) -> None:
+    """Run one statement on the server's maintenance database (fresh connection each time,
+    so a server restart during a test cannot break the teardown)."""
     conn = psycopg2.connect(url)
     conn.autocommit = True
-    return conn
+    try:
+        with conn.cursor() as cur:
+            cur.execute(statement)
+    finally:
+        conn.close()
+
+
+_EMBEDDED = {}
+
+
+@pytest.fixture
+def embedded_server(pg_server_url):
+    """The embedded server's handle (for stop/start tests); skips with DATABASE_URL."""
+    if "server" not in _EMBEDDED:
+        pytest.skip("needs the embedded PostgreSQL (DATABASE_URL is set)")
+    return _EMBEDDED["server"]
 
 
 @pytest.fixture(scope="session")
@@ -36,7 +53,7 @@ def pg_server_url():
         return
     from pipeline.embedded_pg import start
     data_dir = Path(tempfile.mkdtemp(prefix="tieup-test-pg-"))
-    server = start(data_dir / "data")
+    server = _EMBEDDED["server"] = start(data_dir / "data")
     yield server.get_uri()
     server.cleanup()
     shutil.rmtree(data_dir, ignore_errors=True)
@@ -46,42 +63,30 @@ def pg_server_url():
 def template_db(pg_server_url):
     """A migrated template database; each test clones it (fast) instead of migrating."""
     name = f"tieup_test_tpl_{uuid.uuid4().hex[:8]}"
-    admin = _admin(pg_server_url)
-    with admin.cursor() as cur:
-        cur.execute(f'CREATE DATABASE "{name}"')
+    _admin(pg_server_url, f'CREATE DATABASE "{name}"')
     conn = db.connect(db.with_database(pg_server_url, name))
     migrate(conn)
     conn.close()
     yield name
-    with admin.cursor() as cur:
-        cur.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    admin.close()
+    _admin(pg_server_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 @pytest.fixture
 def database_url(pg_server_url, template_db):
     """URL of a fresh, migrated database that only this test uses."""
     name = f"tieup_test_{uuid.uuid4().hex[:12]}"
-    admin = _admin(pg_server_url)
-    with admin.cursor() as cur:
-        cur.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template_db}"')
+    _admin(pg_server_url, f'CREATE DATABASE "{name}" TEMPLATE "{template_db}"')
     yield db.with_database(pg_server_url, name)
-    with admin.cursor() as cur:
-        cur.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    admin.close()
+    _admin(pg_server_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 @pytest.fixture
 def empty_database_url(pg_server_url):
     """URL of a fresh database with no schema at all."""
     name = f"tieup_test_{uuid.uuid4().hex[:12]}"
-    admin = _admin(pg_server_url)
-    with admin.cursor() as cur:
-        cur.execute(f'CREATE DATABASE "{name}"')
+    _admin(pg_server_url, f'CREATE DATABASE "{name}"')
     yield db.with_database(pg_server_url, name)
-    with admin.cursor() as cur:
-        cur.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    admin.close()
+    _admin(pg_server_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 @pytest.fixture
