@@ -1,0 +1,93 @@
+"""Pure alliance classifier: article text in, `Classification` out (no DB, no network).
+
+Only the first `MAX_TEXT_CHARS` characters of the text are analysed (see text.py).
+`confidence` is how likely the article reports an alliance event: >= 0.5 exactly when
+`is_alliance` is true. `mentions` counts gazetteer names as written (a brand stays a
+brand there); `parties` resolve brands to their owners.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from pipeline.classify.analysis import Document, build_document
+from pipeline.classify.dates import event_date
+from pipeline.classify.gazetteer import Gazetteer, Organisation, load_gazetteer
+from pipeline.classify.matcher import load_matcher
+from pipeline.classify import rules
+from pipeline.classify.text import MAX_TEXT_CHARS, MAX_TITLE_CHARS, coerce_text
+from pipeline.models import Classification
+
+CLASSIFIER_VERSION = "2026.11.1"
+
+__all__ = ["CLASSIFIER_VERSION", "MAX_TEXT_CHARS", "Gazetteer", "Organisation",
+           "classify_article", "find_mentions", "load_gazetteer"]
+
+
+def find_mentions(text: str) -> dict[str, int]:
+    """Canonical organisation name -> number of mentions in `text`."""
+    return _count(build_document(load_matcher(), "", coerce_text(text, MAX_TEXT_CHARS)))
+
+
+def _count(doc: Document) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for mention in doc.mentions:
+        counts[mention.org.name] = counts.get(mention.org.name, 0) + 1
+    return counts
+
+
+def classify_article(text: str, title: str | None = None, url: str | None = None,
+                     published: datetime | date | None = None) -> Classification:
+    """Classify one article; never raises on bad input (it yields a negative instead)."""
+    try:
+        return _classify(coerce_text(text, MAX_TEXT_CHARS), coerce_text(title, MAX_TITLE_CHARS),
+                         published if isinstance(published, (date, datetime)) else None)
+    except Exception:  # noqa: BLE001 - a pipeline must not stop on one odd article
+        return Classification(is_auto=False, is_alliance=False)
+
+
+def _classify(text: str, title: str, published) -> Classification:
+    matcher = load_matcher()
+    lex = matcher.lexicon
+    doc = build_document(matcher, title, text)
+    year = published.year if published else None
+    deals = rules.deal_sentences(doc, lex, year)
+    score = rules.article_score(doc, deals, lex)
+    is_alliance = score >= rules.ALLIANCE_THRESHOLD
+    mentions = _count(doc)
+    if not is_alliance:
+        return Classification(is_auto=_is_auto_news(doc), is_alliance=False,
+                              confidence=min(rules.confidence(score), 0.499),
+                              event_date=event_date([], published), mentions=mentions)
+    parties = rules.choose_parties(doc, deals, lex)
+    status = rules.choose_status(doc, deals, lex)
+    deal_type = "dissolution" if status == "terminated" else rules.choose_deal_type(doc, deals)
+    heads = rules.headline(deals)
+    evidence = [rules.sentence_text(doc, d.sentence, folded=False)
+                for d in heads if not d.sentence.in_title]
+    return Classification(
+        is_auto=_is_auto_deal(doc, parties, heads), is_alliance=True, deal_type=deal_type,
+        status=status, parties=tuple(parties), focus_areas=rules.choose_focus(doc, deals, lex),
+        confidence=rules.confidence(score), evidence=tuple(evidence[:3]),
+        event_date=event_date([rules.sentence_text(doc, d.sentence) for d in heads], published),
+        mentions=mentions)
+
+
+def _is_auto_deal(doc: Document, parties: list[str], heads) -> bool:
+    """A deal is auto news when a party is from the industry or the deal is about cars."""
+    gazetteer = load_gazetteer()
+    if any((org := gazetteer.get(p)) is not None and org.is_auto for p in parties):
+        return True
+    return sum(d.sentence.auto_words for d in heads) + _title_auto_words(doc) >= 1
+
+
+def _title_auto_words(doc: Document) -> int:
+    return sum(s.auto_words for s in doc.sentences if s.in_title)
+
+
+def _is_auto_news(doc: Document) -> bool:
+    """Not a deal: auto news when carmakers or motor words dominate the lead."""
+    lead = [s for s in doc.sentences if s.in_title or s.index <= 5]
+    orgs = sum(1 for s in lead for m in s.mentions if m.org.is_auto)
+    words = sum(s.auto_words for s in lead)
+    return (orgs >= 1 and words >= 1) or orgs >= 2 or words >= 3

@@ -1,0 +1,177 @@
+"""One Aho-Corasick pass finding organisation names and vocabulary terms in text."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+import ahocorasick
+
+from pipeline.classify.gazetteer import Gazetteer, Organisation, load_gazetteer
+from pipeline.classify.lexicon import Lexicon, load_lexicon
+from pipeline.classify.text import fold, is_word_char
+
+_CYRILLIC = re.compile(r"[\u0400-\u04ff]")
+_CYRILLIC_ENDING = 3  # Russian case endings: Хонда, Хонды, Хондой
+_CYRILLIC_VOWELS = "аяоеыийь"
+
+
+@dataclass(frozen=True)
+class AliasRule:
+    """How one folded alias of one organisation may match."""
+
+    org: Organisation
+    variants: dict  # exact spellings allowed -> whether that spelling is ambiguous; empty = any case
+    cyrillic: bool
+
+
+@dataclass(frozen=True)
+class Mention:
+    """An organisation named at text[start:end]; `ambiguous` needs sentence context."""
+
+    start: int
+    end: int
+    org: Organisation
+    ambiguous: bool
+
+
+@dataclass(frozen=True)
+class TermHit:
+    """A vocabulary term at text[start:end]."""
+
+    start: int
+    end: int
+    category: str
+    value: str
+    weight: float
+
+
+@dataclass(frozen=True)
+class Matcher:
+    """The compiled automaton; payloads are (key length, alias rules, terms)."""
+
+    automaton: object
+    gazetteer: Gazetteer
+    lexicon: Lexicon
+
+
+def _alias_rules(org: Organisation) -> dict[str, AliasRule]:
+    flagged = {**{a: False for a in org.exact_case}, **{a: True for a in org.ambiguous}}
+    by_key: dict[str, dict] = {}
+    for alias in (org.name, *org.aliases, *flagged):
+        if len(alias) <= 3 and alias.isupper() and alias.isascii():
+            flagged.setdefault(alias, False)  # GM, VW, MG: capitals only
+        by_key.setdefault(fold(alias), {})[alias] = flagged.get(alias)
+    rules = {}
+    for key, spellings in by_key.items():
+        strict = any(flag is not None for flag in spellings.values())
+        variants = {s: bool(flag) for s, flag in spellings.items()} if strict else {}
+        cyrillic = bool(_CYRILLIC.search(key))
+        rules[key] = AliasRule(org, variants, cyrillic)
+        if cyrillic and key[-1] in _CYRILLIC_VOWELS and len(key) > 4:
+            rules.setdefault(key[:-1], AliasRule(org, {}, True))  # Тойота -> Тойоты, Тойоте
+    return rules
+
+
+@lru_cache(maxsize=1)
+def load_matcher() -> Matcher:
+    """The automaton over every alias of the gazetteer and every lexicon term."""
+    gazetteer, lexicon = load_gazetteer(), load_lexicon()
+    aliases: dict[str, list] = {}
+    for org in gazetteer:
+        for key, rule in _alias_rules(org).items():
+            aliases.setdefault(key, []).append(rule)
+    terms: dict[str, dict] = {}
+    for term in lexicon.terms:  # one entry per key and meaning, even if several languages list it
+        same = terms.setdefault(term.key, {})
+        old = same.get((term.category, term.value))
+        if old is None or old.weight < term.weight:
+            same[(term.category, term.value)] = term
+    automaton = ahocorasick.Automaton()
+    for key in set(aliases) | set(terms):
+        if len(key) >= 2 or not key.isascii():
+            automaton.add_word(key, (len(key), tuple(aliases.get(key, ())), tuple(terms.get(key, {}).values())))
+    automaton.make_automaton()
+    return Matcher(automaton, gazetteer, lexicon)
+
+
+def _edge_ok(text: str, start: int, end: int, key: str, prefix: bool) -> bool:
+    if is_word_char(key[0]) and start > 0 and is_word_char(text[start - 1]):
+        return False
+    if prefix or not is_word_char(key[-1]) or end >= len(text):
+        return True
+    return not is_word_char(text[end])
+
+
+def _alias_end(text: str, start: int, end: int, rule: AliasRule) -> int | None:
+    """End of an alias match (with an allowed ending), or None when it is inside a word."""
+    if is_word_char(text[start]) and start > 0 and is_word_char(text[start - 1]):
+        return None
+    if end >= len(text) or not is_word_char(text[end - 1]) or not is_word_char(text[end]):
+        return end
+    if rule.cyrillic:
+        stop = end
+        while stop < len(text) and stop - end <= _CYRILLIC_ENDING and is_word_char(text[stop]):
+            stop += 1
+        return stop if stop - end <= _CYRILLIC_ENDING else None
+    plural = text[end] in "sS" and (end + 1 >= len(text) or not is_word_char(text[end + 1]))
+    return end + 1 if plural and not rule.variants else None
+
+
+def _alias_mention(text: str, start: int, end: int, rule: AliasRule) -> Mention | None:
+    stop = _alias_end(text, start, end, rule)
+    if stop is None:
+        return None
+    ambiguous = False
+    if rule.variants:
+        spelled = text[start:end]
+        if spelled in rule.variants:
+            ambiguous = rule.variants[spelled]
+        elif spelled.upper() == spelled and any(v.upper() == spelled for v in rule.variants):
+            ambiguous = any(rule.variants[v] for v in rule.variants if v.upper() == spelled)
+        else:
+            return None
+    return Mention(start, stop, rule.org, ambiguous)
+
+
+def scan(matcher: Matcher, text: str, folded: str) -> tuple[list[Mention], list[TermHit]]:
+    """Organisation mentions (longest, non-overlapping) and term hits outside them."""
+    candidates: list[Mention] = []
+    hits: list[TermHit] = []
+    for last, (length, rules, terms) in matcher.automaton.iter(folded):
+        start, end = last - length + 1, last + 1
+        for rule in rules:
+            mention = _alias_mention(text, start, end, rule)
+            if mention:
+                candidates.append(mention)
+        for term in terms:
+            if _edge_ok(folded, start, end, term.key, term.prefix):
+                hits.append(TermHit(start, end, term.category, term.value, term.weight))
+    mentions = _longest_first(candidates)
+    if mentions and hits:
+        hits = _outside(hits, mentions)
+    return mentions, hits
+
+
+def _longest_first(candidates: list[Mention]) -> list[Mention]:
+    candidates.sort(key=lambda m: (m.start, -(m.end - m.start)))
+    chosen, reach = [], -1
+    for mention in candidates:
+        if mention.start >= reach:
+            chosen.append(mention)
+            reach = mention.end
+    return chosen
+
+
+def _outside(hits: list[TermHit], mentions: list[Mention]) -> list[TermHit]:
+    """Drop terms inside a name ("Alliance for Automotive Innovation" is no alliance)."""
+    covered = [(m.start, m.end) for m in mentions]
+    out, i = [], 0
+    for hit in sorted(hits, key=lambda h: h.start):
+        while i < len(covered) and covered[i][1] <= hit.start:
+            i += 1
+        if i < len(covered) and covered[i][0] < hit.end and hit.start < covered[i][1]:
+            continue
+        out.append(hit)
+    return out
