@@ -44,8 +44,12 @@ def _is_spaced_script(ch: str) -> bool:
     return ord(ch) < 0x2E80
 
 
-def compile_terms(terms: list[str]) -> re.Pattern:
-    """One regex matching any of `terms` on folded text, honouring word edges and `*`."""
+def compile_terms(terms: list[str], hyphen_ends: bool = True) -> re.Pattern:
+    """One regex matching any of `terms` on folded text, honouring word edges and `*`.
+
+    With hyphen_ends=False a term followed by a hyphen does not match ("non-binding").
+    """
+    after = _NOT_WORD_AFTER if hyphen_ends else f"(?![{WORD_CLASS}-])"
     parts = []
     for raw in sorted(set(terms), key=len, reverse=True):
         key, prefix = _split(raw)
@@ -55,7 +59,7 @@ def compile_terms(terms: list[str]) -> re.Pattern:
         if _is_spaced_script(key[0]):
             body = _NOT_WORD_BEFORE + body
         if _is_spaced_script(key[-1]) and not prefix:
-            body += _NOT_WORD_AFTER
+            body += after
         parts.append(body)
     return re.compile("|".join(parts) if parts else r"(?!x)x")
 
@@ -104,7 +108,7 @@ def load_lexicon() -> Lexicon:
     people = data["person_before"]
     return Lexicon(
         terms=tuple(_terms(data)), status=status, focus=focus,
-        negation_before=compile_terms(_all_languages(neg["before"])),
+        negation_before=compile_terms(_all_languages(neg["before"]), hyphen_ends=False),
         negation_after=compile_terms(_all_languages(neg["after"])),
         denial=compile_terms(_all_languages(neg["sentence"])),
         future=compile_terms(_all_languages(data["future"])),

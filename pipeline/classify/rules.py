@@ -163,11 +163,30 @@ def deal_sentences(doc: Document, lex: Lexicon, published_year: int | None) -> l
             continue
         names = unknown_names(doc, sentence, lex) if len(parties) < 2 else 0
         background = is_background(doc, sentence, lex, ref_year)
-        score = min(3.0, max(types.values())) * party_factor(len(parties), names) * position_weight(sentence)
+        factor = party_factor(len(parties), names)
+        if len(parties) < 2 and (inherited := _antecedent_parties(doc, sentence, lex, parties)):
+            parties, factor = inherited, 0.8  # "The partnership will..." after naming both
+        score = min(3.0, max(types.values())) * factor * position_weight(sentence)
         score *= 0.25 if background else 1.0
         found.append(DealSentence(sentence, types, parties, names, background, score))
     found.sort(key=lambda d: -d.score)
     return found
+
+
+def _antecedent_parties(doc: Document, sentence: Sentence, lex: Lexicon, own: list[str]) -> list[str]:
+    """Parties of the previous sentence or the title, when they name two or more
+    including any this sentence names ("The partnership will ... Toyota models")."""
+    if sentence.in_title or sentence.index > 6:
+        return []
+    i = doc.sentences.index(sentence)
+    for other in (doc.sentences[i - 1] if i > 0 else None,
+                  *(s for s in doc.sentences if s.in_title)):
+        if other is None:
+            continue
+        parties = sentence_parties(doc, other, lex)
+        if len(parties) >= 2 and set(own) <= set(parties):
+            return parties
+    return []
 
 
 def article_score(doc: Document, deals: list[DealSentence], lex: Lexicon) -> float:
@@ -203,6 +222,7 @@ def headline(deals: list[DealSentence]) -> list[DealSentence]:
 def choose_deal_type(doc: Document, deals: list[DealSentence]) -> str:
     """The deal type with most weight over the lead's deal sentences, specific first."""
     totals: dict[str, float] = {}
+    strong: set[str] = set()  # types named outright (not by one weak word) somewhere
     best = deals[0]
     for deal in deals:
         s = deal.sentence
@@ -211,8 +231,14 @@ def choose_deal_type(doc: Document, deals: list[DealSentence]) -> str:
         weight = position_weight(s) * (1.0 if deal.parties else 0.5) * (1.5 if deal is best else 1.0)
         for kind, value in deal.types.items():
             totals[kind] = totals.get(kind, 0.0) + value * weight * _SPECIFICITY.get(kind, 1.0)
+            if value >= 2.0:
+                strong.add(kind)
     if not totals:
-        totals = dict(best.types)
+        totals, strong = dict(best.types), set(best.types)
+    generic = totals.pop("strategic_alliance", 0.0)
+    totals = {k: v for k, v in totals.items() if k in strong or v >= generic}
+    if not totals or max(totals.values()) < 0.35 * generic:
+        return "strategic_alliance"  # a partnership unless its specific form is named
     top = max(totals.values())
     return next(k for k in _PRECEDENCE if totals.get(k, 0.0) >= top - 1e-9)
 
@@ -247,6 +273,7 @@ def choose_status(doc: Document, deals: list[DealSentence], lex: Lexicon) -> str
     heads = headline(deals)
     weights = [(d.sentence, 1.0 if i == 0 or d.sentence.in_title else 0.6) for i, d in enumerate(heads)]
     scores = {"terminated": 0.0, "completed": 0.0, "rumored": 0.0, "announced": 0.0}
+    hedged = 0.0
     for sentence, weight in weights:
         folded = sentence_text(doc, sentence)
         for m in lex.status["terminated"].finditer(folded):
@@ -256,17 +283,19 @@ def choose_status(doc: Document, deals: list[DealSentence], lex: Lexicon) -> str
         for m in lex.status["completed"].finditer(folded):
             if not _cue_before(doc, sentence, sentence.start + m.start(), lex.future):
                 scores["completed"] += 2.5 * weight
-        scores["rumored"] += 3.0 * weight * len(lex.status["rumored_strong"].findall(folded))
+        hedged += 3.0 * weight * len(lex.status["rumored_strong"].findall(folded))
         scores["rumored"] += 1.0 * weight * len(lex.status["rumored"].findall(folded))
         for m in lex.status["announced"].finditer(folded):
             if not _cue_before(doc, sentence, sentence.start + m.start(), lex.hedge_before):
                 scores["announced"] += 1.5 * weight
-    scores["rumored"] += 1.5 * _attributions(doc, lex, {id(s) for s, _ in weights})
+    hedged += 1.5 * _attributions(doc, lex, {id(s) for s, _ in weights})
     if scores["terminated"] >= 2.5:
         return "terminated"
     if scores["completed"] >= 2.0:
         return "completed"
-    return "rumored" if scores["rumored"] > scores["announced"] else "announced"
+    if hedged and hedged >= scores["announced"]:
+        return "rumored"  # reported by others: "people familiar", "Nikkei reported"
+    return "rumored" if scores["rumored"] and not scores["announced"] else "announced"
 
 
 def _attributions(doc: Document, lex: Lexicon, seen: set) -> int:

@@ -1,0 +1,60 @@
+"""Classifier throughput on 4,000-character news articles (prints articles/second).
+
+Run: python bench/bench_classify.py   (writes nothing; `run()` returns the numbers)
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:  # runnable as a plain script from a checkout
+    sys.path.insert(0, str(ROOT))
+
+from pipeline.classify import CLASSIFIER_VERSION, classify_article  # noqa: E402
+from pipeline.classify.evaluate import evaluate, load_labelled  # noqa: E402
+
+FIXTURES = ROOT / "tests" / "fixtures" / "classify"
+ARTICLE_CHARS = 4_000
+MIN_SECONDS = 3.0
+
+
+def _articles() -> list[tuple[str, str | None]]:
+    """Fixture articles padded (with other fixture text) to exactly 4,000 characters."""
+    rows = load_labelled(FIXTURES)
+    texts = [r["text"] for r in rows]
+    out = []
+    for i, row in enumerate(rows):
+        body, j = row["text"], i + 1
+        while len(body) < ARTICLE_CHARS:
+            body += "\n\n" + texts[j % len(texts)]
+            j += 1
+        out.append((body[:ARTICLE_CHARS], row.get("title")))
+    return out
+
+
+def run() -> dict:
+    """Classify the padded articles for at least MIN_SECONDS on one core."""
+    articles = _articles()
+    classify_article("warm-up: load gazetteer and lexicon", title="warm up")
+    done, start = 0, time.perf_counter()
+    while time.perf_counter() - start < MIN_SECONDS:
+        for text, title in articles:
+            classify_article(text, title=title)
+        done += len(articles)
+    elapsed = time.perf_counter() - start
+    result = {"classifier_version": CLASSIFIER_VERSION, "article_chars": ARTICLE_CHARS,
+              "articles": done, "seconds": round(elapsed, 3),
+              "articles_per_second": round(done / elapsed, 1)}
+    result["quality"] = evaluate(FIXTURES)
+    return result
+
+
+if __name__ == "__main__":
+    numbers = run()
+    print(f"classify: {numbers['articles_per_second']} articles/s "
+          f"({numbers['article_chars']} chars each, one core)")
+    print(json.dumps(numbers, ensure_ascii=False, indent=1))
