@@ -52,22 +52,22 @@ def _classify(text: str, title: str, published) -> Classification:
     doc = build_document(matcher, title, text)
     year = published.year if published else None
     deals = rules.deal_sentences(doc, lex, year)
-    score = rules.article_score(doc, deals, lex)
+    score = rules.article_score(doc, deals)
     is_alliance = score >= rules.ALLIANCE_THRESHOLD
     mentions = _count(doc)
     if not is_alliance:
         return Classification(is_auto=_is_auto_news(doc), is_alliance=False,
                               confidence=min(rules.confidence(score), 0.499),
                               event_date=event_date([], published), mentions=mentions)
-    parties = rules.choose_parties(doc, deals, lex)
-    status = rules.choose_status(doc, deals, lex)
+    parties = rules.choose_parties(doc, deals)
+    status = rules.choose_status(doc, deals)
     deal_type = "dissolution" if status == "terminated" else rules.choose_deal_type(doc, deals)
     heads = rules.headline(deals)
     evidence = [rules.sentence_text(doc, d.sentence, folded=False)
                 for d in heads if not d.sentence.in_title]
     return Classification(
         is_auto=_is_auto_deal(doc, parties, heads), is_alliance=True, deal_type=deal_type,
-        status=status, parties=tuple(parties), focus_areas=rules.choose_focus(doc, deals, lex),
+        status=status, parties=tuple(parties), focus_areas=rules.choose_focus(doc, deals),
         confidence=rules.confidence(score), evidence=tuple(evidence[:3]),
         event_date=event_date([rules.sentence_text(doc, d.sentence) for d in heads], published),
         mentions=mentions)

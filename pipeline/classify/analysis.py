@@ -27,8 +27,14 @@ class Sentence:
     mentions: list[Mention] = field(default_factory=list)
     deals: list[TermHit] = field(default_factory=list)
     generic: list[TermHit] = field(default_factory=list)
+    cues: dict[str, list[TermHit]] = field(default_factory=dict)  # status, negation, focus...
     auto_words: int = 0
     distractors: int = 0
+
+    def cue(self, category: str, value: str | None = None) -> list[TermHit]:
+        """Hits of one lexicon category (and value) in this sentence, in text order."""
+        hits = self.cues.get(category, ())
+        return [h for h in hits if value is None or h.value == value]
 
 
 @dataclass
@@ -80,6 +86,8 @@ def _assign(sentences: list[Sentence], mentions: list[Mention], hits: list[TermH
             sentence.auto_words += 1
         elif hit.category == "distractors":
             sentence.distractors += 1
+        else:
+            sentence.cues.setdefault(hit.category, []).append(hit)
 
 
 def _is_person(folded: str, mention: Mention, lexicon: Lexicon) -> bool:

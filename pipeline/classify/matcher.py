@@ -15,6 +15,10 @@ from pipeline.classify.text import fold, is_word_char
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 _CYRILLIC_ENDING = 3  # Russian case endings: Хонда, Хонды, Хондой
 _CYRILLIC_VOWELS = "аяоеыийь"
+# Every non-word character of space-separated scripts becomes a space (same length).
+_CJK_START = 0x2E80
+_EDGES = {c: " " for c in range(_CJK_START) if not is_word_char(chr(c))}
+_CJK = re.compile("[\u2e80-\U0010ffff]")
 
 
 @dataclass(frozen=True)
@@ -51,7 +55,8 @@ class TermHit:
 class Matcher:
     """The compiled automaton; payloads are (key length, alias rules, terms)."""
 
-    automaton: object
+    automaton: object  # keys of space-separated scripts, matched on space-edged text
+    cjk_automaton: object  # keys with CJK/kana/Hangul characters, matched on folded text
     gazetteer: Gazetteer
     lexicon: Lexicon
 
@@ -74,34 +79,47 @@ def _alias_rules(org: Organisation) -> dict[str, AliasRule]:
     return rules
 
 
+def _is_spaced_script(key: str) -> bool:
+    return all(ord(c) < _CJK_START for c in key)
+
+
+def _automaton_key(key: str, right: bool) -> str:
+    """Keys of space-separated scripts get word edges as spaces ("ev" -> " ev ") so the
+    automaton reports whole words only; keys with CJK characters stay as they are."""
+    if not _is_spaced_script(key):
+        return key
+    key = key.translate(_EDGES)
+    return " " + key + (" " if right and is_word_char(key[-1]) else "")
+
+
+def _build(entries: dict[str, tuple[list, dict]]):
+    automaton = ahocorasick.Automaton()
+    for key, (rules, terms) in entries.items():
+        if len(key.strip()) >= 2 or not key.isascii():
+            lead, trail = key.startswith(" "), key.endswith(" ")
+            automaton.add_word(key, (len(key), lead, trail, tuple(rules), tuple(terms.values())))
+    if len(automaton):
+        automaton.make_automaton()
+    return automaton
+
+
 @lru_cache(maxsize=1)
 def load_matcher() -> Matcher:
-    """The automaton over every alias of the gazetteer and every lexicon term."""
+    """Automatons over every alias of the gazetteer and every lexicon term."""
     gazetteer, lexicon = load_gazetteer(), load_lexicon()
-    aliases: dict[str, list] = {}
+    entries: dict[str, tuple[list, dict]] = {}
     for org in gazetteer:
         for key, rule in _alias_rules(org).items():
-            aliases.setdefault(key, []).append(rule)
-    terms: dict[str, dict] = {}
+            # aliases take their right edge after matching: Toyotas, Хонды
+            entries.setdefault(_automaton_key(key, right=False), ([], {}))[0].append(rule)
     for term in lexicon.terms:  # one entry per key and meaning, even if several languages list it
-        same = terms.setdefault(term.key, {})
+        same = entries.setdefault(_automaton_key(term.key, right=not term.prefix), ([], {}))[1]
         old = same.get((term.category, term.value))
         if old is None or old.weight < term.weight:
             same[(term.category, term.value)] = term
-    automaton = ahocorasick.Automaton()
-    for key in set(aliases) | set(terms):
-        if len(key) >= 2 or not key.isascii():
-            automaton.add_word(key, (len(key), tuple(aliases.get(key, ())), tuple(terms.get(key, {}).values())))
-    automaton.make_automaton()
-    return Matcher(automaton, gazetteer, lexicon)
-
-
-def _edge_ok(text: str, start: int, end: int, key: str, prefix: bool) -> bool:
-    if is_word_char(key[0]) and start > 0 and is_word_char(text[start - 1]):
-        return False
-    if prefix or not is_word_char(key[-1]) or end >= len(text):
-        return True
-    return not is_word_char(text[end])
+    spaced = {k: v for k, v in entries.items() if k.startswith(" ")}
+    cjk = {k: v for k, v in entries.items() if not k.startswith(" ")}
+    return Matcher(_build(spaced), _build(cjk), gazetteer, lexicon)
 
 
 def _alias_end(text: str, start: int, end: int, rule: AliasRule) -> int | None:
@@ -135,20 +153,36 @@ def _alias_mention(text: str, start: int, end: int, rule: AliasRule) -> Mention 
     return Mention(start, stop, rule.org, ambiguous)
 
 
+def _matches(matcher: Matcher, folded: str):
+    """(start, end, rules, terms) of every key found; word edges already checked for
+    space-separated scripts, still to check for CJK keys that begin or end in Latin."""
+    spaced = " " + folded.translate(_EDGES) + " "  # offsets shift by one
+    has_cjk = _CJK.search(folded) is not None
+    if has_cjk:  # a CJK character is a word edge for Latin names: "与Stellantis合作"
+        spaced = _CJK.sub(" ", spaced)
+    for last, (length, lead, trail, rules, terms) in matcher.automaton.iter(spaced):
+        yield last - length + lead, last - trail, rules, terms
+    if has_cjk and len(matcher.cjk_automaton):
+        for last, (length, _, _, rules, terms) in matcher.cjk_automaton.iter(folded):
+            start, end = last - length + 1, last + 1
+            if not (start > 0 and is_word_char(folded[start]) and is_word_char(folded[start - 1])):
+                yield start, end, rules, terms
+
+
 def scan(matcher: Matcher, text: str, folded: str) -> tuple[list[Mention], list[TermHit]]:
     """Organisation mentions (longest, non-overlapping) and term hits outside them."""
     candidates: list[Mention] = []
     hits: list[TermHit] = []
-    for last, (length, rules, terms) in matcher.automaton.iter(folded):
-        start, end = last - length + 1, last + 1
+    for start, end, rules, terms in _matches(matcher, folded):
         for rule in rules:
             mention = _alias_mention(text, start, end, rule)
             if mention:
                 candidates.append(mention)
         for term in terms:
-            if _edge_ok(folded, start, end, term.key, term.prefix):
+            if not (term.hyphen_stop and end < len(folded) and folded[end] == "-"):
                 hits.append(TermHit(start, end, term.category, term.value, term.weight))
     mentions = _longest_first(candidates)
+    hits.sort(key=lambda h: h.start)
     if mentions and hits:
         hits = _outside(hits, mentions)
     return mentions, hits
@@ -168,7 +202,7 @@ def _outside(hits: list[TermHit], mentions: list[Mention]) -> list[TermHit]:
     """Drop terms inside a name ("Alliance for Automotive Innovation" is no alliance)."""
     covered = [(m.start, m.end) for m in mentions]
     out, i = [], 0
-    for hit in sorted(hits, key=lambda h: h.start):
+    for hit in hits:
         while i < len(covered) and covered[i][1] <= hit.start:
             i += 1
         if i < len(covered) and covered[i][0] < hit.end and hit.start < covered[i][1]:

@@ -14,6 +14,7 @@ from pipeline.models import FOCUS_AREAS
 
 ALLIANCE_THRESHOLD = 1.6  # article score from which it is alliance news (confidence 0.5)
 _CLAUSE = re.compile(r"[,;:()—–]|\s-\s")
+_YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
 _NAME_RUN = re.compile(r"(?<![\w'’])([A-ZÀ-ÖØ-ÞА-ЯЁ][\w&'’.-]*(?:\s+(?:of\s+|&\s+|de\s+)?"
                        r"[A-ZÀ-ÖØ-ÞА-ЯЁ][\w&'’.-]*){0,3})")
 # Ties between deal types go to the more specific one.
@@ -45,17 +46,22 @@ def position_weight(sentence: Sentence) -> float:
     return 0.9 if sentence.index <= 6 else 0.5
 
 
-def _clause_before(doc: Document, sentence: Sentence, pos: int, width: int = 40) -> str:
-    window = doc.folded[max(sentence.start, pos - width):pos]
-    cuts = list(_CLAUSE.finditer(window))
-    return window[cuts[-1].end():] if cuts else window
+def _clause_start(doc: Document, sentence: Sentence, pos: int, width: int = 40) -> int:
+    """Where the clause holding `pos` begins, looking back at most `width` characters."""
+    begin = max(sentence.start, pos - width)
+    cuts = list(_CLAUSE.finditer(doc.folded, begin, pos))
+    return cuts[-1].end() if cuts else begin
 
 
-def is_negated(doc: Document, sentence: Sentence, start: int, end: int, lex: Lexicon) -> bool:
+def _cue_between(sentence: Sentence, category: str, begin: int, end: int, value: str | None = None) -> list:
+    return [h for h in sentence.cue(category, value) if h.start >= begin and h.end <= end]
+
+
+def is_negated(doc: Document, sentence: Sentence, start: int, end: int) -> bool:
     """A negation shortly before in the same clause ('not a merger'), or after (ja/ko)."""
-    if lex.negation_before.search(_clause_before(doc, sentence, start)):
+    if _cue_between(sentence, "neg_before", _clause_start(doc, sentence, start), start):
         return True
-    return bool(lex.negation_after.search(doc.folded[end:min(sentence.end, end + 12)]))
+    return bool(_cue_between(sentence, "neg_after", end, end + 14))
 
 
 def sentence_text(doc: Document, sentence: Sentence, folded: bool = True) -> str:
@@ -63,38 +69,37 @@ def sentence_text(doc: Document, sentence: Sentence, folded: bool = True) -> str
     return source[sentence.start:sentence.end]
 
 
-def is_denial(doc: Document, sentence: Sentence, lex: Lexicon) -> bool:
-    return bool(lex.denial.search(sentence_text(doc, sentence)))
+def is_denial(sentence: Sentence) -> bool:
+    return bool(sentence.cue("denial"))
 
 
 def _reference_year(doc: Document, published_year: int | None) -> int | None:
     return published_year or (max(doc.years) if doc.years else None)
 
 
-def is_background(doc: Document, sentence: Sentence, lex: Lexicon, ref_year: int | None) -> bool:
+def is_background(doc: Document, sentence: Sentence, ref_year: int | None) -> bool:
     """A recap: 'Back in 2013 they...', 'who engineered the merger', 'In 2018, ...'."""
     if sentence.in_title:
         return False
-    folded = sentence_text(doc, sentence)
-    if lex.background.search(folded):
+    if sentence.cue("background"):
         return True
-    lead_year = re.search(r"(?<!\d)(19|20)\d\d(?!\d)", folded[:24])
+    lead_year = _YEAR.search(doc.folded, sentence.start, min(sentence.end, sentence.start + 24))
     return bool(lead_year and ref_year and int(lead_year.group()) < ref_year)
 
 
-def _is_rival(doc: Document, sentence: Sentence, mention: Mention, lex: Lexicon) -> bool:
+def _is_rival(doc: Document, sentence: Sentence, mention: Mention) -> bool:
     """'ahead of Toyota', 'rivals such as BYD': a yardstick, not a party."""
-    window = _clause_before(doc, sentence, mention.start, 45)
-    cues = list(lex.rivalry.finditer(window))
-    return bool(cues) and len(window[cues[-1].end():].split()) <= 3
+    begin = _clause_start(doc, sentence, mention.start, 45)
+    cues = _cue_between(sentence, "rivalry", begin, mention.start)
+    return bool(cues) and len(doc.folded[cues[-1].end:mention.start].split()) <= 3
 
 
-def sentence_parties(doc: Document, sentence: Sentence, lex: Lexicon) -> list[str]:
+def sentence_parties(doc: Document, sentence: Sentence) -> list[str]:
     """Canonical parties named in a sentence (brands as their owners), in order."""
     parties: list[str] = []
     for mention in sentence.mentions:
         org = mention.org
-        if org.can_be_party and not _is_rival(doc, sentence, mention, lex) and org.party not in parties:
+        if org.can_be_party and org.party not in parties and not _is_rival(doc, sentence, mention):
             parties.append(org.party)
     return parties
 
@@ -116,9 +121,9 @@ def _looks_like_term(word: str) -> bool:
     return word.isupper() and len(word) <= 3
 
 
-def deal_types(doc: Document, sentence: Sentence, lex: Lexicon, parties: list[str]) -> dict[str, float]:
+def deal_types(doc: Document, sentence: Sentence, parties: list[str]) -> dict[str, float]:
     """Score per deal type from the non-negated deal words of a sentence."""
-    if is_denial(doc, sentence, lex):
+    if is_denial(sentence):
         return {}
     types: dict[str, float] = {}
     reach: dict[str, int] = {}  # overlapping words of one type count once ("strategic partnership")
@@ -126,17 +131,16 @@ def deal_types(doc: Document, sentence: Sentence, lex: Lexicon, parties: list[st
         if hit.start < reach.get(hit.value, -1):
             continue
         reach[hit.value] = hit.end
-        if not is_negated(doc, sentence, hit.start, hit.end, lex):
+        if not is_negated(doc, sentence, hit.start, hit.end):
             types[hit.value] = min(3.0, types.get(hit.value, 0.0) + hit.weight)
-    if not types and sentence.generic and len(parties) >= 2 and _has_status_cue(doc, sentence, lex):
+    if not types and sentence.generic and len(parties) >= 2 and _has_status_cue(sentence):
         types["strategic_alliance"] = 1.0  # "X and Y called off talks", "signed a deal"
     return types
 
 
-def _has_status_cue(doc: Document, sentence: Sentence, lex: Lexicon) -> bool:
-    folded = sentence_text(doc, sentence)
-    return any(lex.status[name].search(folded) for name in
-               ("terminated", "completed", "announced", "rumored_strong"))
+def _has_status_cue(sentence: Sentence) -> bool:
+    return any(h.value in ("terminated", "completed", "announced", "rumored_strong")
+               for h in sentence.cue("status"))
 
 
 def party_factor(parties: int, names: int) -> float:
@@ -157,14 +161,14 @@ def deal_sentences(doc: Document, lex: Lexicon, published_year: int | None) -> l
     for sentence in doc.sentences:
         if not sentence.deals and not sentence.generic:
             continue
-        parties = sentence_parties(doc, sentence, lex)
-        types = deal_types(doc, sentence, lex, parties)
+        parties = sentence_parties(doc, sentence)
+        types = deal_types(doc, sentence, parties)
         if not types:
             continue
         names = unknown_names(doc, sentence, lex) if len(parties) < 2 else 0
-        background = is_background(doc, sentence, lex, ref_year)
+        background = is_background(doc, sentence, ref_year)
         factor = party_factor(len(parties), names)
-        if len(parties) < 2 and (inherited := _antecedent_parties(doc, sentence, lex, parties)):
+        if len(parties) < 2 and (inherited := _antecedent_parties(doc, sentence, parties)):
             parties, factor = inherited, 0.8  # "The partnership will..." after naming both
         score = min(3.0, max(types.values())) * factor * position_weight(sentence)
         score *= 0.25 if background else 1.0
@@ -173,7 +177,7 @@ def deal_sentences(doc: Document, lex: Lexicon, published_year: int | None) -> l
     return found
 
 
-def _antecedent_parties(doc: Document, sentence: Sentence, lex: Lexicon, own: list[str]) -> list[str]:
+def _antecedent_parties(doc: Document, sentence: Sentence, own: list[str]) -> list[str]:
     """Parties of the previous sentence or the title, when they name two or more
     including any this sentence names ("The partnership will ... Toyota models")."""
     if sentence.in_title or sentence.index > 6:
@@ -183,13 +187,13 @@ def _antecedent_parties(doc: Document, sentence: Sentence, lex: Lexicon, own: li
                   *(s for s in doc.sentences if s.in_title)):
         if other is None:
             continue
-        parties = sentence_parties(doc, other, lex)
+        parties = sentence_parties(doc, other)
         if len(parties) >= 2 and set(own) <= set(parties):
             return parties
     return []
 
 
-def article_score(doc: Document, deals: list[DealSentence], lex: Lexicon) -> float:
+def article_score(doc: Document, deals: list[DealSentence]) -> float:
     """How strongly the article as a whole reports a deal (0 = not at all)."""
     if not deals:
         return 0.0
@@ -199,7 +203,7 @@ def article_score(doc: Document, deals: list[DealSentence], lex: Lexicon) -> flo
     if title and not title_is_deal and any(s.distractors for s in title):
         score *= 0.5  # "Nissan profit falls" that mentions its alliance in passing
     lead = [s for s in doc.sentences if s.in_title or s.index <= 2]
-    if any((s.deals or s.generic) and is_denial(doc, s, lex) for s in lead):
+    if any((s.deals or s.generic) and is_denial(s) for s in lead):
         score *= 0.3  # "Toyota denies report of stake talks"
     return score
 
@@ -243,7 +247,7 @@ def choose_deal_type(doc: Document, deals: list[DealSentence]) -> str:
     return next(k for k in _PRECEDENCE if totals.get(k, 0.0) >= top - 1e-9)
 
 
-def choose_parties(doc: Document, deals: list[DealSentence], lex: Lexicon) -> list[str]:
+def choose_parties(doc: Document, deals: list[DealSentence]) -> list[str]:
     """Parties of the headline deal: the best sentence, the title, then close seconds."""
     heads = headline(deals)
     parties = list(heads[0].parties)
@@ -253,7 +257,7 @@ def choose_parties(doc: Document, deals: list[DealSentence], lex: Lexicon) -> li
     if len(parties) < 2:
         for s in doc.sentences:
             if s.in_title:
-                parties += [p for p in sentence_parties(doc, s, lex) if p not in parties]
+                parties += [p for p in sentence_parties(doc, s) if p not in parties]
     return _drop_joint_ventures(parties)
 
 
@@ -264,31 +268,29 @@ def _drop_joint_ventures(parties: list[str]) -> list[str]:
     return (owners if len(owners) >= 2 else parties)[:6]
 
 
-def _cue_before(doc: Document, sentence: Sentence, pos: int, pattern: re.Pattern) -> bool:
-    return bool(pattern.search(_clause_before(doc, sentence, pos, 25)))
+def _cue_before(doc: Document, sentence: Sentence, pos: int, category: str) -> bool:
+    return bool(_cue_between(sentence, category, _clause_start(doc, sentence, pos, 25), pos))
 
 
-def choose_status(doc: Document, deals: list[DealSentence], lex: Lexicon) -> str:
+def choose_status(doc: Document, deals: list[DealSentence]) -> str:
     """terminated > completed > rumored (hedges outweigh) > announced."""
     heads = headline(deals)
     weights = [(d.sentence, 1.0 if i == 0 or d.sentence.in_title else 0.6) for i, d in enumerate(heads)]
     scores = {"terminated": 0.0, "completed": 0.0, "rumored": 0.0, "announced": 0.0}
     hedged = 0.0
     for sentence, weight in weights:
-        folded = sentence_text(doc, sentence)
-        for m in lex.status["terminated"].finditer(folded):
-            pos = sentence.start + m.start()
-            if not is_negated(doc, sentence, pos, pos + len(m.group()), lex):
+        for hit in sentence.cue("status"):
+            if hit.value == "terminated" and not is_negated(doc, sentence, hit.start, hit.end):
                 scores["terminated"] += 3.0 * weight
-        for m in lex.status["completed"].finditer(folded):
-            if not _cue_before(doc, sentence, sentence.start + m.start(), lex.future):
+            elif hit.value == "completed" and not _cue_before(doc, sentence, hit.start, "future"):
                 scores["completed"] += 2.5 * weight
-        hedged += 3.0 * weight * len(lex.status["rumored_strong"].findall(folded))
-        scores["rumored"] += 1.0 * weight * len(lex.status["rumored"].findall(folded))
-        for m in lex.status["announced"].finditer(folded):
-            if not _cue_before(doc, sentence, sentence.start + m.start(), lex.hedge_before):
+            elif hit.value == "rumored_strong":
+                hedged += 3.0 * weight
+            elif hit.value == "rumored":
+                scores["rumored"] += 1.0 * weight
+            elif hit.value == "announced" and not _cue_before(doc, sentence, hit.start, "hedges"):
                 scores["announced"] += 1.5 * weight
-    hedged += 1.5 * _attributions(doc, lex, {id(s) for s, _ in weights})
+    hedged += 1.5 * _attributions(doc, {id(s) for s, _ in weights})
     if scores["terminated"] >= 2.5:
         return "terminated"
     if scores["completed"] >= 2.0:
@@ -298,19 +300,15 @@ def choose_status(doc: Document, deals: list[DealSentence], lex: Lexicon) -> str
     return "rumored" if scores["rumored"] and not scores["announced"] else "announced"
 
 
-def _attributions(doc: Document, lex: Lexicon, seen: set) -> int:
+def _attributions(doc: Document, seen: set) -> int:
     """Rumour attributions in the lead's other sentences ('Nikkei reported the talks')."""
     lead = [s for s in doc.sentences if (s.in_title or s.index <= 2) and id(s) not in seen]
-    return sum(1 for s in lead if lex.status["rumored_strong"].search(sentence_text(doc, s)))
+    return sum(1 for s in lead if s.cue("status", "rumored_strong"))
 
 
-def choose_focus(doc: Document, deals: list[DealSentence], lex: Lexicon) -> tuple[str, ...]:
+def choose_focus(doc: Document, deals: list[DealSentence]) -> tuple[str, ...]:
     """Focus areas named in the title, the headline deal sentences and the first lines."""
     chosen = {id(d.sentence) for d in headline(deals)}
-    scope = [s for s in doc.sentences if id(s) in chosen or s.in_title or s.index <= 1]
-    found = set()
-    for sentence in scope:
-        folded = sentence_text(doc, sentence)
-        found.update(area for area, pattern in lex.focus.items() if pattern.search(folded))
+    found = {h.value for s in doc.sentences if id(s) in chosen or s.in_title or s.index <= 1
+             for h in s.cue("focus")}
     return tuple(a for a in FOCUS_AREAS if a in found) or ("other",)
-
