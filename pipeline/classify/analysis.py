@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
 from dataclasses import dataclass, field
 
 from pipeline.classify.lexicon import Lexicon
@@ -12,11 +11,13 @@ from pipeline.classify.sentences import split_sentences
 from pipeline.classify.text import fold
 
 _TITLE_GAP = "\n\n"
-_PREVIOUS_WORD = re.compile(r"([^\s]+)\s+$")
-_YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
+# Deal words count in the title and this many first sentences: the news is in the
+# lead. Organisation names (and motor words, their context) count everywhere.
+LEAD_SENTENCES = 16
+_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 
 
-@dataclass
+@dataclass(slots=True)
 class Sentence:
     """One sentence of the title or text, with what was found in it."""
 
@@ -46,7 +47,11 @@ class Document:
     body_start: int  # where the article text begins in `text` (after the title)
     sentences: list[Sentence]
     mentions: list[Mention]
-    years: list[int]
+
+    def years(self) -> list[int]:
+        """Years written in the first part of the article text."""
+        body = self.text[self.body_start:self.body_start + 5000]
+        return [int(y) for y in _YEAR.findall(body)]
 
 
 def build_document(matcher: Matcher, title: str, body: str) -> Document:
@@ -54,48 +59,53 @@ def build_document(matcher: Matcher, title: str, body: str) -> Document:
     head = title + _TITLE_GAP if title else ""
     text = head + body
     folded = fold(text)
-    mentions, hits = scan(matcher, text, folded)
     sentences = [Sentence(s, e, True, -1) for s, e in split_sentences(title)]
     sentences += [Sentence(s, e, False, i) for i, (s, e) in
                   enumerate(split_sentences(body, offset=len(head)))]
+    lead = [s for s in sentences if s.index < LEAD_SENTENCES]
+    mentions, hits = scan(matcher, text, folded, lead[-1].end if lead else 0)
     _assign(sentences, mentions, hits)
     kept = _accept_mentions(sentences, folded, matcher.lexicon)
-    years = [int(y) for y in _YEAR.findall(body[:5000])]
-    return Document(text, folded, len(head), sentences, kept, years)
+    return Document(text, folded, len(head), sentences, kept)
+
+
+def _owners(sentences: list[Sentence], items: list) -> list:
+    """(sentence, item) pairs for items (sorted by start) inside a sentence; one merge pass."""
+    pairs, i, count = [], 0, len(sentences)
+    for item in items:
+        while i < count and sentences[i].end <= item.start:
+            i += 1
+        if i == count:
+            break
+        if sentences[i].start <= item.start:
+            pairs.append((sentences[i], item))
+    return pairs
 
 
 def _assign(sentences: list[Sentence], mentions: list[Mention], hits: list[TermHit]) -> None:
-    starts = [s.start for s in sentences]
-
-    def owner(pos: int) -> Sentence | None:
-        i = bisect_right(starts, pos) - 1
-        return sentences[i] if i >= 0 and pos < sentences[i].end else None
-
-    for mention in mentions:
-        if (sentence := owner(mention.start)) is not None:
-            sentence.mentions.append(mention)
-    for hit in hits:
-        sentence = owner(hit.start)
-        if sentence is None:
-            continue
-        if hit.category == "deal":
+    for sentence, mention in _owners(sentences, mentions):
+        sentence.mentions.append(mention)
+    for sentence, hit in _owners(sentences, hits):
+        category = hit.category
+        if category == "deal":
             sentence.deals.append(hit)
-        elif hit.category == "generic_deal":
+        elif category == "generic_deal":
             sentence.generic.append(hit)
-        elif hit.category == "auto_words":
+        elif category == "auto_words":
             sentence.auto_words += 1
-        elif hit.category == "distractors":
+        elif category == "distractors":
             sentence.distractors += 1
         else:
-            sentence.cues.setdefault(hit.category, []).append(hit)
+            sentence.cues.setdefault(category, []).append(hit)
 
 
 def _is_person(folded: str, mention: Mention, lexicon: Lexicon) -> bool:
     """'Harrison Ford', 'Mr. Honda': a surname-like name after a given name or title."""
-    match = _PREVIOUS_WORD.search(folded, max(0, mention.start - 30), mention.start)
-    if not match:
+    before = folded[max(0, mention.start - 30):mention.start]
+    if not before[-1:].isspace():
         return False
-    word = match.group(1).strip("\"'“”(,")
+    words = before.split()
+    word = words[-1].strip("\"'“”(,") if words else ""
     return word in lexicon.person_titles or word.rstrip(".") in lexicon.given_names
 
 

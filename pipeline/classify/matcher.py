@@ -17,8 +17,9 @@ _CYRILLIC_ENDING = 3  # Russian case endings: Хонда, Хонды, Хондо
 _CYRILLIC_VOWELS = "аяоеыийь"
 # Every non-word character of space-separated scripts becomes a space (same length).
 _CJK_START = 0x2E80
-_EDGES = {c: " " for c in range(_CJK_START) if not is_word_char(chr(c))}
-_CJK = re.compile("[\u2e80-\U0010ffff]")
+# (a str table: str.translate is faster with it than with a dict)
+_EDGES = "".join(chr(c) if is_word_char(chr(c)) else " " for c in range(_CJK_START))
+_CJK = re.compile("[\u2e80-\U0010ffff]+")
 
 
 @dataclass(frozen=True)
@@ -30,7 +31,7 @@ class AliasRule:
     cyrillic: bool
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Mention:
     """An organisation named at text[start:end]; `ambiguous` needs sentence context."""
 
@@ -40,7 +41,7 @@ class Mention:
     ambiguous: bool
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class TermHit:
     """A vocabulary term at text[start:end]."""
 
@@ -97,7 +98,9 @@ def _build(entries: dict[str, tuple[list, dict]]):
     for key, (rules, terms) in entries.items():
         if len(key.strip()) >= 2 or not key.isascii():
             lead, trail = key.startswith(" "), key.endswith(" ")
-            automaton.add_word(key, (len(key), lead, trail, tuple(rules), tuple(terms.values())))
+            latin_start = not lead and is_word_char(key[0])  # "LG에너지솔루션": edge still to check
+            automaton.add_word(key, (len(key), lead, trail, latin_start, tuple(rules),
+                                     tuple(terms.values())))
     if len(automaton):
         automaton.make_automaton()
     return automaton
@@ -138,6 +141,8 @@ def _alias_end(text: str, start: int, end: int, rule: AliasRule) -> int | None:
 
 
 def _alias_mention(text: str, start: int, end: int, rule: AliasRule) -> Mention | None:
+    if not rule.variants and (end == len(text) or not is_word_char(text[end])):
+        return Mention(start, end, rule.org, False)  # the common case, checked fast
     stop = _alias_end(text, start, end, rule)
     if stop is None:
         return None
@@ -153,39 +158,52 @@ def _alias_mention(text: str, start: int, end: int, rule: AliasRule) -> Mention 
     return Mention(start, stop, rule.org, ambiguous)
 
 
-def _matches(matcher: Matcher, folded: str):
+def _matches(matcher: Matcher, folded: str) -> list:
     """(start, end, rules, terms) of every key found; word edges already checked for
-    space-separated scripts, still to check for CJK keys that begin or end in Latin."""
+    space-separated scripts, still to check for CJK keys that begin in Latin."""
     spaced = " " + folded.translate(_EDGES) + " "  # offsets shift by one
-    has_cjk = _CJK.search(folded) is not None
+    has_cjk = not folded.isascii() and _CJK.search(folded) is not None
     if has_cjk:  # a CJK character is a word edge for Latin names: "与Stellantis合作"
-        spaced = _CJK.sub(" ", spaced)
-    for last, (length, lead, trail, rules, terms) in matcher.automaton.iter(spaced):
-        yield last - length + lead, last - trail, rules, terms
+        spaced = _CJK.sub(lambda run: " " * len(run.group()), spaced)
+    found = [(last - length + lead, last - trail, rules, terms) for last, (length, lead, trail, _, rules, terms)
+             in matcher.automaton.iter(spaced)]
     if has_cjk and len(matcher.cjk_automaton):
-        for last, (length, _, _, rules, terms) in matcher.cjk_automaton.iter(folded):
-            start, end = last - length + 1, last + 1
-            if not (start > 0 and is_word_char(folded[start]) and is_word_char(folded[start - 1])):
-                yield start, end, rules, terms
+        for last, (length, _, _, latin_start, rules, terms) in matcher.cjk_automaton.iter(folded):
+            start = last - length + 1
+            if not (latin_start and start > 0 and is_word_char(folded[start - 1])):
+                found.append((start, last + 1, rules, terms))
+    return found
 
 
-def scan(matcher: Matcher, text: str, folded: str) -> tuple[list[Mention], list[TermHit]]:
-    """Organisation mentions (longest, non-overlapping) and term hits outside them."""
+def scan(matcher: Matcher, text: str, folded: str, lead_end: int | None = None
+         ) -> tuple[list[Mention], list[TermHit]]:
+    """Organisation mentions (longest, non-overlapping) and term hits outside them.
+
+    Past `lead_end` only motor words are kept (the context of ambiguous names).
+    """
     candidates: list[Mention] = []
     hits: list[TermHit] = []
+    size = len(folded)
+    lead_end = size if lead_end is None else lead_end
     for start, end, rules, terms in _matches(matcher, folded):
         for rule in rules:
             mention = _alias_mention(text, start, end, rule)
             if mention:
                 candidates.append(mention)
         for term in terms:
-            if not (term.hyphen_stop and end < len(folded) and folded[end] == "-"):
+            if start >= lead_end and term.category != "auto_words":
+                continue
+            if not (term.hyphen_stop and end < size and folded[end] == "-"):
                 hits.append(TermHit(start, end, term.category, term.value, term.weight))
     mentions = _longest_first(candidates)
-    hits.sort(key=lambda h: h.start)
+    hits.sort(key=_start)
     if mentions and hits:
         hits = _outside(hits, mentions)
     return mentions, hits
+
+
+def _start(hit: TermHit) -> int:
+    return hit.start
 
 
 def _longest_first(candidates: list[Mention]) -> list[Mention]:

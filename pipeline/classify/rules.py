@@ -6,7 +6,7 @@ import math
 import re
 from dataclasses import dataclass
 
-from pipeline.classify.analysis import Document, Sentence
+from pipeline.classify.analysis import LEAD_SENTENCES, Document, Sentence
 from pipeline.classify.gazetteer import load_gazetteer
 from pipeline.classify.lexicon import Lexicon
 from pipeline.classify.matcher import Mention
@@ -74,7 +74,10 @@ def is_denial(sentence: Sentence) -> bool:
 
 
 def _reference_year(doc: Document, published_year: int | None) -> int | None:
-    return published_year or (max(doc.years) if doc.years else None)
+    if published_year:
+        return published_year
+    years = doc.years()
+    return max(years) if years else None
 
 
 def is_background(doc: Document, sentence: Sentence, ref_year: int | None) -> bool:
@@ -156,9 +159,11 @@ def party_factor(parties: int, names: int) -> float:
 
 def deal_sentences(doc: Document, lex: Lexicon, published_year: int | None) -> list[DealSentence]:
     """Every sentence with deal words, scored; best first."""
-    ref_year = _reference_year(doc, published_year)
+    ref_year = None  # computed on first need: most sentences do not start with a year
     found = []
     for sentence in doc.sentences:
+        if sentence.index >= LEAD_SENTENCES:
+            break
         if not sentence.deals and not sentence.generic:
             continue
         parties = sentence_parties(doc, sentence)
@@ -166,6 +171,8 @@ def deal_sentences(doc: Document, lex: Lexicon, published_year: int | None) -> l
         if not types:
             continue
         names = unknown_names(doc, sentence, lex) if len(parties) < 2 else 0
+        if ref_year is None and not sentence.in_title:
+            ref_year = _reference_year(doc, published_year) or 0
         background = is_background(doc, sentence, ref_year)
         factor = party_factor(len(parties), names)
         if len(parties) < 2 and (inherited := _antecedent_parties(doc, sentence, parties)):

@@ -9,38 +9,29 @@ _ABBREVIATIONS = frozenset("""mr mrs ms dr prof sr jr st inc co corp ltd plc llc
     jan feb mar apr jun jul aug sep sept oct nov dec gov sen rep gen col lt approx est
     dept e.g i.e u.s u.k u.n etc al fig ca""".split())
 
-_BOUNDARY = re.compile(
-    r"[.!?]+[\"'”’»)\]]*(?=\s)"        # Latin/Cyrillic end followed by a space
-    r"|[。！？]+[」』）\"”]*"            # CJK ends need no space after them
-    r"|\n\s*")                          # a line break ends a paragraph
-_LAST_WORD = re.compile(r"([\w.]+)$")
+# Three simple patterns run separately: one alternation of them is several times slower.
+_LATIN_END = re.compile(r"[.!?]+[\"'”’»)\]]*(?=\s+(?![a-zа-яà-ÿ]))")  # next word not lower case
+_CJK_END = re.compile(r"[。！？]+[」』）\"”]*")  # CJK ends need no space after them
+_PARAGRAPH = re.compile(r"\n\s*")
 
 
 def _is_abbreviation(text: str, stop: int) -> bool:
-    """True when the full stop at `stop` closes an abbreviation or an initial."""
-    match = _LAST_WORD.search(text, max(0, stop - 12), stop)
-    if not match:
-        return False
-    word = match.group(1).lower()
+    """True when the full stop at `stop` closes an abbreviation or an initial ("J.")."""
+    before = text[max(0, stop - 8):stop].rsplit(None, 1)
+    word = before[-1].lower().lstrip("(\"'“") if before else ""
     return word in _ABBREVIATIONS or (len(word) == 1 and word.isalpha())
-
-
-def _splits(text: str):
-    for match in _BOUNDARY.finditer(text):
-        first = text[match.start()]
-        if first == "." and _is_abbreviation(text, match.start()):
-            continue
-        if first in ".!?":
-            after = text[match.end():match.end() + 3].lstrip()
-            if after[:1].islower():  # "3.5 bn. the ..." style run-ons are rare; lower = same sentence
-                continue
-        yield match.end()
 
 
 def split_sentences(text: str, offset: int = 0) -> list[tuple[int, int]]:
     """Spans (start, end) of the non-empty sentences of `text`, whitespace trimmed."""
     spans, start = [], 0
-    for cut in (*_splits(text), len(text)):
+    cuts = [m.end() for m in _LATIN_END.finditer(text)
+            if text[m.start()] != "." or not _is_abbreviation(text, m.start())]
+    cuts += [m.end() for m in _PARAGRAPH.finditer(text)]
+    if not text.isascii():
+        cuts += [m.end() for m in _CJK_END.finditer(text)]
+    cuts.sort()
+    for cut in (*cuts, len(text)):
         piece = text[start:cut]
         stripped = piece.strip()
         if stripped:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 # Only the first MAX_TEXT_CHARS of an article (and MAX_TITLE_CHARS of a title) are
 # analysed: the news is in the lead, and the cap bounds the work on huge inputs.
 MAX_TEXT_CHARS = 20_000
@@ -11,10 +13,7 @@ MAX_TITLE_CHARS = 1_000
 # Cyrillic). CJK and Hangul are not in it: names there need no word edges.
 WORD_CLASS = "0-9A-Za-z\u00aa\u00b5\u00ba\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u02af\u0370-\u03ff\u0400-\u052f"
 
-_CONTROL = {c: " " for c in (*range(0, 9), 11, 12, *range(14, 32), 127)}
-# Length-preserving replacements so folded offsets equal original offsets.
-_FOLD = str.maketrans({"ё": "е", "’": "'", "‘": "'", "‐": "-", "‑": "-", "\u00a0": " ",
-                       "\u3000": " ", "＆": "&"})
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def coerce_text(value, limit: int) -> str:
@@ -30,15 +29,15 @@ def coerce_text(value, limit: int) -> str:
         value.encode("utf-8")
     except UnicodeEncodeError:  # lone surrogates from broken JSON escapes
         value = value.encode("utf-8", errors="replace").decode("utf-8")
-    return value.translate(_CONTROL)
+    return _CONTROL.sub(" ", value) if _CONTROL.search(value) else value
 
 
 def fold(text: str) -> str:
-    """Lower-cased text with the same length as `text` (offsets stay valid)."""
+    """Lower-cased text with the same length as `text` (offsets stay valid); ё = е."""
     folded = text.lower()
     if len(folded) != len(text):  # e.g. 'İ' lowers to two characters
         folded = "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
-    return folded.translate(_FOLD)
+    return folded.replace("ё", "е") if "ё" in folded else folded
 
 
 def is_word_char(ch: str) -> bool:
