@@ -23,14 +23,18 @@ MIN_SECONDS = 3.0
 
 
 def _articles() -> list[tuple[str, str | None]]:
-    """Fixture articles padded (with other fixture text) to exactly 4,000 characters."""
+    """Fixture articles padded to exactly 4,000 characters with fixture text of the same
+    language (a long article is one language; mixing scripts would distort the cost)."""
     rows = load_labelled(FIXTURES)
-    texts = [r["text"] for r in rows]
+    by_lang: dict[str, list[str]] = {}
+    for row in rows:
+        by_lang.setdefault(row.get("lang", "en"), []).append(row["text"])
     out = []
-    for i, row in enumerate(rows):
-        body, j = row["text"], i + 1
+    for row in rows:
+        same = by_lang[row.get("lang", "en")]
+        body, j = row["text"], same.index(row["text"]) + 1
         while len(body) < ARTICLE_CHARS:
-            body += "\n\n" + texts[j % len(texts)]
+            body += "\n\n" + same[j % len(same)]
             j += 1
         out.append((body[:ARTICLE_CHARS], row.get("title")))
     return out

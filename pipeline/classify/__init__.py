@@ -60,7 +60,7 @@ def _classify(text: str, title: str, published) -> Classification:
                               confidence=min(rules.confidence(score), 0.499),
                               event_date=event_date([], published), mentions=mentions)
     parties = rules.choose_parties(doc, deals)
-    status = rules.choose_status(doc, deals)
+    status = rules.choose_status(doc, deals, lex)
     deal_type = "dissolution" if status == "terminated" else rules.choose_deal_type(doc, deals)
     heads = rules.headline(deals)
     evidence = [rules.sentence_text(doc, d.sentence, folded=False)

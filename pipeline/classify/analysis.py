@@ -13,7 +13,7 @@ from pipeline.classify.text import fold
 _TITLE_GAP = "\n\n"
 # Deal words count in the title and this many first sentences: the news is in the
 # lead. Organisation names (and motor words, their context) count everywhere.
-LEAD_SENTENCES = 16
+LEAD_SENTENCES = 10
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 
 

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
 import yaml
 
-from pipeline.classify.text import fold
+from pipeline.classify.text import WORD_CLASS, fold, is_word_char
 
 STRONG, WEAK = 2.0, 1.0
 
@@ -31,6 +32,8 @@ class Lexicon:
     """Every term (found in one pass with the gazetteer) and the person-name lists."""
 
     terms: tuple[Term, ...]
+    future: re.Pattern  # short lists, matched only in the few words before a status word
+    hedges: re.Pattern
     person_titles: frozenset[str]
     given_names: frozenset[str]
     not_names: frozenset[str]
@@ -56,8 +59,7 @@ def _terms(data: dict) -> list[Term | None]:
     for deal_type, grades in data["deal_types"].items():
         for grade, weight in (("strong", STRONG), ("weak", WEAK)):
             out += [_make(t, "deal", deal_type, weight) for t in _all_languages(grades.get(grade))]
-    for category in ("generic_deal", "auto_words", "distractors", "future", "hedges",
-                     "background", "rivalry"):
+    for category in ("generic_deal", "auto_words", "distractors", "background", "rivalry"):
         out += [_make(t, category, category) for t in _all_languages(data[category])]
     for name, by_lang in data["status"].items():
         out += [_make(t, "status", name) for t in _all_languages(by_lang)]
@@ -71,6 +73,22 @@ def _terms(data: dict) -> list[Term | None]:
     return out
 
 
+def _window_pattern(terms: list[str]) -> re.Pattern:
+    """A regex for a short word list, applied to folded text a few words long."""
+    edge = f"[{WORD_CLASS}]"
+    parts = []
+    for raw in sorted(set(terms), key=len, reverse=True):
+        key = fold(raw.strip())
+        prefix = key.endswith("*")
+        body = re.escape(key.rstrip("*")).replace(r"\ ", r"\s+")
+        if is_word_char(body[0]):
+            body = f"(?<!{edge})" + body
+        if not prefix and is_word_char(key[-1]):
+            body += f"(?!{edge})"
+        parts.append(body)
+    return re.compile("|".join(parts))
+
+
 @lru_cache(maxsize=1)
 def load_lexicon() -> Lexicon:
     """The packaged lexicon, parsed once."""
@@ -79,6 +97,8 @@ def load_lexicon() -> Lexicon:
     people = data["person_before"]
     return Lexicon(
         terms=tuple(t for t in _terms(data) if t is not None),
+        future=_window_pattern(_all_languages(data["future"])),
+        hedges=_window_pattern(_all_languages(data["hedges"])),
         person_titles=frozenset(fold(t) for t in people["titles"]),
         given_names=frozenset(fold(t) for t in people["given_names"]),
         not_names=frozenset(fold(str(t)) for t in data["not_names"]))

@@ -17,9 +17,10 @@ _CYRILLIC_ENDING = 3  # Russian case endings: Хонда, Хонды, Хондо
 _CYRILLIC_VOWELS = "аяоеыийь"
 # Every non-word character of space-separated scripts becomes a space (same length).
 _CJK_START = 0x2E80
-# (a str table: str.translate is faster with it than with a dict)
-_EDGES = "".join(chr(c) if is_word_char(chr(c)) else " " for c in range(_CJK_START))
-_CJK = re.compile("[\u2e80-\U0010ffff]+")
+# A CJK character is a word edge too ("与Stellantis合作"). A str table: str.translate
+# is faster with it than with a dict; characters past its end stay as they are.
+_EDGES = "".join(chr(c) if c < _CJK_START and is_word_char(chr(c)) else " " for c in range(0x10000))
+_CJK = re.compile("[\u2e80-\U0010ffff]")
 
 
 @dataclass(frozen=True)
@@ -158,21 +159,17 @@ def _alias_mention(text: str, start: int, end: int, rule: AliasRule) -> Mention 
     return Mention(start, stop, rule.org, ambiguous)
 
 
-def _matches(matcher: Matcher, folded: str) -> list:
+def _matches(matcher: Matcher, folded: str):
     """(start, end, rules, terms) of every key found; word edges already checked for
     space-separated scripts, still to check for CJK keys that begin in Latin."""
     spaced = " " + folded.translate(_EDGES) + " "  # offsets shift by one
-    has_cjk = not folded.isascii() and _CJK.search(folded) is not None
-    if has_cjk:  # a CJK character is a word edge for Latin names: "与Stellantis合作"
-        spaced = _CJK.sub(lambda run: " " * len(run.group()), spaced)
-    found = [(last - length + lead, last - trail, rules, terms) for last, (length, lead, trail, _, rules, terms)
-             in matcher.automaton.iter(spaced)]
-    if has_cjk and len(matcher.cjk_automaton):
+    for last, (length, lead, trail, _, rules, terms) in matcher.automaton.iter(spaced):
+        yield last - length + lead, last - trail, rules, terms
+    if not folded.isascii() and len(matcher.cjk_automaton) and _CJK.search(folded):
         for last, (length, _, _, latin_start, rules, terms) in matcher.cjk_automaton.iter(folded):
             start = last - length + 1
             if not (latin_start and start > 0 and is_word_char(folded[start - 1])):
-                found.append((start, last + 1, rules, terms))
-    return found
+                yield start, last + 1, rules, terms
 
 
 def scan(matcher: Matcher, text: str, folded: str, lead_end: int | None = None

@@ -275,11 +275,12 @@ def _drop_joint_ventures(parties: list[str]) -> list[str]:
     return (owners if len(owners) >= 2 else parties)[:6]
 
 
-def _cue_before(doc: Document, sentence: Sentence, pos: int, category: str) -> bool:
-    return bool(_cue_between(sentence, category, _clause_start(doc, sentence, pos, 25), pos))
+def _cue_before(doc: Document, sentence: Sentence, pos: int, pattern: re.Pattern) -> bool:
+    """A future or hedge word shortly before `pos` in its clause ('expected to complete')."""
+    return bool(pattern.search(doc.folded, _clause_start(doc, sentence, pos, 25), pos))
 
 
-def choose_status(doc: Document, deals: list[DealSentence]) -> str:
+def choose_status(doc: Document, deals: list[DealSentence], lex: Lexicon) -> str:
     """terminated > completed > rumored (hedges outweigh) > announced."""
     heads = headline(deals)
     weights = [(d.sentence, 1.0 if i == 0 or d.sentence.in_title else 0.6) for i, d in enumerate(heads)]
@@ -289,13 +290,13 @@ def choose_status(doc: Document, deals: list[DealSentence]) -> str:
         for hit in sentence.cue("status"):
             if hit.value == "terminated" and not is_negated(doc, sentence, hit.start, hit.end):
                 scores["terminated"] += 3.0 * weight
-            elif hit.value == "completed" and not _cue_before(doc, sentence, hit.start, "future"):
+            elif hit.value == "completed" and not _cue_before(doc, sentence, hit.start, lex.future):
                 scores["completed"] += 2.5 * weight
             elif hit.value == "rumored_strong":
                 hedged += 3.0 * weight
             elif hit.value == "rumored":
                 scores["rumored"] += 1.0 * weight
-            elif hit.value == "announced" and not _cue_before(doc, sentence, hit.start, "hedges"):
+            elif hit.value == "announced" and not _cue_before(doc, sentence, hit.start, lex.hedges):
                 scores["announced"] += 1.5 * weight
     hedged += 1.5 * _attributions(doc, {id(s) for s, _ in weights})
     if scores["terminated"] >= 2.5:
