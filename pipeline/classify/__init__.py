@@ -15,7 +15,7 @@ from pipeline.classify.dates import event_date
 from pipeline.classify.gazetteer import Gazetteer, Organisation, load_gazetteer
 from pipeline.classify.matcher import load_matcher
 from pipeline.classify import rules
-from pipeline.classify.text import MAX_TEXT_CHARS, MAX_TITLE_CHARS, coerce_text
+from pipeline.classify.text import MAX_TEXT_CHARS, MAX_TITLE_CHARS, clean, coerce_text
 from pipeline.models import Classification
 
 CLASSIFIER_VERSION = "2026.11.1"
@@ -26,7 +26,7 @@ __all__ = ["CLASSIFIER_VERSION", "MAX_TEXT_CHARS", "Gazetteer", "Organisation",
 
 def find_mentions(text: str) -> dict[str, int]:
     """Canonical organisation name -> number of mentions in `text`."""
-    return _count(build_document(load_matcher(), "", coerce_text(text, MAX_TEXT_CHARS)))
+    return _count(build_document(load_matcher(), "", clean(coerce_text(text, MAX_TEXT_CHARS))))
 
 
 def _count(doc: Document) -> dict[str, int]:
@@ -46,10 +46,10 @@ def classify_article(text: str, title: str | None = None, url: str | None = None
         return Classification(is_auto=False, is_alliance=False)
 
 
-def _classify(text: str, title: str, published) -> Classification:
+def _classify(raw_text: str, title: str, published) -> Classification:
     matcher = load_matcher()
     lex = matcher.lexicon
-    doc = build_document(matcher, title, text)
+    doc = build_document(matcher, clean(title), clean(raw_text))
     year = published.year if published else None
     deals = rules.deal_sentences(doc, lex, year)
     score = rules.article_score(doc, deals)
@@ -63,7 +63,8 @@ def _classify(text: str, title: str, published) -> Classification:
     status = rules.choose_status(doc, deals, lex)
     deal_type = "dissolution" if status == "terminated" else rules.choose_deal_type(doc, deals)
     heads = rules.headline(deals)
-    evidence = [rules.sentence_text(doc, d.sentence, folded=False)
+    # Evidence is cut from the input itself (cleaning kept every offset): verbatim.
+    evidence = [raw_text[d.sentence.start - doc.body_start:d.sentence.end - doc.body_start]
                 for d in heads if not d.sentence.in_title]
     return Classification(
         is_auto=_is_auto_deal(doc, parties, heads), is_alliance=True, deal_type=deal_type,

@@ -47,6 +47,7 @@ class Document:
     body_start: int  # where the article text begins in `text` (after the title)
     sentences: list[Sentence]
     mentions: list[Mention]
+    ref_year: int = 0  # the year "now" for telling recaps; set by the rules (0 = unknown)
 
     def years(self) -> list[int]:
         """Years written in the first part of the article text."""

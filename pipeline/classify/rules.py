@@ -159,7 +159,8 @@ def party_factor(parties: int, names: int) -> float:
 
 def deal_sentences(doc: Document, lex: Lexicon, published_year: int | None) -> list[DealSentence]:
     """Every sentence with deal words, scored; best first."""
-    ref_year = None  # computed on first need: most sentences do not start with a year
+    doc.ref_year = published_year or 0
+    ref_year = published_year  # else computed on first need (it reads every year written)
     found = []
     for sentence in doc.sentences:
         if sentence.index >= LEAD_SENTENCES:
@@ -172,7 +173,7 @@ def deal_sentences(doc: Document, lex: Lexicon, published_year: int | None) -> l
             continue
         names = unknown_names(doc, sentence, lex) if len(parties) < 2 else 0
         if ref_year is None and not sentence.in_title:
-            ref_year = _reference_year(doc, published_year) or 0
+            ref_year = doc.ref_year = _reference_year(doc, published_year) or 0
         background = is_background(doc, sentence, ref_year)
         factor = party_factor(len(parties), names)
         if len(parties) < 2 and (inherited := _antecedent_parties(doc, sentence, parties)):
@@ -317,6 +318,7 @@ def _attributions(doc: Document, seen: set) -> int:
 def choose_focus(doc: Document, deals: list[DealSentence]) -> tuple[str, ...]:
     """Focus areas named in the title, the headline deal sentences and the first lines."""
     chosen = {id(d.sentence) for d in headline(deals)}
-    found = {h.value for s in doc.sentences if id(s) in chosen or s.in_title or s.index <= 1
-             for h in s.cue("focus")}
+    scope = [s for s in doc.sentences if id(s) in chosen or s.in_title
+             or (s.index <= 1 and not is_background(doc, s, doc.ref_year))]
+    found = {h.value for s in scope for h in s.cue("focus")}
     return tuple(a for a in FOCUS_AREAS if a in found) or ("other",)

@@ -17,19 +17,19 @@ _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def coerce_text(value, limit: int) -> str:
-    """Any value as text of at most `limit` characters: bytes decoded, junk removed."""
-    if value is None:
-        return ""
+    """Any value as text of at most `limit` characters (bytes decoded, others empty)."""
     if isinstance(value, (bytes, bytearray)):
         value = bytes(value[: limit * 4]).decode("utf-8", errors="replace")
-    if not isinstance(value, str):
-        return ""
-    value = value[:limit]
+    return value[:limit] if isinstance(value, str) else ""
+
+
+def clean(text: str) -> str:
+    """Control characters and lone surrogates replaced, length kept (offsets stay valid)."""
     try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:  # lone surrogates from broken JSON escapes
-        value = value.encode("utf-8", errors="replace").decode("utf-8")
-    return _CONTROL.sub(" ", value) if _CONTROL.search(value) else value
+        text.encode("utf-8")
+    except UnicodeEncodeError:  # lone surrogates from broken JSON escapes become '?'
+        text = text.encode("utf-8", errors="replace").decode("utf-8")
+    return _CONTROL.sub(" ", text) if _CONTROL.search(text) else text
 
 
 def fold(text: str) -> str:
