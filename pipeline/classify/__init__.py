@@ -1,56 +1,94 @@
-"""Alliance-news classifier (first version: keywords over a tiny gazetteer)."""
+"""Pure alliance classifier: article text in, `Classification` out (no DB, no network).
+
+Only the first `MAX_TEXT_CHARS` characters of the text are analysed (see text.py).
+`confidence` is how likely the article reports an alliance event: >= 0.5 exactly when
+`is_alliance` is true. `mentions` counts gazetteer names as written (a brand stays a
+brand there); `parties` resolve brands to their owners.
+"""
 
 from __future__ import annotations
 
-import re
 from datetime import date, datetime
 
-from ..models import Classification
+from pipeline.classify.analysis import Document, build_document
+from pipeline.classify.dates import event_date
+from pipeline.classify.gazetteer import Gazetteer, Organisation, load_gazetteer
+from pipeline.classify.matcher import load_matcher
+from pipeline.classify import rules
+from pipeline.classify.text import MAX_TEXT_CHARS, MAX_TITLE_CHARS, clean, coerce_text
+from pipeline.models import Classification
 
-CLASSIFIER_VERSION = "0.1.0"
+CLASSIFIER_VERSION = "2026.11.1"
 
-_ORGS = {
-    "General Motors": ["General Motors", "GM", "Chevrolet"], "Honda": ["Honda"],
-    "Nissan": ["Nissan", "Infiniti"], "Toyota": ["Toyota"], "Volkswagen": ["Volkswagen", "VW"],
-    "Ford": ["Ford"], "Renault": ["Renault"], "Mitsubishi Motors": ["Mitsubishi Motors"],
-    "Stellantis": ["Stellantis"], "Leapmotor": ["Leapmotor"], "Rivian": ["Rivian"],
-    "Mazda": ["Mazda"], "Sony": ["Sony"], "Hyundai": ["Hyundai"], "BMW": ["BMW"],
-}
-_TRIGGERS = [
-    ("dissolution", "terminated", r"called off|terminat\w+|unwind|scrapp\w+"),
-    ("joint_venture", "announced", r"joint venture"),
-    ("merger", "rumored", r"merger talks|talks to merge"),
-    ("merger", "announced", r"\bmerge\w*\b"),
-    ("mou", "announced", r"memorandum of understanding|\bMoU\b|letter of intent"),
-    ("acquisition", "announced", r"\bstake\b|acquir\w+"),
-    ("supply_agreement", "announced", r"supply (deal|agreement)"),
-    ("licensing", "announced", r"licens\w+"),
-    ("strategic_alliance", "announced", r"partnership|alliance|collaborat\w+|team(ing)? up"),
-]
-_SENTENCE = re.compile(r"(?<=[.!?])\s+|\n+")
+__all__ = ["CLASSIFIER_VERSION", "MAX_TEXT_CHARS", "Gazetteer", "Organisation",
+           "classify_article", "find_mentions", "load_gazetteer"]
 
 
 def find_mentions(text: str) -> dict[str, int]:
-    """Canonical organisation -> number of mentions."""
-    found = {}
-    for name, aliases in _ORGS.items():
-        count = sum(len(re.findall(rf"\b{re.escape(a)}\b", text)) for a in aliases)
-        if count:
-            found[name] = count
-    return found
+    """Canonical organisation name -> number of mentions in `text`."""
+    return _count(build_document(load_matcher(), "", clean(coerce_text(text, MAX_TEXT_CHARS))))
+
+
+def _count(doc: Document) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for mention in doc.mentions:
+        counts[mention.org.name] = counts.get(mention.org.name, 0) + 1
+    return counts
 
 
 def classify_article(text: str, title: str | None = None, url: str | None = None,
                      published: datetime | date | None = None) -> Classification:
-    """Keyword classification of one article."""
-    full = f"{title or ''}\n{text or ''}"
-    mentions = find_mentions(full)
-    event_date = published.date() if isinstance(published, datetime) else published
-    for deal_type, status, pattern in _TRIGGERS:
-        hits = [s for s in _SENTENCE.split(full) if re.search(pattern, s, re.I)
-                and len(find_mentions(s)) >= 2]
-        if hits:
-            parties = tuple(sorted(find_mentions(hits[0])))
-            return Classification(True, True, deal_type, status, parties, ("other",), 0.6,
-                                  tuple(h.strip() for h in hits[:2]), event_date, mentions)
-    return Classification(bool(mentions), False, mentions=mentions, event_date=event_date)
+    """Classify one article; never raises on bad input (it yields a negative instead)."""
+    try:
+        return _classify(coerce_text(text, MAX_TEXT_CHARS), coerce_text(title, MAX_TITLE_CHARS),
+                         published if isinstance(published, (date, datetime)) else None)
+    except Exception:  # noqa: BLE001 - a pipeline must not stop on one odd article
+        return Classification(is_auto=False, is_alliance=False)
+
+
+def _classify(raw_text: str, title: str, published) -> Classification:
+    matcher = load_matcher()
+    lex = matcher.lexicon
+    doc = build_document(matcher, clean(title), clean(raw_text))
+    year = published.year if published else None
+    deals = rules.deal_sentences(doc, lex, year)
+    score = rules.article_score(doc, deals)
+    is_alliance = score >= rules.ALLIANCE_THRESHOLD
+    mentions = _count(doc)
+    if not is_alliance:
+        return Classification(is_auto=_is_auto_news(doc), is_alliance=False,
+                              confidence=min(rules.confidence(score), 0.499),
+                              event_date=event_date([], published), mentions=mentions)
+    parties = rules.choose_parties(doc, deals)
+    status = rules.choose_status(doc, deals, lex)
+    deal_type = "dissolution" if status == "terminated" else rules.choose_deal_type(doc, deals)
+    heads = rules.headline(deals)
+    # Evidence is cut from the input itself (cleaning kept every offset): verbatim.
+    evidence = [raw_text[d.sentence.start - doc.body_start:d.sentence.end - doc.body_start]
+                for d in heads if not d.sentence.in_title]
+    return Classification(
+        is_auto=_is_auto_deal(doc, parties, heads), is_alliance=True, deal_type=deal_type,
+        status=status, parties=tuple(parties), focus_areas=rules.choose_focus(doc, deals),
+        confidence=rules.confidence(score), evidence=tuple(evidence[:3]),
+        event_date=event_date([rules.sentence_text(doc, d.sentence) for d in heads], published),
+        mentions=mentions)
+
+
+def _is_auto_deal(doc: Document, parties: list[str], heads) -> bool:
+    """A deal is auto news when a party is from the industry or the deal is about cars."""
+    gazetteer = load_gazetteer()
+    if any((org := gazetteer.get(p)) is not None and org.is_auto for p in parties):
+        return True
+    return sum(d.sentence.auto_words for d in heads) + _title_auto_words(doc) >= 1
+
+
+def _title_auto_words(doc: Document) -> int:
+    return sum(s.auto_words for s in doc.sentences if s.in_title)
+
+
+def _is_auto_news(doc: Document) -> bool:
+    """Not a deal: auto news when carmakers or motor words dominate the lead."""
+    lead = [s for s in doc.sentences if s.in_title or s.index <= 5]
+    orgs = sum(1 for s in lead for m in s.mentions if m.org.is_auto)
+    words = sum(s.auto_words for s in lead)
+    return (orgs >= 1 and words >= 1) or orgs >= 2 or words >= 3

@@ -1,0 +1,123 @@
+"""From raw title+text to sentences annotated with accepted mentions and term hits."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from pipeline.classify.lexicon import Lexicon
+from pipeline.classify.matcher import Matcher, Mention, TermHit, scan
+from pipeline.classify.sentences import split_sentences
+from pipeline.classify.text import fold
+
+_TITLE_GAP = "\n\n"
+# Deal words count in the title and this many first sentences: the news is in the
+# lead. Organisation names (and motor words, their context) count everywhere.
+LEAD_SENTENCES = 10
+_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+
+
+@dataclass(slots=True)
+class Sentence:
+    """One sentence of the title or text, with what was found in it."""
+
+    start: int
+    end: int
+    in_title: bool
+    index: int  # position among the text's sentences; -1 for the title
+    mentions: list[Mention] = field(default_factory=list)
+    deals: list[TermHit] = field(default_factory=list)
+    generic: list[TermHit] = field(default_factory=list)
+    cues: dict[str, list[TermHit]] = field(default_factory=dict)  # status, negation, focus...
+    auto_words: int = 0
+    distractors: int = 0
+
+    def cue(self, category: str, value: str | None = None) -> list[TermHit]:
+        """Hits of one lexicon category (and value) in this sentence, in text order."""
+        hits = self.cues.get(category, ())
+        return [h for h in hits if value is None or h.value == value]
+
+
+@dataclass
+class Document:
+    """The analysed article: combined text, its folded twin, and its sentences."""
+
+    text: str
+    folded: str
+    body_start: int  # where the article text begins in `text` (after the title)
+    sentences: list[Sentence]
+    mentions: list[Mention]
+    ref_year: int = 0  # the year "now" for telling recaps; set by the rules (0 = unknown)
+
+    def years(self) -> list[int]:
+        """Years written in the first part of the article text."""
+        body = self.text[self.body_start:self.body_start + 5000]
+        return [int(y) for y in _YEAR.findall(body)]
+
+
+def build_document(matcher: Matcher, title: str, body: str) -> Document:
+    """Scan title and text in one pass and annotate each sentence."""
+    head = title + _TITLE_GAP if title else ""
+    text = head + body
+    folded = fold(text)
+    sentences = [Sentence(s, e, True, -1) for s, e in split_sentences(title)]
+    sentences += [Sentence(s, e, False, i) for i, (s, e) in
+                  enumerate(split_sentences(body, offset=len(head)))]
+    lead = [s for s in sentences if s.index < LEAD_SENTENCES]
+    mentions, hits = scan(matcher, text, folded, lead[-1].end if lead else 0)
+    _assign(sentences, mentions, hits)
+    kept = _accept_mentions(sentences, folded, matcher.lexicon)
+    return Document(text, folded, len(head), sentences, kept)
+
+
+def _owners(sentences: list[Sentence], items: list) -> list:
+    """(sentence, item) pairs for items (sorted by start) inside a sentence; one merge pass."""
+    pairs, i, count = [], 0, len(sentences)
+    for item in items:
+        while i < count and sentences[i].end <= item.start:
+            i += 1
+        if i == count:
+            break
+        if sentences[i].start <= item.start:
+            pairs.append((sentences[i], item))
+    return pairs
+
+
+def _assign(sentences: list[Sentence], mentions: list[Mention], hits: list[TermHit]) -> None:
+    for sentence, mention in _owners(sentences, mentions):
+        sentence.mentions.append(mention)
+    for sentence, hit in _owners(sentences, hits):
+        category = hit.category
+        if category == "deal":
+            sentence.deals.append(hit)
+        elif category == "generic_deal":
+            sentence.generic.append(hit)
+        elif category == "auto_words":
+            sentence.auto_words += 1
+        elif category == "distractors":
+            sentence.distractors += 1
+        else:
+            sentence.cues.setdefault(category, []).append(hit)
+
+
+def _is_person(folded: str, mention: Mention, lexicon: Lexicon) -> bool:
+    """'Harrison Ford', 'Mr. Honda': a surname-like name after a given name or title."""
+    before = folded[max(0, mention.start - 30):mention.start]
+    if not before[-1:].isspace():
+        return False
+    words = before.split()
+    word = words[-1].strip("\"'“”(,") if words else ""
+    return word in lexicon.person_titles or word.rstrip(".") in lexicon.given_names
+
+
+def _accept_mentions(sentences: list[Sentence], folded: str, lexicon: Lexicon) -> list[Mention]:
+    """Drop person names and ambiguous words (Smart, Seat) lacking motor context."""
+    kept_all = []
+    for sentence in sentences:
+        kept = [m for m in sentence.mentions
+                if not (m.org.surname and _is_person(folded, m, lexicon))]
+        clear = sum(1 for m in kept if not m.ambiguous)
+        context = sentence.auto_words > 0 or clear > 0
+        sentence.mentions = [m for m in kept if not m.ambiguous or context]
+        kept_all.extend(sentence.mentions)
+    return kept_all

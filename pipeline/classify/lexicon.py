@@ -1,0 +1,104 @@
+"""The classifier vocabulary (pipeline/data/classify_lexicon.yml) as matchable terms."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+import yaml
+
+from pipeline.classify.text import WORD_CLASS, fold, is_word_char
+
+STRONG, WEAK = 2.0, 1.0
+
+
+@dataclass(frozen=True)
+class Term:
+    """A folded vocabulary entry; `prefix` terms match the start of a longer word,
+    `hyphen_stop` terms do not match before a hyphen ("non" in "non-binding")."""
+
+    key: str
+    category: str
+    value: str
+    weight: float = 1.0
+    prefix: bool = False
+    hyphen_stop: bool = False
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """Every term (found in one pass with the gazetteer) and the person-name lists."""
+
+    terms: tuple[Term, ...]
+    future: re.Pattern  # short lists, matched only in the few words before a status word
+    hedges: re.Pattern
+    person_titles: frozenset[str]
+    given_names: frozenset[str]
+    not_names: frozenset[str]
+
+
+def _all_languages(by_lang: dict | None) -> list[str]:
+    terms = [t for per_lang in (by_lang or {}).values() for t in (per_lang or ())]
+    bad = [t for t in terms if not isinstance(t, str)]
+    if bad:  # YAML reads a bare no/yes as a boolean: quote it in the data file
+        raise ValueError(f"lexicon terms must be strings, got {bad!r}")
+    return terms
+
+
+def _make(raw: str, category: str, value: str, weight: float = 1.0, hyphen_stop: bool = False):
+    key = fold(raw.strip())
+    prefix = key.endswith("*")
+    key = key.rstrip("*")
+    return Term(key, category, value, weight, prefix, hyphen_stop) if key else None
+
+
+def _terms(data: dict) -> list[Term | None]:
+    out = []
+    for deal_type, grades in data["deal_types"].items():
+        for grade, weight in (("strong", STRONG), ("weak", WEAK)):
+            out += [_make(t, "deal", deal_type, weight) for t in _all_languages(grades.get(grade))]
+    for category in ("generic_deal", "auto_words", "distractors", "background", "rivalry"):
+        out += [_make(t, category, category) for t in _all_languages(data[category])]
+    for name, by_lang in data["status"].items():
+        out += [_make(t, "status", name) for t in _all_languages(by_lang)]
+    for area, by_lang in data["focus"].items():
+        out += [_make(t, "focus", area) for t in _all_languages(by_lang)]
+    negation = data["negation"]
+    out += [_make(t, "neg_before", "neg_before", hyphen_stop=True)
+            for t in _all_languages(negation["before"])]
+    out += [_make(t, "neg_after", "neg_after") for t in _all_languages(negation["after"])]
+    out += [_make(t, "denial", "denial") for t in _all_languages(negation["sentence"])]
+    return out
+
+
+def _window_pattern(terms: list[str]) -> re.Pattern:
+    """A regex for a short word list, applied to folded text a few words long."""
+    edge = f"[{WORD_CLASS}]"
+    parts = []
+    for raw in sorted(set(terms), key=len, reverse=True):
+        key = fold(raw.strip())
+        prefix = key.endswith("*")
+        body = re.escape(key.rstrip("*")).replace(r"\ ", r"\s+")
+        if is_word_char(body[0]):
+            body = f"(?<!{edge})" + body
+        if not prefix and is_word_char(key[-1]):
+            body += f"(?!{edge})"
+        parts.append(body)
+    return re.compile("|".join(parts))
+
+
+@lru_cache(maxsize=1)
+def load_lexicon() -> Lexicon:
+    """The packaged lexicon, parsed once."""
+    raw = resources.files("pipeline").joinpath("data/classify_lexicon.yml").read_text("utf-8")
+    data = yaml.safe_load(raw)
+    people = data["person_before"]
+    return Lexicon(
+        terms=tuple(t for t in _terms(data) if t is not None),
+        future=_window_pattern(_all_languages(data["future"])),
+        hedges=_window_pattern(_all_languages(data["hedges"])),
+        person_titles=frozenset(fold(t) for t in people["titles"]),
+        given_names=frozenset(fold(t) for t in people["given_names"]),
+        not_names=frozenset(fold(str(t)) for t in data["not_names"]))

@@ -1,0 +1,226 @@
+"""One Aho-Corasick pass finding organisation names and vocabulary terms in text."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+import ahocorasick
+
+from pipeline.classify.gazetteer import Gazetteer, Organisation, load_gazetteer
+from pipeline.classify.lexicon import Lexicon, load_lexicon
+from pipeline.classify.text import fold, is_word_char
+
+_CYRILLIC = re.compile(r"[\u0400-\u04ff]")
+_CYRILLIC_ENDING = 3  # Russian case endings: Хонда, Хонды, Хондой
+_CYRILLIC_VOWELS = "аяоеыийь"
+# Every non-word character of space-separated scripts becomes a space (same length).
+_CJK_START = 0x2E80
+# A CJK character is a word edge too ("与Stellantis合作"). A str table: str.translate
+# is faster with it than with a dict; characters past its end stay as they are.
+_EDGES = "".join(chr(c) if c < _CJK_START and is_word_char(chr(c)) else " " for c in range(0x10000))
+_CJK = re.compile("[\u2e80-\U0010ffff]")
+
+
+@dataclass(frozen=True)
+class AliasRule:
+    """How one folded alias of one organisation may match."""
+
+    org: Organisation
+    variants: dict  # exact spellings allowed -> whether that spelling is ambiguous; empty = any case
+    cyrillic: bool
+
+
+@dataclass(slots=True)
+class Mention:
+    """An organisation named at text[start:end]; `ambiguous` needs sentence context."""
+
+    start: int
+    end: int
+    org: Organisation
+    ambiguous: bool
+
+
+@dataclass(slots=True)
+class TermHit:
+    """A vocabulary term at text[start:end]."""
+
+    start: int
+    end: int
+    category: str
+    value: str
+    weight: float
+
+
+@dataclass(frozen=True)
+class Matcher:
+    """The compiled automaton; payloads are (key length, alias rules, terms)."""
+
+    automaton: object  # keys of space-separated scripts, matched on space-edged text
+    cjk_automaton: object  # keys with CJK/kana/Hangul characters, matched on folded text
+    gazetteer: Gazetteer
+    lexicon: Lexicon
+
+
+def _alias_rules(org: Organisation) -> dict[str, AliasRule]:
+    flagged = {**{a: False for a in org.exact_case}, **{a: True for a in org.ambiguous}}
+    by_key: dict[str, dict] = {}
+    for alias in (org.name, *org.aliases, *flagged):
+        if len(alias) <= 3 and alias.isupper() and alias.isascii():
+            flagged.setdefault(alias, False)  # GM, VW, MG: capitals only
+        by_key.setdefault(fold(alias), {})[alias] = flagged.get(alias)
+    rules = {}
+    for key, spellings in by_key.items():
+        strict = any(flag is not None for flag in spellings.values())
+        variants = {s: bool(flag) for s, flag in spellings.items()} if strict else {}
+        cyrillic = bool(_CYRILLIC.search(key))
+        rules[key] = AliasRule(org, variants, cyrillic)
+        if cyrillic and key[-1] in _CYRILLIC_VOWELS and len(key) > 4:
+            rules.setdefault(key[:-1], AliasRule(org, {}, True))  # Тойота -> Тойоты, Тойоте
+    return rules
+
+
+def _is_spaced_script(key: str) -> bool:
+    return all(ord(c) < _CJK_START for c in key)
+
+
+def _automaton_key(key: str, right: bool) -> str:
+    """Keys of space-separated scripts get word edges as spaces ("ev" -> " ev ") so the
+    automaton reports whole words only; keys with CJK characters stay as they are."""
+    if not _is_spaced_script(key):
+        return key
+    key = key.translate(_EDGES)
+    return " " + key + (" " if right and is_word_char(key[-1]) else "")
+
+
+def _build(entries: dict[str, tuple[list, dict]]):
+    automaton = ahocorasick.Automaton()
+    for key, (rules, terms) in entries.items():
+        if len(key.strip()) >= 2 or not key.isascii():
+            lead, trail = key.startswith(" "), key.endswith(" ")
+            latin_start = not lead and is_word_char(key[0])  # "LG에너지솔루션": edge still to check
+            automaton.add_word(key, (len(key), lead, trail, latin_start, tuple(rules),
+                                     tuple(terms.values())))
+    if len(automaton):
+        automaton.make_automaton()
+    return automaton
+
+
+@lru_cache(maxsize=1)
+def load_matcher() -> Matcher:
+    """Automatons over every alias of the gazetteer and every lexicon term."""
+    gazetteer, lexicon = load_gazetteer(), load_lexicon()
+    entries: dict[str, tuple[list, dict]] = {}
+    for org in gazetteer:
+        for key, rule in _alias_rules(org).items():
+            # aliases take their right edge after matching: Toyotas, Хонды
+            entries.setdefault(_automaton_key(key, right=False), ([], {}))[0].append(rule)
+    for term in lexicon.terms:  # one entry per key and meaning, even if several languages list it
+        same = entries.setdefault(_automaton_key(term.key, right=not term.prefix), ([], {}))[1]
+        old = same.get((term.category, term.value))
+        if old is None or old.weight < term.weight:
+            same[(term.category, term.value)] = term
+    spaced = {k: v for k, v in entries.items() if k.startswith(" ")}
+    cjk = {k: v for k, v in entries.items() if not k.startswith(" ")}
+    return Matcher(_build(spaced), _build(cjk), gazetteer, lexicon)
+
+
+def _alias_end(text: str, start: int, end: int, rule: AliasRule) -> int | None:
+    """End of an alias match (with an allowed ending), or None when it is inside a word."""
+    if is_word_char(text[start]) and start > 0 and is_word_char(text[start - 1]):
+        return None
+    if end >= len(text) or not is_word_char(text[end - 1]) or not is_word_char(text[end]):
+        return end
+    if rule.cyrillic:
+        stop = end
+        while stop < len(text) and stop - end <= _CYRILLIC_ENDING and is_word_char(text[stop]):
+            stop += 1
+        return stop if stop - end <= _CYRILLIC_ENDING else None
+    plural = text[end] in "sS" and (end + 1 >= len(text) or not is_word_char(text[end + 1]))
+    return end + 1 if plural and not rule.variants else None
+
+
+def _alias_mention(text: str, start: int, end: int, rule: AliasRule) -> Mention | None:
+    if not rule.variants and (end == len(text) or not is_word_char(text[end])):
+        return Mention(start, end, rule.org, False)  # the common case, checked fast
+    stop = _alias_end(text, start, end, rule)
+    if stop is None:
+        return None
+    ambiguous = False
+    if rule.variants:
+        spelled = text[start:end]
+        if spelled in rule.variants:
+            ambiguous = rule.variants[spelled]
+        elif spelled.upper() == spelled and any(v.upper() == spelled for v in rule.variants):
+            ambiguous = any(rule.variants[v] for v in rule.variants if v.upper() == spelled)
+        else:
+            return None
+    return Mention(start, stop, rule.org, ambiguous)
+
+
+def _matches(matcher: Matcher, folded: str):
+    """(start, end, rules, terms) of every key found; word edges already checked for
+    space-separated scripts, still to check for CJK keys that begin in Latin."""
+    spaced = " " + folded.translate(_EDGES) + " "  # offsets shift by one
+    for last, (length, lead, trail, _, rules, terms) in matcher.automaton.iter(spaced):
+        yield last - length + lead, last - trail, rules, terms
+    if not folded.isascii() and len(matcher.cjk_automaton) and _CJK.search(folded):
+        for last, (length, _, _, latin_start, rules, terms) in matcher.cjk_automaton.iter(folded):
+            start = last - length + 1
+            if not (latin_start and start > 0 and is_word_char(folded[start - 1])):
+                yield start, last + 1, rules, terms
+
+
+def scan(matcher: Matcher, text: str, folded: str, lead_end: int | None = None
+         ) -> tuple[list[Mention], list[TermHit]]:
+    """Organisation mentions (longest, non-overlapping) and term hits outside them.
+
+    Past `lead_end` only motor words are kept (the context of ambiguous names).
+    """
+    candidates: list[Mention] = []
+    hits: list[TermHit] = []
+    size = len(folded)
+    lead_end = size if lead_end is None else lead_end
+    for start, end, rules, terms in _matches(matcher, folded):
+        for rule in rules:
+            mention = _alias_mention(text, start, end, rule)
+            if mention:
+                candidates.append(mention)
+        for term in terms:
+            if start >= lead_end and term.category != "auto_words":
+                continue
+            if not (term.hyphen_stop and end < size and folded[end] == "-"):
+                hits.append(TermHit(start, end, term.category, term.value, term.weight))
+    mentions = _longest_first(candidates)
+    hits.sort(key=_start)
+    if mentions and hits:
+        hits = _outside(hits, mentions)
+    return mentions, hits
+
+
+def _start(hit: TermHit) -> int:
+    return hit.start
+
+
+def _longest_first(candidates: list[Mention]) -> list[Mention]:
+    candidates.sort(key=lambda m: (m.start, -(m.end - m.start)))
+    chosen, reach = [], -1
+    for mention in candidates:
+        if mention.start >= reach:
+            chosen.append(mention)
+            reach = mention.end
+    return chosen
+
+
+def _outside(hits: list[TermHit], mentions: list[Mention]) -> list[TermHit]:
+    """Drop terms inside a name ("Alliance for Automotive Innovation" is no alliance)."""
+    covered = [(m.start, m.end) for m in mentions]
+    out, i = [], 0
+    for hit in hits:
+        while i < len(covered) and covered[i][1] <= hit.start:
+            i += 1
+        if i < len(covered) and covered[i][0] < hit.end and hit.start < covered[i][1]:
+            continue
+        out.append(hit)
+    return out
