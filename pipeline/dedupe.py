@@ -339,7 +339,9 @@ class Similarity:
     @property
     def score(self) -> float:
         """One number for duplicate_similarity: Jaccard, or containment for a truncated copy."""
-        return max(self.jaccard, self.containment if self.is_near_duplicate else 0.0)
+        if self.jaccard >= NEAR_JACCARD or not self.is_near_duplicate:
+            return self.jaccard
+        return self.containment
 
 
 def similarity(text_a: str | None, text_b: str | None) -> Similarity:
