@@ -486,14 +486,14 @@ def story_score(article: StoryArticle, story: StoryCandidate) -> float:
                 if article.signature is not None), default=0.0)
     if text >= STORY_TEXT_JACCARD:
         return 1.0 + text
-    deal = deal_compatibility(article.deal_type, story.deal_type)
-    if not article.parties:
-        # No deal seen: only a strong overlap of who is talked about links it.
-        mentions = _cosine(article.mentions, story.mentions)
-        return party_overlap * mentions if party_overlap >= 0.5 and mentions >= 0.8 else 0.0
+    if not article.parties or not story.deal_type:
+        # Outside deal news, sharing a company and a week is too common to mean one event
+        # (a recall and a sales report about Toyota): only shared text links those.
+        return 0.0
     # Cross-language and rewritten reports: same parties, same (or confusable) deal, same days.
+    deal = deal_compatibility(article.deal_type, story.deal_type)
     if party_overlap >= 0.5 and deal >= 0.5:
-        return party_overlap * deal
+        return party_overlap * deal * (0.5 + 0.5 * _cosine(article.mentions, story.mentions))
     return 0.0
 
 
