@@ -271,7 +271,9 @@ def signature(text: str | None) -> Signature:
     return Signature(_minhash(whole, NUM_PERM, _SEED), leads, len(whole))
 
 
-_MASK = np.uint64(0xFFFFFFFFFFFFFFFF)
+_ROW_MULTIPLIERS = np.array([0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9,
+                             0xD6E8FEB86659FD93, 0xFF51AFD7ED558CCD, 0xC4CEB9FE1A85EC53],
+                            dtype=np.uint64)
 
 
 def _mix64(x: np.ndarray) -> np.ndarray:
@@ -289,20 +291,19 @@ def band_buckets(values: np.ndarray, rows: int, band_offset: int) -> np.ndarray:
     values = np.atleast_2d(values).astype(np.uint64)
     n_bands = values.shape[1] // rows
     grouped = values[:, : n_bands * rows].reshape(values.shape[0], n_bands, rows)
+    seeds = np.arange(band_offset, band_offset + n_bands, dtype=np.uint64) << np.uint64(32)
     with np.errstate(over="ignore"):
-        acc = np.arange(band_offset, band_offset + n_bands, dtype=np.uint64)[None, :]
-        acc = np.broadcast_to(_mix64(acc + np.uint64(0x9E3779B97F4A7C15)), grouped.shape[:2])
-        for r in range(rows):
-            acc = _mix64(acc ^ grouped[:, :, r])
-    return acc.view(np.int64)
+        # Odd 64-bit multipliers keep distinct row tuples apart; the band number salts the mix.
+        combined = (grouped * _ROW_MULTIPLIERS[:rows]).sum(axis=2, dtype=np.uint64)
+        return _mix64(combined ^ seeds).view(np.int64)
 
 
 def band_keys(sig: Signature) -> list[tuple[int, int]]:
     """(band, bucket) keys for lsh_buckets: whole-text bands, then lead-paragraph bands."""
-    keys = [(b, int(v)) for b, v in enumerate(band_buckets(sig.minhash, ROWS, 0)[0])]
-    for lead in sig.leads:
-        buckets = band_buckets(lead, LEAD_ROWS, LEAD_BAND_BASE)[0]
-        keys += [(LEAD_BAND_BASE + b, int(v)) for b, v in enumerate(buckets)]
+    keys = list(enumerate(band_buckets(sig.minhash, ROWS, 0)[0].tolist()))
+    if sig.leads:
+        leads = band_buckets(np.stack(sig.leads), LEAD_ROWS, LEAD_BAND_BASE)
+        keys += [(LEAD_BAND_BASE + b, v) for row in leads.tolist() for b, v in enumerate(row)]
     return sorted(set(keys))
 
 

@@ -72,54 +72,58 @@ def load_signatures(conn, article_ids) -> dict[int, Signature]:
 
 
 _LOOKUP_SQL = """
-    WITH hits AS (
-        SELECT b.article_id, count(*) AS band_hits
-          FROM unnest(%s::smallint[], %s::bigint[]) AS k(band, bucket)
-          JOIN lsh_buckets b ON b.band = k.band AND b.bucket = k.bucket
-         WHERE b.article_id <> %s
-         GROUP BY b.article_id
-         ORDER BY band_hits DESC, b.article_id
-         LIMIT %s)
-    SELECT h.article_id, h.band_hits, s.minhash, s.token_count
-      FROM hits h JOIN article_signatures s ON s.article_id = h.article_id
-     ORDER BY h.band_hits DESC, h.article_id"""
+    SELECT h.article_id, h.bands, h.buckets, s.minhash, s.token_count
+      FROM (SELECT article_id, array_agg(band) AS bands, array_agg(bucket) AS buckets
+              FROM lsh_buckets
+             WHERE bucket = ANY(%s::bigint[]) AND article_id <> %s
+             GROUP BY article_id
+             ORDER BY count(*) DESC, article_id
+             LIMIT %s) h
+      JOIN article_signatures s ON s.article_id = h.article_id"""
+
+
+def _bigint_array(values) -> str:
+    # An array literal is one parameter: far cheaper to send and plan than ARRAY[...] of
+    # thousands of items when a batch of lookups is sent at once.
+    return "{" + ",".join(str(int(v)) for v in values) + "}"
+
+
+def _fetch_hits(conn, buckets, exclude_id: int, limit: int):
+    with conn.cursor() as cur:
+        cur.execute(_LOOKUP_SQL, (_bigint_array(sorted(set(buckets))), exclude_id, limit))
+        return cur.fetchall()
 
 
 def lookup_candidates(conn, sig: Signature, exclude_id: int = 0) -> list[Candidate]:
     """Articles sharing a bucket with sig, most shared bands first: one indexed query."""
-    keys = dedupe.band_keys(sig)
-    with conn.cursor() as cur:
-        cur.execute(_LOOKUP_SQL, ([k[0] for k in keys], [k[1] for k in keys], exclude_id,
-                                  MAX_CANDIDATES))
-        return [Candidate(aid, hits, Signature.from_bytes(bytes(raw), count))
-                for aid, hits, raw, count in cur.fetchall()]
-
-
-_LOOKUP_MANY_SQL = """
-    WITH hits AS (
-        SELECT k.q, b.article_id, count(*) AS band_hits
-          FROM unnest(%s::int[], %s::smallint[], %s::bigint[]) AS k(q, band, bucket)
-          JOIN lsh_buckets b ON b.band = k.band AND b.bucket = k.bucket
-         GROUP BY k.q, b.article_id)
-    SELECT h.q, h.article_id, h.band_hits, s.minhash, s.token_count
-      FROM hits h JOIN article_signatures s ON s.article_id = h.article_id
-     ORDER BY h.q, h.band_hits DESC, h.article_id"""
+    keys = set(dedupe.band_keys(sig))
+    found = []
+    for aid, bands, buckets, raw, count in _fetch_hits(conn, [k[1] for k in keys], exclude_id,
+                                                        MAX_CANDIDATES):
+        hits = sum((band, bucket) in keys for band, bucket in zip(bands, buckets))
+        if hits:  # a bucket of another band matching is a 2**-64 accident, not a hit
+            found.append(Candidate(aid, hits, Signature.from_bytes(bytes(raw), count)))
+    return sorted(found, key=lambda c: (-c.band_hits, c.article_id))
 
 
 def lookup_candidates_many(conn, sigs: list[Signature]) -> list[list[Candidate]]:
-    """lookup_candidates for a batch (backfill), in one round trip; no exclusion, no cap."""
-    qs, bands, buckets = [], [], []
+    """lookup_candidates for a batch (backfill) in one round trip; no cap per signature."""
+    wanted: dict[tuple[int, int], list[int]] = {}
     for q, sig in enumerate(sigs):
-        for band, bucket in dedupe.band_keys(sig):
-            qs.append(q)
-            bands.append(band)
-            buckets.append(bucket)
+        for key in dedupe.band_keys(sig):
+            wanted.setdefault(key, []).append(q)
     found: list[list[Candidate]] = [[] for _ in sigs]
-    with conn.cursor() as cur:
-        cur.execute(_LOOKUP_MANY_SQL, (qs, bands, buckets))
-        for q, aid, hits, raw, count in cur.fetchall():
-            found[q].append(Candidate(aid, hits, Signature.from_bytes(bytes(raw), count)))
-    return found
+    rows = _fetch_hits(conn, [k[1] for k in wanted], 0, MAX_CANDIDATES * max(1, len(sigs)))
+    for aid, bands, buckets, raw, count in rows:
+        per_query: dict[int, int] = {}
+        for key in zip(bands, buckets):
+            for q in wanted.get(key, ()):
+                per_query[q] = per_query.get(q, 0) + 1
+        if per_query:
+            sig = Signature.from_bytes(bytes(raw), count)
+            for q, hits in per_query.items():
+                found[q].append(Candidate(aid, hits, sig))
+    return [sorted(c, key=lambda c: (-c.band_hits, c.article_id)) for c in found]
 
 
 # --------------------------------------------------------------------------- duplicates
