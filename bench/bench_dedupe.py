@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import io
 import json
+import os
 import struct
 import sys
 import tempfile
@@ -184,12 +185,16 @@ def measure(conn, sigs: list[Signature], expected: list[int | None]) -> dict:
                               == [sorted(c.article_id for c in s) for s in single]}
 
 
-def lookup_plan(conn, sig: Signature) -> str:
-    """EXPLAIN of the single lookup, to show it is index probes and no scan of lsh_buckets."""
-    buckets = store._bigint_array(sorted(k[1] for k in dedupe.band_keys(sig)))
-    with conn.cursor() as cur:
-        cur.execute("EXPLAIN " + store._LOOKUP_SQL, (buckets, 0, store.MAX_CANDIDATES))
-        return "\n".join(r[0] for r in cur.fetchall())
+def lookup_plans(conn, sigs: list[Signature]) -> dict[str, str]:
+    """EXPLAIN ANALYZE of a single and a batched lookup: index probes, no scan of lsh_buckets."""
+    plans = {}
+    for label, batch in (("single", sigs[:1]), ("batched", sigs[:BATCH])):
+        buckets = store._bigint_array(sorted({k[1] for s in batch for k in dedupe.band_keys(s)}))
+        with conn.cursor() as cur:
+            cur.execute("EXPLAIN (ANALYZE, BUFFERS) " + store._LOOKUP_SQL,
+                        (buckets, 0, store.MAX_CANDIDATES * len(batch)))
+            plans[label] = "\n".join(r[0] for r in cur.fetchall() if "Index Cond" not in r[0])
+    return plans
 
 
 # --------------------------------------------------------------------------- driver
@@ -237,17 +242,19 @@ def _run_on_server(server_url: str, sizes, queries: int) -> dict:
             if sigs is None:  # the same queries at every size
                 sigs, expected = query_signatures(np.random.default_rng(SEED + 1), keep, queries)
             results[size] = {"load_s": round(time.perf_counter() - started, 1),
-                             **measure(conn, sigs, expected)}
-            print(f"{size:>9,} articles: {json.dumps(results[size])}", file=sys.stderr)
-        plan = lookup_plan(conn, sigs[0])
-        conn.rollback()
+                             **measure(conn, sigs, expected),
+                             # the machine may be shared: record how busy it was
+                             "load_average": round(os.getloadavg()[0], 2)}
+            print(f"{size:>9,} articles: {json.dumps(results[size])}", file=sys.stderr, flush=True)
+            results[size]["plans"] = lookup_plans(conn, sigs)
+            conn.rollback()
     finally:
         conn.close()
         _drop_database(server_url, name)
-    return _summary(results, plan)
+    return _summary(results)
 
 
-def _summary(results: dict, plan: str) -> dict:
+def _summary(results: dict) -> dict:
     sizes = sorted(results)
     small, large = results[sizes[0]], results[sizes[-1]]
     return {
@@ -255,8 +262,8 @@ def _summary(results: dict, plan: str) -> dict:
         "cost_ratio_single": round(large["single_ms"] / small["single_ms"], 3),
         "cost_ratio_batched": round(large["batched_ms"] / small["batched_ms"], 3),
         "bands_per_article": dedupe.BANDS + dedupe.LEAD_BANDS * dedupe.LEAD_PARAGRAPHS,
-        "plan_scans_lsh_buckets": "Seq Scan on lsh_buckets" in plan,
-        "plan": plan,
+        "plan_scans_lsh_buckets": any("Seq Scan on lsh_buckets" in plan
+                                      for r in results.values() for plan in r["plans"].values()),
     }
 
 

@@ -71,15 +71,18 @@ def load_signatures(conn, article_ids) -> dict[int, Signature]:
         return {aid: Signature.from_bytes(bytes(raw), count) for aid, raw, count in cur.fetchall()}
 
 
+# Signatures are fetched by scalar subqueries so the plan stays index probes per hit;
+# as a join the planner may hash a whole scan of article_signatures for a big batch.
 _LOOKUP_SQL = """
-    SELECT h.article_id, h.bands, h.buckets, s.minhash, s.token_count
+    SELECT h.article_id, h.bands, h.buckets,
+           (SELECT s.minhash FROM article_signatures s WHERE s.article_id = h.article_id),
+           (SELECT s.token_count FROM article_signatures s WHERE s.article_id = h.article_id)
       FROM (SELECT article_id, array_agg(band) AS bands, array_agg(bucket) AS buckets
               FROM lsh_buckets
              WHERE bucket = ANY(%s::bigint[]) AND article_id <> %s
              GROUP BY article_id
              ORDER BY count(*) DESC, article_id
-             LIMIT %s) h
-      JOIN article_signatures s ON s.article_id = h.article_id"""
+             LIMIT %s) h"""
 
 
 def _bigint_array(values) -> str:
@@ -101,7 +104,7 @@ def lookup_candidates(conn, sig: Signature, exclude_id: int = 0) -> list[Candida
     for aid, bands, buckets, raw, count in _fetch_hits(conn, [k[1] for k in keys], exclude_id,
                                                         MAX_CANDIDATES):
         hits = sum((band, bucket) in keys for band, bucket in zip(bands, buckets))
-        if hits:  # a bucket of another band matching is a 2**-64 accident, not a hit
+        if hits and raw is not None:  # a bucket of another band matching is a 2**-64 accident, not a hit
             found.append(Candidate(aid, hits, Signature.from_bytes(bytes(raw), count)))
     return sorted(found, key=lambda c: (-c.band_hits, c.article_id))
 
@@ -119,7 +122,7 @@ def lookup_candidates_many(conn, sigs: list[Signature]) -> list[list[Candidate]]
         for key in zip(bands, buckets):
             for q in wanted.get(key, ()):
                 per_query[q] = per_query.get(q, 0) + 1
-        if per_query:
+        if per_query and raw is not None:
             sig = Signature.from_bytes(bytes(raw), count)
             for q, hits in per_query.items():
                 found[q].append(Candidate(aid, hits, sig))
