@@ -195,6 +195,15 @@ def tokens(text: str | None) -> list[str]:
     return _TOKEN.findall(normalise_text(text))
 
 
+# Below this, a "text" is usually a paywall or cookie notice shared by unrelated pages.
+MIN_TEXT_TOKENS = 20
+
+
+def is_dedupable(text: str | None) -> bool:
+    """True when the text is long enough for its copies to mean the same article."""
+    return len(tokens(text)) >= MIN_TEXT_TOKENS
+
+
 # --------------------------------------------------------------------------- MinHash + LSH
 
 # Word 3-grams (or 3 CJK characters): long enough that unrelated news shares almost

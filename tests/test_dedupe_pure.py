@@ -127,3 +127,8 @@ def test_best_story_wins_and_ties_go_to_the_lowest_id():
 def test_story_organisations_fall_back_to_frequent_mentions():
     assert dedupe.story_organisations((), {"Toyota": 5, "Mazda": 1}) == ("Toyota",)
     assert dedupe.story_organisations(("Nissan", "Honda"), {}) == ("Honda", "Nissan")
+
+
+def test_stub_texts_are_not_deduplicated():
+    assert not dedupe.is_dedupable("Subscribe to continue reading this article.")
+    assert dedupe.is_dedupable(TEXT)

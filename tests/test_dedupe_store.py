@@ -184,3 +184,11 @@ def test_duplicate_joins_its_representatives_story(conn):
         store.dedupe_article(conn, aid)
     story = store.assign_story(conn, a, classification(["Honda", "Nissan"], "mou"))
     assert store.assign_story(conn, b, classification([], None)) == story
+
+
+def test_identical_paywall_stubs_are_not_linked(conn):
+    stub = "Subscribe now to continue reading. Already a subscriber? Log in."
+    a = add_article(conn, "https://a.example/1", stub)
+    b = add_article(conn, "https://a.example/2", stub)
+    store.dedupe_article(conn, a)
+    assert store.dedupe_article(conn, b).duplicate_of is None

@@ -4,6 +4,13 @@ Functions take a psycopg2 connection and never commit: the calling stage commits
 the result together with the article's state change. dedupe_article and
 assign_story take a transaction-scoped advisory lock so two workers cannot both
 miss each other's uncommitted copies or both create the same story.
+
+Duplicate groups are flat: every copy points straight at the representative
+(earliest published, then longest text, then lowest id) and the representative
+points nowhere. When a better representative arrives late, the whole group is
+re-pointed at it in the same transaction, with duplicate_kind and
+duplicate_similarity recomputed against the new representative, so the links
+do not depend on the order articles arrived in.
 """
 
 from __future__ import annotations
@@ -71,18 +78,14 @@ def load_signatures(conn, article_ids) -> dict[int, Signature]:
         return {aid: Signature.from_bytes(bytes(raw), count) for aid, raw, count in cur.fetchall()}
 
 
-# Signatures are fetched by scalar subqueries so the plan stays index probes per hit;
-# as a join the planner may hash a whole scan of article_signatures for a big batch.
-_LOOKUP_SQL = """
-    SELECT h.article_id, h.bands, h.buckets,
-           (SELECT s.minhash FROM article_signatures s WHERE s.article_id = h.article_id),
-           (SELECT s.token_count FROM article_signatures s WHERE s.article_id = h.article_id)
-      FROM (SELECT article_id, array_agg(band) AS bands, array_agg(bucket) AS buckets
-              FROM lsh_buckets
-             WHERE bucket = ANY(%s::bigint[]) AND article_id <> %s
-             GROUP BY article_id
-             ORDER BY count(*) DESC, article_id
-             LIMIT %s) h"""
+# Two plain indexed queries (bucket rows, then signatures of the best candidates) plan
+# in a fraction of the time of one query that groups and joins, and most lookups
+# (unique articles) stop after the first.
+_BUCKET_HITS_SQL = """
+    SELECT article_id, band, bucket FROM lsh_buckets
+     WHERE bucket = ANY(%s::bigint[]) AND article_id <> %s
+     LIMIT %s"""
+MAX_BUCKET_ROWS = 20_000   # bounds a lookup that hits a pathological (boilerplate) bucket
 
 
 def _bigint_array(values) -> str:
@@ -91,42 +94,43 @@ def _bigint_array(values) -> str:
     return "{" + ",".join(str(int(v)) for v in values) + "}"
 
 
-def _fetch_hits(conn, buckets, exclude_id: int, limit: int):
+def _bucket_rows(conn, buckets, exclude_id: int, limit: int):
     with conn.cursor() as cur:
-        cur.execute(_LOOKUP_SQL, (_bigint_array(sorted(set(buckets))), exclude_id, limit))
+        cur.execute(_BUCKET_HITS_SQL, (_bigint_array(sorted(set(buckets))), exclude_id, limit))
         return cur.fetchall()
 
 
+def _best(hits: dict[int, int], limit: int) -> list[tuple[int, int]]:
+    return sorted(hits.items(), key=lambda item: (-item[1], item[0]))[:limit]
+
+
 def lookup_candidates(conn, sig: Signature, exclude_id: int = 0) -> list[Candidate]:
-    """Articles sharing a bucket with sig, most shared bands first: one indexed query."""
+    """Articles sharing a bucket with sig, most shared bands first: two indexed queries."""
     keys = set(dedupe.band_keys(sig))
-    found = []
-    for aid, bands, buckets, raw, count in _fetch_hits(conn, [k[1] for k in keys], exclude_id,
-                                                        MAX_CANDIDATES):
-        hits = sum((band, bucket) in keys for band, bucket in zip(bands, buckets))
-        if hits and raw is not None:  # a bucket of another band matching is a 2**-64 accident, not a hit
-            found.append(Candidate(aid, hits, Signature.from_bytes(bytes(raw), count)))
-    return sorted(found, key=lambda c: (-c.band_hits, c.article_id))
+    hits: dict[int, int] = {}
+    for aid, band, bucket in _bucket_rows(conn, [k[1] for k in keys], exclude_id, MAX_BUCKET_ROWS):
+        if (band, bucket) in keys:  # a bucket of another band matching is a 2**-64 accident
+            hits[aid] = hits.get(aid, 0) + 1
+    best = _best(hits, MAX_CANDIDATES)
+    sigs = load_signatures(conn, [aid for aid, _ in best]) if best else {}
+    return [Candidate(aid, n, sigs[aid]) for aid, n in best if aid in sigs]
 
 
 def lookup_candidates_many(conn, sigs: list[Signature]) -> list[list[Candidate]]:
-    """lookup_candidates for a batch (backfill) in one round trip; no cap per signature."""
+    """lookup_candidates for a batch (backfill): the same two queries for all signatures."""
     wanted: dict[tuple[int, int], list[int]] = {}
     for q, sig in enumerate(sigs):
         for key in dedupe.band_keys(sig):
             wanted.setdefault(key, []).append(q)
-    found: list[list[Candidate]] = [[] for _ in sigs]
-    rows = _fetch_hits(conn, [k[1] for k in wanted], 0, MAX_CANDIDATES * max(1, len(sigs)))
-    for aid, bands, buckets, raw, count in rows:
-        per_query: dict[int, int] = {}
-        for key in zip(bands, buckets):
-            for q in wanted.get(key, ()):
-                per_query[q] = per_query.get(q, 0) + 1
-        if per_query and raw is not None:
-            sig = Signature.from_bytes(bytes(raw), count)
-            for q, hits in per_query.items():
-                found[q].append(Candidate(aid, hits, sig))
-    return [sorted(c, key=lambda c: (-c.band_hits, c.article_id)) for c in found]
+    hits: list[dict[int, int]] = [{} for _ in sigs]
+    rows = _bucket_rows(conn, [k[1] for k in wanted], 0, MAX_BUCKET_ROWS * max(1, len(sigs)))
+    for aid, band, bucket in rows:
+        for q in wanted.get((band, bucket), ()):
+            hits[q][aid] = hits[q].get(aid, 0) + 1
+    best = [_best(h, MAX_CANDIDATES) for h in hits]
+    ids = {aid for b in best for aid, _ in b}
+    stored = load_signatures(conn, ids) if ids else {}
+    return [[Candidate(aid, n, stored[aid]) for aid, n in b if aid in stored] for b in best]
 
 
 # --------------------------------------------------------------------------- duplicates
@@ -227,7 +231,7 @@ def dedupe_article(conn, article_id: int) -> DedupeOutcome:
     with conn.cursor() as cur:
         cur.execute("SELECT pg_advisory_xact_lock(%s)", (DEDUPE_LOCK_KEY,))
     text, stored_hash = _article_for_dedupe(conn, article_id)
-    if not (text or "").strip():
+    if not dedupe.is_dedupable(text):
         return DedupeOutcome(article_id)
     key = dedupe.text_hash(text)
     if stored_hash != key:
