@@ -1,34 +1,514 @@
-"""Canonical URLs and content hashes (first version; near-duplicates come with issue 4)."""
+"""Deduplication logic: canonical URLs, exact and near-duplicate keys, story matching.
+
+Pure functions only (no database, no network). The store module
+`pipeline.store.dedupe` persists what these functions compute.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import re
+import struct
 import unicodedata
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from urllib.parse import parse_qsl, quote, unquote, urlencode, urljoin, urlsplit, urlunsplit
 
-_TRACKING = re.compile(r"^(utm_.*|fbclid|gclid|dclid|msclkid|mc_cid|mc_eid|igshid|_ga)$", re.I)
+import numpy as np
+from datasketch import MinHash
+
+# --------------------------------------------------------------------------- URLs
+
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+# Query parameters that only say where a click came from; never part of an article's identity.
+_TRACKING_PARAMS = frozenset({
+    "fbclid", "gclid", "gclsrc", "dclid", "msclkid", "yclid", "twclid", "ttclid", "li_fat_id",
+    "mc_cid", "mc_eid", "igshid", "igsh", "_ga", "_gl", "_hsenc", "_hsmi", "hsctatracking",
+    "mkt_tok", "spm", "scm", "cmpid", "cmp", "ocid", "ncid", "sr_share", "share", "smid",
+    "icid", "intcmp", "wt.mc_id", "wt_mc_id", "s_cid", "trk", "trkcampaign",
+    "ref_src", "ref_url", "referrer", "rss", "taid", "guccounter", "guce_referrer",
+    "guce_referrer_sig", "soc_src", "soc_trk", "__twitter_impression", "xtor", "yptr",
+    "mbid", "sref",
+})
+# Names that are tracking only with these values: elsewhere they may identify the article.
+_AMP_VALUES = frozenset({"", "1", "true", "yes", "amp"})
+_TRACKING_PREFIXES = ("utm_", "pk_", "mtm_", "hsa_", "vero_", "oly_", "at_")
+# Second-level labels under which ccTLDs register names (news.bbc.co.uk -> bbc.co.uk).
+_SECOND_LEVEL = frozenset({"co", "com", "net", "org", "gov", "ac", "edu", "ne", "or", "go", "gr"})
+_AMP_CACHE = re.compile(r"^/[cv]/(?:s/)?(?P<rest>.+)$")
 
 
 def canonical_url(url: str, rel_canonical: str | None = None) -> str:
-    """Normalise scheme/host, drop tracking parameters and the fragment."""
-    parts = urlsplit((rel_canonical or url).strip())
-    query = sorted((k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
-                   if not _TRACKING.match(k))
-    return urlunsplit((parts.scheme.lower(), parts.netloc.lower(), parts.path or "/",
-                       urlencode(query), ""))
+    """The identity URL of an article page; never raises, returns a best effort on junk.
+
+    rel=canonical is honoured only when it resolves to http(s) on the same
+    registrable site and is not the site's home page: a syndication partner's
+    cross-site canonical would otherwise merge two sources into one row (the
+    text dedupe links them instead), and home-page canonicals are a common CMS bug.
+    """
+    base = _normalise_url(url)
+    if rel_canonical and rel_canonical.strip():
+        try:
+            preferred = _normalise_url(urljoin(base, rel_canonical.strip()))
+        except ValueError:
+            return base
+        if _acceptable_canonical(base, preferred):
+            return preferred
+    return base
+
+
+def _acceptable_canonical(page: str, preferred: str) -> bool:
+    page_parts, pref_parts = urlsplit(page), urlsplit(preferred)
+    if pref_parts.scheme not in _DEFAULT_PORTS or not pref_parts.hostname:
+        return False
+    if registrable_domain(pref_parts.hostname) != registrable_domain(page_parts.hostname or ""):
+        return False
+    return pref_parts.path not in ("", "/") or page_parts.path in ("", "/")
+
+
+def registrable_domain(host: str) -> str:
+    """example.co.uk for news.example.co.uk; a heuristic without the public suffix list."""
+    labels = [label for label in host.lower().strip(".").split(".") if label]
+    if len(labels) <= 2 or _is_ip(host):
+        return ".".join(labels)
+    if len(labels[-1]) == 2 and labels[-2] in _SECOND_LEVEL:
+        return ".".join(labels[-3:])
+    return ".".join(labels[-2:])
+
+
+def _is_ip(host: str) -> bool:
+    return ":" in host or bool(re.fullmatch(r"[\d.]+", host))
+
+
+def _normalise_url(url: str) -> str:
+    text = (url or "").strip()
+    if text.startswith("//"):
+        text = "https:" + text
+    try:
+        parts = urlsplit(text)
+        scheme = parts.scheme.lower()
+        if scheme not in _DEFAULT_PORTS:
+            return text
+        host = (parts.hostname or "").rstrip(".")
+        host = _ascii_host(host)
+        path = _clean_path(parts.path)
+        query = _clean_query(parts.query)
+        host, path = _unwrap_amp_cache(host, path)
+        host, path = _strip_amp(host, path)
+        netloc = _netloc(host, parts.port, scheme)
+    except (ValueError, UnicodeError):
+        return text
+    return urlunsplit((scheme, netloc, path or "/", query, ""))
+
+
+def _ascii_host(host: str) -> str:
+    host = host.lower()
+    if host.isascii():
+        return host
+    return host.encode("idna").decode("ascii")
+
+
+def _netloc(host: str, port: int | None, scheme: str) -> str:
+    if ":" in host:  # IPv6 literal
+        host = f"[{host}]"
+    if port is None or port == _DEFAULT_PORTS[scheme]:
+        return host
+    return f"{host}:{port}"
+
+
+def _clean_path(path: str) -> str:
+    # Re-quote so %7E and ~ (or a raw space and %20) give the same identity.
+    path = re.sub(r"/{2,}", "/", path)
+    return quote(unquote(path), safe="/:@!$&'()*+,;=-._~")
+
+
+def _clean_query(query: str) -> str:
+    pairs = [(k, v) for k, v in parse_qsl(query, keep_blank_values=True)
+             if not _is_tracking(k, v)]
+    return urlencode(sorted(pairs), doseq=True)
+
+
+def _is_tracking(name: str, value: str) -> bool:
+    lowered = name.lower()
+    if lowered in _TRACKING_PARAMS or lowered.startswith(_TRACKING_PREFIXES):
+        return True
+    if lowered == "ref":
+        # ref=rss, ref=twitter are click sources; a numeric ref may be a document id.
+        return not value.isdigit()
+    if lowered == "amp":
+        return value.lower() in _AMP_VALUES
+    return lowered == "outputtype" and value.lower() == "amp"
+
+
+def _unwrap_amp_cache(host: str, path: str) -> tuple[str, str]:
+    """Google's AMP cache serves example.com/x as example-com.cdn.ampproject.org/c/s/example.com/x."""
+    if not host.endswith(".cdn.ampproject.org"):
+        return host, path
+    match = _AMP_CACHE.match(path)
+    if not match:
+        return host, path
+    origin_host, _, rest = match.group("rest").partition("/")
+    return origin_host.lower(), "/" + rest
+
+
+def _strip_amp(host: str, path: str) -> tuple[str, str]:
+    if host.startswith("amp.") and host.count(".") >= 2:
+        host = host[4:]
+    segments = path.split("/")
+    kept = [s for s in segments if s.lower() != "amp"]
+    if kept and kept[-1].lower().endswith((".amp", ".amp.html", ".amp.htm")):
+        kept[-1] = re.sub(r"\.amp(?=\.html?$|$)", "", kept[-1], flags=re.I)
+    cleaned = "/".join(kept)
+    if path.endswith("/") and not cleaned.endswith("/"):
+        cleaned += "/"
+    return host, cleaned or "/"
 
 
 def url_hash(canonical: str) -> bytes:
-    """The article identity key."""
+    """sha256 of a canonical URL: the article's unique key (articles.url_hash)."""
     return hashlib.sha256(canonical.encode("utf-8")).digest()
 
 
-def normalise_text(text: str) -> str:
-    """Case-folded, NFKC, whitespace collapsed."""
-    return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
+# --------------------------------------------------------------------------- text keys
+
+_CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af"
+# CJK scripts have no spaces: each character is a token; other scripts split on spaces.
+_TOKEN = re.compile(f"[{_CJK}]|[^\\s{_CJK}]+")
 
 
-def text_hash(text: str) -> bytes:
-    """Exact-copy key of a body text."""
+def normalise_text(text: str | None) -> str:
+    """NFKC, case-folded, punctuation and symbols turned into spaces, whitespace collapsed."""
+    if not text:
+        return ""
+    folded = unicodedata.normalize("NFKC", text).casefold()
+    spaced = "".join(" " if unicodedata.category(ch)[0] in "PSZC" else ch for ch in folded)
+    return " ".join(spaced.split())
+
+
+def text_hash(text: str | None) -> bytes:
+    """Exact-copy key: sha256 of the normalised body text."""
     return hashlib.sha256(normalise_text(text).encode("utf-8")).digest()
+
+
+def tokens(text: str | None) -> list[str]:
+    """Words of the normalised text; each CJK character is its own token."""
+    return _TOKEN.findall(normalise_text(text))
+
+
+# Below this, a "text" is usually a paywall or cookie notice shared by unrelated pages.
+MIN_TEXT_TOKENS = 20
+
+
+def is_dedupable(text: str | None) -> bool:
+    """True when the text is long enough for its copies to mean the same article."""
+    return len(tokens(text)) >= MIN_TEXT_TOKENS
+
+
+# --------------------------------------------------------------------------- MinHash + LSH
+
+# Word 3-grams (or 3 CJK characters): long enough that unrelated news shares almost
+# none, short enough that a changed word costs only three shingles.
+SHINGLE_SIZE = 3
+NUM_PERM = 96
+BANDS, ROWS = 32, 3           # P(candidate) is 0.986 at Jaccard 0.5, 0.03 at 0.1
+LEAD_PERM = 24
+LEAD_BANDS, LEAD_ROWS = 6, 4  # per lead paragraph: 0.99 at 0.85, ~1e-6 at 0.02
+LEAD_BAND_BASE = 100          # lead keys use band numbers 100.. in lsh_buckets
+LEAD_PARAGRAPHS = 2
+LEAD_MIN_TOKENS, LEAD_MAX_TOKENS = 15, 80
+_SEED, _LEAD_SEED = 1, 2
+_SIG_FORMAT = 1
+
+
+@dataclass(frozen=True, eq=False)
+class Signature:
+    """MinHash of the whole text plus one per lead paragraph, and the shingle count."""
+
+    minhash: np.ndarray                  # uint32[NUM_PERM]
+    leads: tuple[np.ndarray, ...] = ()   # uint32[LEAD_PERM] each
+    token_count: int = 0                 # number of distinct shingles
+
+    def to_bytes(self) -> bytes:
+        """Serialise for article_signatures.minhash (format byte, counts, uint32 values)."""
+        head = struct.pack("<BHBB", _SIG_FORMAT, len(self.minhash), len(self.leads),
+                           LEAD_PERM if self.leads else 0)
+        body = [self.minhash.astype("<u4").tobytes()]
+        body += [lead.astype("<u4").tobytes() for lead in self.leads]
+        return head + b"".join(body)
+
+    @classmethod
+    def from_bytes(cls, data: bytes, token_count: int = 0) -> "Signature":
+        """Inverse of to_bytes (token_count lives in its own column)."""
+        fmt, perm, n_leads, lead_perm = struct.unpack_from("<BHBB", data)
+        if fmt != _SIG_FORMAT:
+            raise ValueError(f"unknown signature format {fmt}")
+        values = np.frombuffer(data, dtype="<u4", offset=5).astype(np.uint32)
+        leads = tuple(values[perm + i * lead_perm: perm + (i + 1) * lead_perm]
+                      for i in range(n_leads))
+        return cls(values[:perm], leads, token_count)
+
+
+def shingles(text_tokens: list[str], size: int = SHINGLE_SIZE) -> set[str]:
+    """Distinct token n-grams; a text shorter than n yields itself as one shingle."""
+    if len(text_tokens) < size:
+        return {" ".join(text_tokens)} if text_tokens else set()
+    return {" ".join(text_tokens[i:i + size]) for i in range(len(text_tokens) - size + 1)}
+
+
+def _minhash(items: set[str], num_perm: int, seed: int) -> np.ndarray:
+    mh = MinHash(num_perm=num_perm, seed=seed, scheme="affine32")
+    mh.update_batch([item.encode("utf-8") for item in items])
+    return mh.hashvalues.astype(np.uint32)
+
+
+def lead_paragraphs(text: str | None) -> list[list[str]]:
+    """Tokens of the first substantial paragraphs (capped); what a truncated copy keeps."""
+    leads = []
+    for paragraph in re.split(r"\n", text or ""):
+        para_tokens = tokens(paragraph)
+        if len(para_tokens) >= LEAD_MIN_TOKENS:
+            leads.append(para_tokens[:LEAD_MAX_TOKENS])
+        if len(leads) == LEAD_PARAGRAPHS:
+            break
+    return leads
+
+
+def signature(text: str | None) -> Signature:
+    """MinHash signature of a body text (whole text and lead paragraphs)."""
+    whole = shingles(tokens(text))
+    leads = tuple(_minhash(shingles(lead), LEAD_PERM, _LEAD_SEED) for lead in lead_paragraphs(text))
+    return Signature(_minhash(whole, NUM_PERM, _SEED), leads, len(whole))
+
+
+_ROW_MULTIPLIERS = np.array([0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9,
+                             0xD6E8FEB86659FD93, 0xFF51AFD7ED558CCD, 0xC4CEB9FE1A85EC53],
+                            dtype=np.uint64)
+
+
+def _mix64(x: np.ndarray) -> np.ndarray:
+    # splitmix64 finaliser: spreads band values over the whole 64-bit bucket space.
+    x = (x ^ (x >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+    x = (x ^ (x >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+    return x ^ (x >> np.uint64(31))
+
+
+def band_buckets(values: np.ndarray, rows: int, band_offset: int) -> np.ndarray:
+    """Bucket of every band for a (docs x perms) uint32 array, as int64 (docs x bands).
+
+    Vectorised so the bench can index a million synthetic signatures the same way.
+    """
+    values = np.atleast_2d(values).astype(np.uint64)
+    n_bands = values.shape[1] // rows
+    grouped = values[:, : n_bands * rows].reshape(values.shape[0], n_bands, rows)
+    seeds = np.arange(band_offset, band_offset + n_bands, dtype=np.uint64) << np.uint64(32)
+    with np.errstate(over="ignore"):
+        # Odd 64-bit multipliers keep distinct row tuples apart; the band number salts the mix.
+        combined = (grouped * _ROW_MULTIPLIERS[:rows]).sum(axis=2, dtype=np.uint64)
+        return _mix64(combined ^ seeds).view(np.int64)
+
+
+def band_keys(sig: Signature) -> list[tuple[int, int]]:
+    """(band, bucket) keys for lsh_buckets: whole-text bands, then lead-paragraph bands."""
+    keys = list(enumerate(band_buckets(sig.minhash, ROWS, 0)[0].tolist()))
+    if sig.leads:
+        leads = band_buckets(np.stack(sig.leads), LEAD_ROWS, LEAD_BAND_BASE)
+        keys += [(LEAD_BAND_BASE + b, v) for row in leads.tolist() for b, v in enumerate(row)]
+    return sorted(set(keys))
+
+
+def estimated_jaccard(a: Signature, b: Signature) -> float:
+    """Share of equal MinHash values: an unbiased estimate of the shingle Jaccard."""
+    if a.token_count == 0 or b.token_count == 0:
+        return 0.0
+    return float(np.mean(a.minhash == b.minhash))
+
+
+# --------------------------------------------------------------------------- verification
+
+NEAR_JACCARD = 0.5        # syndicated copy with banner, byline, dateline or edits
+NEAR_CONTAINMENT = 0.7    # truncated copy: most of the shorter text is inside the longer
+MIN_CONTAINED_SHINGLES = 25  # a one-line text is "contained" in too many articles
+PREFILTER_JACCARD = 0.08  # below this estimate (and no lead match) a candidate is not fetched
+
+
+@dataclass(frozen=True)
+class Similarity:
+    """Exact shingle overlap of two texts."""
+
+    jaccard: float
+    containment: float    # share of the shorter text's shingles found in the longer
+    shorter_size: int
+
+    @property
+    def is_near_duplicate(self) -> bool:
+        """True for a syndicated or truncated copy; false for another outlet's own article."""
+        if self.jaccard >= NEAR_JACCARD:
+            return True
+        return self.shorter_size >= MIN_CONTAINED_SHINGLES and self.containment >= NEAR_CONTAINMENT
+
+    @property
+    def score(self) -> float:
+        """One number for duplicate_similarity: Jaccard, or containment for a truncated copy."""
+        if self.jaccard >= NEAR_JACCARD or not self.is_near_duplicate:
+            return self.jaccard
+        return self.containment
+
+
+def similarity(text_a: str | None, text_b: str | None) -> Similarity:
+    """Jaccard and containment of the two texts' shingle sets."""
+    a, b = shingles(tokens(text_a)), shingles(tokens(text_b))
+    if not a or not b:
+        return Similarity(0.0, 0.0, 0)
+    common = len(a & b)
+    shorter = min(len(a), len(b))
+    return Similarity(common / len(a | b), common / shorter, shorter)
+
+
+def worth_verifying(a: Signature, b: Signature) -> bool:
+    """Cheap signature test before fetching a candidate's text."""
+    if estimated_jaccard(a, b) >= PREFILTER_JACCARD:
+        return True
+    return any(float(np.mean(x == y)) >= 0.5 for x in a.leads for y in b.leads)
+
+
+# --------------------------------------------------------------------------- representatives
+
+@dataclass(frozen=True)
+class Member:
+    """An article as far as picking a representative goes."""
+
+    article_id: int
+    published_at: datetime | None
+    text_length: int
+
+
+def representative_key(member: Member) -> tuple:
+    """Sort key: earliest published (unknown dates last), then longest text, then lowest id."""
+    published = member.published_at
+    return (published is None, published.timestamp() if published else 0.0,
+            -member.text_length, member.article_id)
+
+
+def choose_representative(members: list[Member]) -> Member:
+    """The deterministic representative of a duplicate group or a story."""
+    return min(members, key=representative_key)
+
+
+@dataclass(frozen=True)
+class DedupeOutcome:
+    """What dedupe_article concluded for one article."""
+
+    article_id: int
+    kind: str | None = None              # 'exact', 'near' or None (no copy found)
+    duplicate_of: int | None = None      # the group's representative, when not itself
+    similarity: float | None = None
+    group: tuple[int, ...] = ()          # every member of the group, representative first
+    repointed: tuple[int, ...] = ()      # members whose duplicate_of changed in this call
+
+
+# --------------------------------------------------------------------------- stories
+
+STORY_WINDOW = timedelta(days=4)     # an announcement is reported within a few days
+STORY_MAX_SPAN = timedelta(days=7)   # stops a chain of daily follow-ups becoming one story
+STORY_TEXT_JACCARD = 0.2             # shared phrases: same wire text reworked
+# Deal types a classifier plausibly confuses for the same event.
+_RELATED_DEALS = {frozenset({"strategic_alliance", "mou"}),
+                  frozenset({"merger", "acquisition"}),
+                  frozenset({"joint_venture", "strategic_alliance"}),
+                  frozenset({"supply_agreement", "strategic_alliance"}),
+                  frozenset({"licensing", "strategic_alliance"})}
+
+
+@dataclass(frozen=True)
+class StoryArticle:
+    """What story matching knows about an article (classifier output plus its signature)."""
+
+    article_id: int
+    published_at: datetime | None
+    language: str | None = None
+    parties: tuple[str, ...] = ()
+    deal_type: str | None = None
+    mentions: dict[str, int] = field(default_factory=dict)
+    signature: Signature | None = None
+
+
+@dataclass(frozen=True)
+class StoryCandidate:
+    """A stored story with its window and a few members' signatures and mentions."""
+
+    story_id: int
+    parties: tuple[str, ...]
+    deal_type: str | None
+    first_published_at: datetime | None
+    last_published_at: datetime | None
+    member_signatures: tuple[Signature, ...] = ()
+    mentions: dict[str, int] = field(default_factory=dict)
+
+
+def story_organisations(parties, mentions: dict[str, int]) -> tuple[str, ...]:
+    """Organisations that key a story: the parties, else the organisations named twice or more."""
+    if parties:
+        return tuple(sorted(set(parties)))
+    named = sorted((org for org, count in mentions.items() if count >= 2),
+                   key=lambda org: (-mentions[org], org))
+    return tuple(sorted(named[:3]))
+
+
+def within_window(published: datetime | None, story: StoryCandidate) -> bool:
+    """True when the article falls inside the story's window and keeps it short."""
+    if published is None or story.first_published_at is None:
+        return False
+    first, last = story.first_published_at, story.last_published_at or story.first_published_at
+    if published < first - STORY_WINDOW or published > last + STORY_WINDOW:
+        return False
+    return max(last, published) - min(first, published) <= STORY_MAX_SPAN
+
+
+def deal_compatibility(a: str | None, b: str | None) -> float:
+    """1 for the same deal type, 0.5 for types often confused, 0.3 when unknown, else 0."""
+    if a is None or b is None:
+        return 0.3
+    if a == b:
+        return 1.0
+    return 0.5 if frozenset({a, b}) in _RELATED_DEALS else 0.0
+
+
+def _overlap(a, b) -> float:
+    a, b = set(a), set(b)
+    return len(a & b) / len(a | b) if a and b else 0.0
+
+
+def _cosine(a: dict[str, int], b: dict[str, int]) -> float:
+    dot = sum(count * b.get(org, 0) for org, count in a.items())
+    norm = (sum(v * v for v in a.values()) * sum(v * v for v in b.values())) ** 0.5
+    return dot / norm if norm else 0.0
+
+
+def story_score(article: StoryArticle, story: StoryCandidate) -> float:
+    """How well the article fits the story; 0 means it does not belong."""
+    if not within_window(article.published_at, story):
+        return 0.0
+    orgs = story_organisations(article.parties, article.mentions)
+    party_overlap = _overlap(orgs, story.parties)
+    if party_overlap == 0.0:
+        return 0.0
+    text = max((estimated_jaccard(article.signature, s) for s in story.member_signatures
+                if article.signature is not None), default=0.0)
+    if text >= STORY_TEXT_JACCARD:
+        return 1.0 + text
+    if not article.parties or not story.deal_type:
+        # Outside deal news, sharing a company and a week is too common to mean one event
+        # (a recall and a sales report about Toyota): only shared text links those.
+        return 0.0
+    # Cross-language and rewritten reports: same parties, same (or confusable) deal, same days.
+    deal = deal_compatibility(article.deal_type, story.deal_type)
+    if party_overlap >= 0.5 and deal >= 0.5:
+        return party_overlap * deal * (0.5 + 0.5 * _cosine(article.mentions, story.mentions))
+    return 0.0
+
+
+def match_story(article: StoryArticle, candidates: list[StoryCandidate]) -> int | None:
+    """The story the article belongs to (best score, then lowest id), or None for a new one."""
+    scored = [(story_score(article, story), -story.story_id) for story in candidates]
+    best = max(scored, default=(0.0, 0))
+    return -best[1] if best[0] > 0.0 else None

@@ -1,0 +1,134 @@
+"""Pure dedupe functions: text keys, signatures, verification, representatives, story matching."""
+
+from datetime import datetime, timedelta, timezone
+
+import numpy as np
+import pytest
+
+from pipeline import dedupe
+from pipeline.dedupe import Member, Signature, StoryArticle, StoryCandidate
+
+T0 = datetime(2024, 12, 23, 8, 0, tzinfo=timezone.utc)
+TEXT = (
+    "Honda and Nissan began formal talks on Monday to combine under a joint holding company.\n"
+    "The carmakers aim to agree terms by June and to list the new parent company in 2026.\n"
+    "Mitsubishi Motors will decide next month whether it wants to take part in the plan.\n"
+)
+
+
+def test_normalise_text_folds_case_width_and_punctuation():
+    assert dedupe.normalise_text("  Ｈｏｎｄａ,  NISSAN!\n\tand—Mitsubishi ") == "honda nissan and mitsubishi"
+    assert dedupe.normalise_text(None) == ""
+
+
+def test_text_hash_ignores_formatting_only():
+    assert dedupe.text_hash(TEXT) == dedupe.text_hash(TEXT.upper().replace("\n", "  "))
+    assert dedupe.text_hash(TEXT) != dedupe.text_hash(TEXT.replace("June", "July"))
+
+
+def test_cjk_text_is_tokenised_by_character():
+    assert dedupe.tokens("ホンダと日産 EV 2024") == ["ホ", "ン", "ダ", "と", "日", "産", "ev", "2024"]
+
+
+def test_signature_round_trips_through_bytes():
+    sig = dedupe.signature(TEXT)
+    back = Signature.from_bytes(sig.to_bytes(), sig.token_count)
+    assert np.array_equal(back.minhash, sig.minhash) and len(back.leads) == len(sig.leads)
+    assert dedupe.band_keys(back) == dedupe.band_keys(sig)
+
+
+def test_band_keys_are_stable_signed_64_bit():
+    keys = dedupe.band_keys(dedupe.signature(TEXT))
+    assert keys == dedupe.band_keys(dedupe.signature(TEXT))
+    assert all(-2**63 <= bucket < 2**63 for _, bucket in keys)
+    assert {band for band, _ in keys} >= set(range(dedupe.BANDS))
+
+
+def test_lsh_banding_finds_half_similar_pairs_with_high_probability():
+    p = 1 - (1 - 0.5 ** dedupe.ROWS) ** dedupe.BANDS
+    assert p >= 0.98
+    assert 1 - (1 - 0.1 ** dedupe.ROWS) ** dedupe.BANDS < 0.05
+
+
+def test_empty_text_has_an_empty_signature():
+    sig = dedupe.signature("")
+    assert sig.token_count == 0 and sig.leads == ()
+    assert dedupe.estimated_jaccard(sig, sig) == 0.0
+
+
+@pytest.mark.parametrize("copy", [
+    "Read this story at its source, courtesy of our partner publishers today.\n" + TEXT,
+    "By A. Reporter\n" + TEXT,
+    "TOKYO (Wire) - " + TEXT,
+    "\n".join(TEXT.splitlines()[:2]),
+    TEXT.replace("began formal talks", "started formal talks"),
+])
+def test_syndicated_copies_are_near_duplicates(copy):
+    assert dedupe.similarity(TEXT, copy).is_near_duplicate
+
+
+def test_another_outlets_article_on_the_same_deal_is_not_a_duplicate():
+    other = ("Japan's second and third biggest automakers want to merge. Nissan and Honda will "
+             "set up a holding company if talks succeed, executives told reporters in Tokyo, "
+             "adding that Mitsubishi Motors could join them.")
+    assert not dedupe.similarity(TEXT, other).is_near_duplicate
+
+
+def test_representative_is_earliest_then_longest_then_lowest_id():
+    early, late = T0, T0 + timedelta(hours=1)
+    members = [Member(5, late, 900), Member(7, early, 100), Member(3, early, 100), Member(1, None, 5000)]
+    assert dedupe.choose_representative(members).article_id == 3
+    assert dedupe.choose_representative([Member(2, early, 50), Member(9, early, 80)]).article_id == 9
+
+
+def story(parties=("Honda", "Nissan"), deal="merger", first=T0, last=None, sigs=(), sid=1):
+    return StoryCandidate(sid, tuple(parties), deal, first, last or first, tuple(sigs), {})
+
+
+def article(published, parties=("Honda", "Nissan"), deal="merger", language="en", sig=None):
+    return StoryArticle(10, published, language, tuple(parties), deal,
+                        {p: 3 for p in parties}, sig)
+
+
+def test_cross_language_report_joins_by_parties_deal_and_date():
+    assert dedupe.match_story(article(T0 + timedelta(hours=5), language="ja"), [story()]) == 1
+
+
+def test_same_parties_months_apart_stay_separate():
+    assert dedupe.match_story(article(T0 + timedelta(days=52), deal="dissolution"), [story()]) is None
+    assert dedupe.match_story(article(T0 - timedelta(days=280), deal="mou"), [story()]) is None
+
+
+def test_same_parties_same_week_different_deal_stays_separate():
+    assert dedupe.match_story(article(T0 + timedelta(days=1), deal="dissolution"), [story()]) is None
+
+
+def test_confusable_deal_types_still_join():
+    assert dedupe.match_story(article(T0, deal="strategic_alliance"), [story(deal="mou")]) == 1
+
+
+def test_story_window_does_not_grow_without_bound():
+    long_story = story(first=T0, last=T0 + timedelta(days=6))
+    assert dedupe.match_story(article(T0 + timedelta(days=9)), [long_story]) is None
+
+
+def test_non_deal_article_joins_only_by_shared_text():
+    sig = dedupe.signature(TEXT)
+    non_deal = StoryArticle(10, T0, "en", (), None, {"Honda": 4, "Nissan": 3}, sig)
+    assert dedupe.match_story(non_deal, [story(sigs=[dedupe.signature("Other words " * 30)])]) is None
+    assert dedupe.match_story(non_deal, [story(sigs=[sig])]) == 1
+
+
+def test_best_story_wins_and_ties_go_to_the_lowest_id():
+    candidates = [story(sid=4), story(sid=2), story(parties=("Honda", "Sony"), sid=1)]
+    assert dedupe.match_story(article(T0), candidates) == 2
+
+
+def test_story_organisations_fall_back_to_frequent_mentions():
+    assert dedupe.story_organisations((), {"Toyota": 5, "Mazda": 1}) == ("Toyota",)
+    assert dedupe.story_organisations(("Nissan", "Honda"), {}) == ("Honda", "Nissan")
+
+
+def test_stub_texts_are_not_deduplicated():
+    assert not dedupe.is_dedupable("Subscribe to continue reading this article.")
+    assert dedupe.is_dedupable(TEXT)

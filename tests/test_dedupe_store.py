@@ -1,0 +1,194 @@
+"""Store functions for dedupe against a real PostgreSQL: index, links, re-pointing, stories."""
+
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from pipeline import dedupe
+from pipeline.errors import NotFoundError
+from pipeline.models import Classification
+from pipeline.store import dedupe as store
+
+T0 = datetime(2024, 3, 15, 9, 0, tzinfo=timezone.utc)
+STORY = (
+    "Honda and Nissan said on Friday they had signed a memorandum of understanding to study "
+    "a strategic partnership covering electric vehicle software and core components.\n"
+    "The two Japanese carmakers said the study would look at batteries, electric axles and "
+    "vehicle software platforms, and that talks could extend to other areas later this year.\n"
+    "Executives from both companies told reporters in Tokyo that the collaboration was meant to "
+    "help them compete with Tesla and fast-growing Chinese manufacturers such as BYD.\n"
+    "Neither side disclosed any financial terms, and both said no capital tie-up was planned "
+    "for now, although analysts said a deeper relationship could follow.\n"
+)
+OTHER = (
+    "Toyota will recall about 50,000 pickup trucks in the United States because a faulty "
+    "sensor can stop the airbags from deploying in a crash, the company said on Tuesday.\n"
+    "Dealers will replace the sensor free of charge, and owners will be told by letter from "
+    "the middle of next month, according to a filing with the federal safety regulator.\n"
+    "The company said it was not aware of any injuries linked to the problem so far.\n"
+)
+
+
+def add_article(conn, url, text, published=T0, language="en"):
+    canonical = dedupe.canonical_url(url)
+    with conn.cursor() as cur:
+        cur.execute("""INSERT INTO articles (canonical_url, url_hash, url, source_domain, text,
+                                             published_at, language, state)
+                       VALUES (%s, %s, %s, %s, %s, %s, %s, 'extracted') RETURNING id""",
+                    (canonical, dedupe.url_hash(canonical), url, "example.com", text,
+                     published, language))
+        return cur.fetchone()[0]
+
+
+def links(conn):
+    with conn.cursor() as cur:
+        cur.execute("SELECT id, duplicate_of, duplicate_kind, duplicate_similarity "
+                    "FROM articles ORDER BY id")
+        return cur.fetchall()
+
+
+def table_count(conn, table):
+    with conn.cursor() as cur:
+        cur.execute(f"SELECT count(*) FROM {table}")  # test-only, fixed names
+        return cur.fetchone()[0]
+
+
+def test_unique_article_is_indexed_and_unlinked(conn):
+    a = add_article(conn, "https://a.example/1", STORY)
+    outcome = store.dedupe_article(conn, a)
+    assert outcome.kind is None and outcome.duplicate_of is None
+    assert table_count(conn, "article_signatures") == 1
+    assert table_count(conn, "lsh_buckets") == len(dedupe.band_keys(dedupe.signature(STORY)))
+
+
+def test_exact_copy_links_with_kind_exact(conn):
+    a = add_article(conn, "https://a.example/1", STORY)
+    b = add_article(conn, "https://b.example/1", STORY.upper().replace(",", " ,"),
+                    T0 + timedelta(hours=2))
+    store.dedupe_article(conn, a)
+    outcome = store.dedupe_article(conn, b)
+    assert (outcome.kind, outcome.duplicate_of, outcome.similarity) == ("exact", a, 1.0)
+
+
+def test_near_copy_with_banner_links_to_original(conn):
+    a = add_article(conn, "https://a.example/1", STORY)
+    b = add_article(conn, "https://b.example/1",
+                    "Republished with permission of our partners. Read the original story on "
+                    "their website.\n" + STORY, T0 + timedelta(hours=3))
+    store.dedupe_article(conn, a)
+    outcome = store.dedupe_article(conn, b)
+    assert outcome.kind == "near" and outcome.duplicate_of == a
+    assert 0.5 < outcome.similarity < 1.0
+
+
+def test_truncated_copy_is_a_duplicate(conn):
+    a = add_article(conn, "https://a.example/1", STORY)
+    first_two = "\n".join(STORY.splitlines()[:2])
+    b = add_article(conn, "https://b.example/1", first_two, T0 + timedelta(hours=1))
+    store.dedupe_article(conn, a)
+    assert store.dedupe_article(conn, b).duplicate_of == a
+
+
+def test_unrelated_article_is_not_linked(conn):
+    a = add_article(conn, "https://a.example/1", STORY)
+    b = add_article(conn, "https://b.example/1", OTHER)
+    store.dedupe_article(conn, a)
+    assert store.dedupe_article(conn, b).duplicate_of is None
+
+
+def test_earlier_copy_arriving_later_becomes_representative(conn):
+    late = add_article(conn, "https://a.example/1", STORY, T0 + timedelta(hours=5))
+    copy = add_article(conn, "https://b.example/1", STORY + "Reporting by staff.\n",
+                       T0 + timedelta(hours=6))
+    store.dedupe_article(conn, late)
+    store.dedupe_article(conn, copy)
+    early = add_article(conn, "https://c.example/1", STORY, T0)
+    outcome = store.dedupe_article(conn, early)
+    assert outcome.duplicate_of is None and set(outcome.repointed) == {late, copy}
+    assert {row[0]: row[1] for row in links(conn)} == {late: early, copy: early, early: None}
+
+
+def test_dedupe_twice_changes_nothing(conn):
+    a = add_article(conn, "https://a.example/1", STORY)
+    b = add_article(conn, "https://b.example/1", STORY + "Updated at noon.\n",
+                    T0 + timedelta(hours=1))
+    for aid in (a, b):
+        store.dedupe_article(conn, aid)
+    before = (links(conn), table_count(conn, "lsh_buckets"))
+    for aid in (b, a):
+        assert store.dedupe_article(conn, aid).repointed == ()
+    assert (links(conn), table_count(conn, "lsh_buckets")) == before
+
+
+def test_changed_text_replaces_stale_buckets(conn):
+    a = add_article(conn, "https://a.example/1", STORY)
+    store.dedupe_article(conn, a)
+    with conn.cursor() as cur:
+        cur.execute("UPDATE articles SET text = %s WHERE id = %s", (OTHER, a))
+    store.dedupe_article(conn, a)
+    assert table_count(conn, "lsh_buckets") == len(dedupe.band_keys(dedupe.signature(OTHER)))
+
+
+def test_missing_article_raises_not_found(conn):
+    with pytest.raises(NotFoundError):
+        store.dedupe_article(conn, 999)
+
+
+def test_lookup_many_matches_single_lookups(conn):
+    ids = [add_article(conn, f"https://a.example/{i}", t) for i, t in enumerate((STORY, OTHER))]
+    for aid in ids:
+        store.dedupe_article(conn, aid)
+    sigs = [dedupe.signature(STORY), dedupe.signature(OTHER)]
+    many = store.lookup_candidates_many(conn, sigs)
+    assert [[c.article_id for c in found] for found in many] == [[ids[0]], [ids[1]]]
+
+
+def classification(parties, deal, mentions=None):
+    return Classification(is_auto=True, is_alliance=bool(parties), deal_type=deal,
+                          parties=tuple(parties), mentions=mentions or {p: 3 for p in parties})
+
+
+def test_same_announcement_across_languages_is_one_story(conn):
+    en = add_article(conn, "https://a.example/en", STORY)
+    ja = add_article(conn, "https://b.example/ja", "ホンダと日産自動車は15日、電気自動車の分野で"
+                     "戦略的パートナーシップの検討を始める覚書を結んだと発表した。", T0 + timedelta(hours=8),
+                     "ja")
+    cls = classification(["Honda", "Nissan"], "mou")
+    first = store.assign_story(conn, en, cls)
+    assert store.assign_story(conn, ja, cls) == first
+
+
+def test_same_parties_months_apart_are_separate_stories(conn):
+    mou = add_article(conn, "https://a.example/1", STORY)
+    talks = add_article(conn, "https://a.example/2", OTHER, T0 + timedelta(days=270))
+    cls = classification(["Honda", "Nissan"], "mou")
+    assert store.assign_story(conn, mou, cls) != store.assign_story(
+        conn, talks, classification(["Honda", "Nissan"], "merger"))
+
+
+def test_assign_story_twice_changes_nothing(conn):
+    a = add_article(conn, "https://a.example/1", STORY)
+    cls = classification(["Honda", "Nissan"], "mou")
+    story = store.assign_story(conn, a, cls)
+    assert store.assign_story(conn, a, cls) == story
+    assert table_count(conn, "stories") == 1
+    with conn.cursor() as cur:
+        cur.execute("SELECT representative_article_id, parties FROM stories")
+        assert cur.fetchone() == (a, ["Honda", "Nissan"])
+
+
+def test_duplicate_joins_its_representatives_story(conn):
+    a = add_article(conn, "https://a.example/1", STORY)
+    b = add_article(conn, "https://b.example/1", STORY, T0 + timedelta(days=9))
+    for aid in (a, b):
+        store.dedupe_article(conn, aid)
+    story = store.assign_story(conn, a, classification(["Honda", "Nissan"], "mou"))
+    assert store.assign_story(conn, b, classification([], None)) == story
+
+
+def test_identical_paywall_stubs_are_not_linked(conn):
+    stub = "Subscribe now to continue reading. Already a subscriber? Log in."
+    a = add_article(conn, "https://a.example/1", stub)
+    b = add_article(conn, "https://a.example/2", stub)
+    store.dedupe_article(conn, a)
+    assert store.dedupe_article(conn, b).duplicate_of is None
