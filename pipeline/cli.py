@@ -21,7 +21,7 @@ from .store.migrations import migrate
 SUMMARY_LINES = (
     ("feeds", ("feeds_polled", "feeds_failed", "feeds_not_modified")),
     ("entries", ("entries_new", "entries_seen")),
-    ("articles", ("articles_stored", "articles_retry", "articles_parked", "duplicates_exact",
+    ("articles", ("articles_stored", "articles_retry", "articles_parked", "duplicates_exact", "duplicates_near",
                   "articles_classified", "alliance_articles")),
     ("alliance events", ("events_created", "events_updated")),
 )

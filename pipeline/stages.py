@@ -24,6 +24,7 @@ from .http import HttpClient
 from .models import ExtractedPage
 from .settings import Settings
 from .store import alliances as alliance_store
+from .store import dedupe as dedupe_store
 from .store import articles as article_store
 from .store import feeds as feed_store
 from .store import runs as run_store
@@ -140,14 +141,13 @@ def _extract_article(result, row):
 
 def dedupe_articles(conn, settings: Settings, worker: str, ids: list[int],
                     run_id: int | None = None) -> Counter:
-    """Link exact copies of already stored bodies to their original."""
+    """Link exact and near copies to their group's representative (MinHash LSH index)."""
     counts = Counter()
-    for row in article_store.articles_with_text(conn, ids):
-        original = article_store.find_exact_copy(conn, row["id"], dedupe.text_hash(row["text"]))
-        if original is not None:
-            article_store.mark_duplicate(conn, row["id"], original, "exact", 1.0)
-            counts["duplicates_exact"] += 1
-        article_store.advance(conn, row["id"], worker, "extracted")
+    for article_id in ids:
+        outcome = dedupe_store.dedupe_article(conn, article_id)
+        if outcome.kind:
+            counts[f"duplicates_{outcome.kind}"] += 1
+        article_store.advance(conn, article_id, worker, "extracted")
         conn.commit()
         counts["articles_deduped"] += 1
     return counts
@@ -161,6 +161,7 @@ def classify_articles(conn, settings: Settings, worker: str, ids: list[int],
         result = classifier.classify_article(row["text"] or "", row["title"], row["url"],
                                              row["published_at"])
         article_store.save_classification(conn, row["id"], result, classifier.CLASSIFIER_VERSION)
+        dedupe_store.assign_story(conn, row["id"], result)
         article_store.advance(conn, row["id"], worker, "deduped")
         conn.commit()
         counts["articles_classified"] += 1

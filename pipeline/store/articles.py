@@ -160,26 +160,8 @@ def record_feed_error(conn, feed_id: int, *, stage: str, error: str, transient: 
                     (run_id, feed_id, stage, transient, error))
 
 
-def mark_duplicate(conn, article_id: int, original_id: int, kind: str, similarity: float) -> None:
-    """Link an article to the article it copies."""
-    with conn.cursor() as cur:
-        cur.execute("""UPDATE articles SET duplicate_of = %s, duplicate_kind = %s,
-                              duplicate_similarity = %s WHERE id = %s""",
-                    (original_id, kind, similarity, article_id))
-
-
-def find_exact_copy(conn, article_id: int, text_hash: bytes) -> int | None:
-    """The earliest other article with the same body text, if any."""
-    with conn.cursor() as cur:
-        cur.execute("""SELECT id FROM articles WHERE text_hash = %s AND id <> %s
-                         AND duplicate_of IS NULL AND state IN ('deduped', 'classified', 'loaded')
-                       ORDER BY published_at NULLS LAST, id LIMIT 1""", (text_hash, article_id))
-        row = cur.fetchone()
-        return row[0] if row else None
-
-
 def save_classification(conn, article_id: int, result, version: str) -> None:
-    """Store the classifier's verdict and the organisations the article mentions."""
+    """Store the classifier's verdict on an article."""
     with conn.cursor() as cur:
         cur.execute("""
             UPDATE articles SET is_auto = %s, is_alliance = %s, deal_type = %s, deal_status = %s,
@@ -189,10 +171,6 @@ def save_classification(conn, article_id: int, result, version: str) -> None:
                     (result.is_auto, result.is_alliance, result.deal_type, result.status,
                      list(result.parties), list(result.focus_areas), result.confidence,
                      list(result.evidence), result.event_date, version, article_id))
-        cur.execute("DELETE FROM article_mentions WHERE article_id = %s", (article_id,))
-        psycopg2.extras.execute_values(
-            cur, "INSERT INTO article_mentions (article_id, company, mentions) VALUES %s",
-            [(article_id, name, count) for name, count in sorted(result.mentions.items())])
 
 
 def articles_for_load(conn, ids: list[int]) -> list[dict]:
