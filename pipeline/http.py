@@ -32,6 +32,7 @@ import httpx
 
 from .errors import BlockedAddressError, FetchError
 from .models import FetchResult
+from .politeness import PolitenessDeferral
 from .settings import Settings
 
 TRANSIENT_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
@@ -281,7 +282,8 @@ class HttpClient:
             try:
                 return self._fetch_following(url, self._request_headers(etag, last_modified, accept))
             except FetchError as exc:
-                if not exc.transient or attempt + 1 >= attempts:
+                # Politeness already chose when the host may be asked again: never retry inline.
+                if not exc.transient or attempt + 1 >= attempts or isinstance(exc, PolitenessDeferral):
                     raise
                 wait = self._retry_wait(exc, attempt)
                 if wait is None:
@@ -312,7 +314,8 @@ class HttpClient:
         return ceiling * (0.5 + self._rng.random() / 2)  # jitter spreads synchronized retries
 
     def _fetch_following(self, url: str, headers: dict[str, str], polite: bool = True) -> FetchResult:
-        self._deadline.at = time.monotonic() + self.settings.total_timeout
+        # Saved and restored: politeness fetches robots.txt from inside an outer fetch.
+        outer_deadline, self._deadline.at = self._deadline.at, time.monotonic() + self.settings.total_timeout
         try:
             current, seen = url, [url]
             for _ in range(self.settings.max_redirects + 1):
@@ -329,7 +332,7 @@ class HttpClient:
             raise FetchError(f"more than {self.settings.max_redirects} redirects from {url}",
                              transient=False)
         finally:
-            self._deadline.at = None
+            self._deadline.at = outer_deadline
 
     def _wait_politely(self, url: str) -> None:
         # Time spent queueing for a host slot is not the server's fault: keep it off the deadline.

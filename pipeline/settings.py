@@ -45,6 +45,7 @@ class Settings:
     robots_ttl_seconds: int = 3600
     robots_error_ttl_seconds: int = 300
     max_crawl_delay_seconds: float = 60.0
+    max_host_wait_seconds: float = 60.0
     batch_size: int = 50
     lease_seconds: int = 600
     max_attempts: int = 5
@@ -85,6 +86,7 @@ _ENV = {
     "robots_ttl_seconds": "TIEUP_ROBOTS_TTL_SECONDS",
     "robots_error_ttl_seconds": "TIEUP_ROBOTS_ERROR_TTL_SECONDS",
     "max_crawl_delay_seconds": "TIEUP_MAX_CRAWL_DELAY_SECONDS",
+    "max_host_wait_seconds": "TIEUP_MAX_HOST_WAIT_SECONDS",
     "batch_size": "TIEUP_BATCH_SIZE",
     "lease_seconds": "TIEUP_LEASE_SECONDS",
     "max_attempts": "TIEUP_MAX_ATTEMPTS",
