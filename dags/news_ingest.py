@@ -60,14 +60,9 @@ def news_ingest():
     @task(pool=HTTP_POOL)
     def poll_feed(feed_id: int) -> dict:
         from pipeline import stages
-        from pipeline.http import HttpClient
         settings = task_settings()
-        with tieup_connection(settings) as conn:
-            client = HttpClient(settings)
-            try:
-                return dict(stages.poll_feed(conn, settings, client, feed_id))
-            finally:
-                client.close()
+        with tieup_connection(settings) as conn, stages.http_client(settings) as client:
+            return dict(stages.poll_feed(conn, settings, client, feed_id))
 
     @task(trigger_rule="all_done")
     def claim_fetch_batches(_polled) -> list[str]:
@@ -79,14 +74,9 @@ def news_ingest():
     @task(pool=HTTP_POOL)
     def fetch_and_extract(token: str) -> dict:
         from pipeline import stages
-        from pipeline.http import HttpClient
         settings = task_settings()
-        with tieup_connection(settings) as conn:
-            client = HttpClient(settings)
-            try:
-                return dict(stages.fetch_claimed(conn, settings, client, token))
-            finally:
-                client.close()
+        with tieup_connection(settings) as conn, stages.http_client(settings) as client:
+            return dict(stages.fetch_claimed(conn, settings, client, token))
 
     @task(trigger_rule="all_done")
     def dedupe(_fetched) -> dict:

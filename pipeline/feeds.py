@@ -1,54 +1,169 @@
-"""Feed parsing on fetched bytes, and the versioned feeds file (first version)."""
+"""Feed parsing (RSS/Atom bytes -> ParsedFeed) and the versioned feeds.yml list. Pure: no I/O but reading feeds.yml."""
 
 from __future__ import annotations
 
+import io
+import re
 from dataclasses import dataclass
-from datetime import datetime, timezone
 from pathlib import Path
+from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 import feedparser
 import yaml
 
+from . import dates
 from .errors import ConfigError
 from .models import FeedEntry, ParsedFeed
+
+# Tracking parameters that never change which article a link points to.
+_TRACKING = re.compile(r"^(utm_\w+|fbclid|gclid|mc_cid|mc_eid|ocid|cmpid|ncid|_ga)$", re.I)
+_HTML_START = re.compile(rb"^\s*(<!--.*?-->\s*)*<(!doctype\s+html|html[\s>]|head[\s>]|body[\s>])", re.I | re.S)
+_FEED_ROOT = re.compile(rb"<(rss|feed|rdf:RDF)[\s>]", re.I)
+_MAX_TITLE = 1000
 
 
 @dataclass(frozen=True)
 class FeedSpec:
+    """One feed of feeds.yml."""
+
     url: str
     name: str
     enabled: bool = True
 
 
-def load_feeds_file(path: Path) -> list[FeedSpec]:
-    """Read feeds.yml: a top-level `feeds:` list of {name, url, enabled}."""
+def canonical_link(link: str, base_url: str | None = None) -> str | None:
+    """Absolute http(s) form of a link: lower-case host, no fragment, default port or tracking params."""
+    link = (link or "").strip()
+    if not link:
+        return None
+    parts = urlsplit(urljoin(base_url or "", link))
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        return None
     try:
-        data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
-        return [FeedSpec(f["url"], f.get("name") or f["url"], bool(f.get("enabled", True)))
-                for f in data.get("feeds", [])]
-    except (OSError, yaml.YAMLError, KeyError, TypeError, AttributeError) as exc:
-        raise ConfigError(f"cannot read feeds file {path}: {exc}") from exc
+        port = parts.port
+    except ValueError:
+        return None
+    scheme = parts.scheme.lower()
+    netloc = parts.hostname.lower()
+    if port and port != {"http": 80, "https": 443}[scheme]:
+        netloc += f":{port}"
+    query = urlencode([(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
+                       if not _TRACKING.match(k)])
+    return urlunsplit((scheme, netloc, parts.path or "/", query, ""))
 
 
-def _entry_date(entry) -> datetime | None:
-    parsed = entry.get("published_parsed") or entry.get("updated_parsed")
-    return datetime(*parsed[:6], tzinfo=timezone.utc) if parsed else None
+def looks_like_html(body: bytes, content_type: str | None = None) -> bool:
+    """True for an HTML page served where a feed was expected (a homepage, a login wall)."""
+    head = body[:2048]
+    if _FEED_ROOT.search(body[:4096]):
+        return False
+    return bool(_HTML_START.match(head)) or (content_type or "").startswith("text/html")
 
 
 def parse_feed(body: bytes, *, base_url: str | None = None,
                content_type: str | None = None) -> ParsedFeed:
-    """Entries of an RSS/Atom document; keeps valid entries of a malformed feed."""
-    parsed = feedparser.parse(body, response_headers={"content-location": base_url or ""})
-    entries, seen = [], set()
-    for entry in parsed.entries:
-        link = entry.get("link")
-        if not link:
-            continue
-        key = entry.get("id") or link
-        if key in seen:
-            continue
-        seen.add(key)
-        entries.append(FeedEntry(key, link, entry.get("title"), entry.get("summary"),
-                                 _entry_date(entry)))
-    error = str(parsed.get("bozo_exception")) if parsed.get("bozo") else None
-    return ParsedFeed(tuple(entries), parsed.feed.get("title"), error)
+    """Entries of an RSS/Atom document; malformed feeds keep their readable entries and record the error."""
+    if not body or not body.strip():
+        return ParsedFeed(entries=(), error="empty feed body")
+    if looks_like_html(body, content_type):
+        return ParsedFeed(entries=(), error="not a feed: the URL returned an HTML page")
+    headers = {"content-location": base_url or "", "content-type": content_type or "application/xml"}
+    # A BytesIO, never raw bytes: feedparser treats a bytes/str argument that names a file as a path.
+    parsed = feedparser.parse(io.BytesIO(body), response_headers=headers,
+                              resolve_relative_uris=True, sanitize_html=True)
+    base = base_url or parsed.feed.get("link")
+    entries, skipped, duplicates = _collect_entries(parsed.entries, base)
+    return ParsedFeed(entries=tuple(entries), title=_clean(parsed.feed.get("title")),
+                      error=_feed_error(parsed, entries), skipped_without_link=skipped,
+                      duplicates=duplicates)
+
+
+def _feed_error(parsed, entries: list[FeedEntry]) -> str | None:
+    if not parsed.get("bozo"):
+        return None
+    exc = parsed.get("bozo_exception")
+    if isinstance(exc, (feedparser.CharacterEncodingOverride, feedparser.NonXMLContentType)):
+        return None  # a wrong declared charset or media type that feedparser recovered from
+    message = f"{type(exc).__name__}: {exc}" if exc else "malformed feed"
+    if not entries and not parsed.version:
+        return f"not a feed ({message})"
+    return f"malformed feed, {len(entries)} entries recovered ({message})"
+
+
+def _collect_entries(raw_entries, base: str | None) -> tuple[list[FeedEntry], int, int]:
+    """FeedEntry per usable item; (entries, skipped without link, duplicates collapsed)."""
+    entries: list[FeedEntry] = []
+    seen: set[str] = set()
+    skipped = duplicates = 0
+    for raw in raw_entries:
+        entry = _entry(raw, base)
+        if entry is None:
+            skipped += 1
+        elif entry.entry_key in seen:
+            duplicates += 1
+        else:
+            seen.add(entry.entry_key)
+            entries.append(entry)
+    return entries, skipped, duplicates
+
+
+def _entry(raw, base: str | None) -> FeedEntry | None:
+    link = canonical_link(_entry_link(raw), base)
+    if link is None:
+        return None
+    guid = (raw.get("id") or "").strip()
+    # dict.get bypasses feedparser's deprecated updated->published key aliasing.
+    updated = dates.plausible(dates.from_struct_time(dict.get(raw, "updated_parsed")))
+    published = dates.plausible(dates.from_struct_time(dict.get(raw, "published_parsed"))) or updated
+    return FeedEntry(entry_key=guid[:2000] or link, link=link, title=_clean(raw.get("title")),
+                     summary=_clean(raw.get("summary"), limit=20_000), published=published,
+                     updated=updated)
+
+
+def _entry_link(raw) -> str:
+    """The entry's article link: <link>, else an alternate link, else a permalink GUID."""
+    if raw.get("link"):
+        return raw["link"]
+    for link in raw.get("links") or ():
+        if link.get("rel", "alternate") == "alternate" and link.get("href"):
+            return link["href"]
+    if raw.get("guidislink") and raw.get("id"):
+        return raw["id"]
+    return ""
+
+
+def _clean(value: str | None, limit: int = _MAX_TITLE) -> str | None:
+    """Whitespace-collapsed text, bounded in length; None when empty."""
+    if not value:
+        return None
+    text = " ".join(value.split())
+    return text[:limit] or None
+
+
+def load_feeds_file(path: str | Path) -> list[FeedSpec]:
+    """Read a feeds.yml (`feeds:` list of {name, url, enabled}); raise ConfigError on bad entries."""
+    try:
+        document = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+    except (OSError, yaml.YAMLError) as exc:
+        raise ConfigError(f"cannot read feeds file {path}: {exc}") from exc
+    items = document.get("feeds") if isinstance(document, dict) else None
+    if not isinstance(items, list):
+        raise ConfigError(f"{path}: expected a top-level 'feeds:' list")
+    specs = [_feed_spec(path, i, item) for i, item in enumerate(items)]
+    urls = [s.url for s in specs]
+    dupes = sorted({u for u in urls if urls.count(u) > 1})
+    if dupes:
+        raise ConfigError(f"{path}: feed listed twice: {', '.join(dupes)}")
+    return specs
+
+
+def _feed_spec(path, index: int, item) -> FeedSpec:
+    if not isinstance(item, dict) or not item.get("url") or not item.get("name"):
+        raise ConfigError(f"{path}: feed #{index + 1} needs a name and a url")
+    url = str(item["url"]).strip()
+    if urlsplit(url).scheme not in ("http", "https"):
+        raise ConfigError(f"{path}: feed #{index + 1} url must be http(s): {url}")
+    enabled = item.get("enabled", True)
+    if not isinstance(enabled, bool):
+        raise ConfigError(f"{path}: feed #{index + 1} enabled must be true or false")
+    return FeedSpec(url=url, name=str(item["name"]).strip(), enabled=enabled)

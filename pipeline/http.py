@@ -1,84 +1,425 @@
-"""The one HTTP client (first version): bounded size, timeouts, redirects, address checks."""
+"""The one HTTP client of tieup: bounded, polite, and refusing to reach private networks.
+
+Every limit comes from Settings: connect/read timeouts plus an overall deadline per
+fetch, a streamed body cap applied to both the raw and the decompressed bytes,
+manual redirects (each hop is vetted), and retries with backoff on transient
+failures only. Status classification:
+
+- transient (retried inline, then left for a later pass): timeouts, connection
+  errors and resets, truncated bodies, 408, 429, 500, 502, 503, 504. 500 counts as
+  transient because news CMSes commonly return it under load for a few minutes;
+  a page that keeps failing still gets parked after settings.max_attempts passes.
+- terminal: every other 4xx/5xx, refused addresses, too many redirects,
+  oversize or undecodable bodies, unsupported schemes.
+"""
 
 from __future__ import annotations
 
 import ipaddress
+import random
 import socket
+import threading
+import time
+import zlib
+from email.utils import parsedate_to_datetime
+from datetime import datetime, timezone
+from typing import Iterable, Iterator
 from urllib.parse import urljoin, urlsplit
 
+import brotli
+import httpcore
 import httpx
 
 from .errors import BlockedAddressError, FetchError
 from .models import FetchResult
+from .politeness import PolitenessDeferral
 from .settings import Settings
 
-_TRANSIENT_STATUS = {429, 500, 502, 503, 504}
+TRANSIENT_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
+REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
+HTML_TYPES = ("text/html", "application/xhtml+xml")
+_CHUNK = 64 * 1024
 
 
-def check_address(url: str, allow_private: bool) -> None:
-    """Refuse URLs whose host resolves to a non-public address."""
+# ----------------------------------------------------------------- address vetting
+
+def is_public_address(address: str) -> bool:
+    """True only for globally routable unicast addresses (IPv4 or IPv6)."""
+    ip = ipaddress.ip_address(address.split("%")[0])
+    if isinstance(ip, ipaddress.IPv6Address):
+        # An IPv6 form can smuggle an IPv4 target (::ffff:127.0.0.1, 2002:7f00::/16, NAT64).
+        embedded = ip.ipv4_mapped or ip.sixtofour or (ip.teredo[1] if ip.teredo else None)
+        if embedded is None and ip in ipaddress.ip_network("64:ff9b::/96"):
+            embedded = ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
+        if embedded is not None and not is_public_address(str(embedded)):
+            return False
+    return ip.is_global and not (ip.is_multicast or ip.is_reserved or ip.is_unspecified
+                                 or ip.is_loopback or ip.is_link_local or ip.is_private)
+
+
+def resolve_vetted(host: str, port: int, *, allow_private: bool) -> list[str]:
+    """Resolve host; refuse it if ANY address is not public (unless allow_private)."""
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except (socket.gaierror, UnicodeError) as exc:
+        raise FetchError(f"cannot resolve {host}: {exc}", transient=True) from exc
+    addresses = list(dict.fromkeys(info[4][0] for info in infos))
+    if not allow_private:
+        blocked = [a for a in addresses if not is_public_address(a)]
+        if blocked:
+            raise BlockedAddressError(f"{host} resolves to a non-public address {blocked[0]}; refused")
+    return addresses
+
+
+def check_url(url: str, *, allow_private: bool) -> None:
+    """Refuse URLs that are not http(s) or whose host resolves to a non-public address."""
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise FetchError(f"unsupported URL: {url}", transient=False)
-    if allow_private:
-        return
+        raise FetchError(f"unsupported URL {url!r}", transient=False)
     try:
-        infos = socket.getaddrinfo(parts.hostname, parts.port or 80, proto=socket.IPPROTO_TCP)
-    except socket.gaierror as exc:
-        raise FetchError(f"cannot resolve {parts.hostname}: {exc}", transient=True) from exc
-    for info in infos:
-        address = ipaddress.ip_address(info[4][0])
-        if not address.is_global:
-            raise BlockedAddressError(f"{parts.hostname} resolves to non-public address {address}")
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+    except ValueError as exc:
+        raise FetchError(f"invalid port in {url!r}", transient=False) from exc
+    resolve_vetted(parts.hostname, port, allow_private=allow_private)
+
+
+class _DeadlineStream(httpcore.NetworkStream):
+    """Wraps a socket stream so no read or write outlives the fetch's overall deadline."""
+
+    def __init__(self, inner: httpcore.NetworkStream, clock: "_Deadline"):
+        self._inner, self._clock = inner, clock
+
+    def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        return self._inner.read(max_bytes, self._clock.cap(timeout, httpcore.ReadTimeout))
+
+    def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        self._inner.write(buffer, self._clock.cap(timeout, httpcore.WriteTimeout))
+
+    def close(self) -> None:
+        self._inner.close()
+
+    def start_tls(self, ssl_context, server_hostname=None, timeout=None):
+        timeout = self._clock.cap(timeout, httpcore.ConnectTimeout)
+        return _DeadlineStream(self._inner.start_tls(ssl_context, server_hostname, timeout), self._clock)
+
+    def get_extra_info(self, info: str):
+        return self._inner.get_extra_info(info)
+
+
+class _Deadline(threading.local):
+    """The current fetch's monotonic deadline, per thread (a client may be shared by threads)."""
+
+    at: float | None = None
+
+    def cap(self, timeout: float | None, error: type[Exception]) -> float | None:
+        if self.at is None:
+            return timeout
+        left = self.at - time.monotonic()
+        if left <= 0:
+            raise error("overall deadline exceeded")
+        return left if timeout is None else min(timeout, left)
+
+
+class _GuardedBackend(httpcore.NetworkBackend):
+    """Resolves, vets and connects to the vetted address itself, so DNS rebinding cannot
+    swap a public answer for a private one between the check and the connect."""
+
+    def __init__(self, allow_private: bool, deadline: _Deadline):
+        self._inner = httpcore.SyncBackend()
+        self._allow_private = allow_private
+        self._deadline = deadline
+
+    def connect_tcp(self, host, port, timeout=None, local_address=None, socket_options=None):
+        addresses = resolve_vetted(host, port, allow_private=self._allow_private)
+        last: Exception | None = None
+        for address in addresses:
+            try:
+                stream = self._inner.connect_tcp(
+                    address, port, self._deadline.cap(timeout, httpcore.ConnectTimeout),
+                    local_address, socket_options)
+                return _DeadlineStream(stream, self._deadline)
+            except (httpcore.ConnectError, httpcore.ConnectTimeout) as exc:
+                last = exc
+        raise last or httpcore.ConnectError(f"no address for {host}")
+
+    def connect_unix_socket(self, *args, **kwargs):
+        raise httpcore.ConnectError("unix sockets are not used by tieup")
+
+    def sleep(self, seconds: float) -> None:
+        time.sleep(seconds)
+
+
+def _guarded_transport(settings: Settings, deadline: _Deadline) -> httpx.HTTPTransport:
+    transport = httpx.HTTPTransport(trust_env=False, retries=0)
+    # httpx has no public hook for a network backend; swap its pool for one that uses ours.
+    transport._pool = httpcore.ConnectionPool(  # noqa: SLF001
+        ssl_context=httpx.create_ssl_context(trust_env=False),
+        max_connections=20, max_keepalive_connections=10, keepalive_expiry=30.0,
+        retries=0, network_backend=_GuardedBackend(settings.allow_private_hosts, deadline))
+    return transport
+
+
+# ------------------------------------------------------------ bounded decompression
+
+class _Decoder:
+    """Incremental gzip/deflate/br decoder whose output never exceeds `limit` bytes."""
+
+    def __init__(self, encoding: str, limit: int):
+        self.encoding, self.limit, self.size = encoding, limit, 0
+        if encoding in ("gzip", "x-gzip"):
+            self._z = zlib.decompressobj(16 + zlib.MAX_WBITS)
+        elif encoding == "deflate":
+            self._z, self._raw_fallback = zlib.decompressobj(), True
+        elif encoding == "br":
+            self._br = brotli.Decompressor()
+        else:
+            raise FetchError(f"unsupported Content-Encoding {encoding!r}", transient=False)
+
+    def feed(self, data: bytes) -> Iterator[bytes]:
+        try:
+            yield from (self._feed_br(data) if self.encoding == "br" else self._feed_zlib(data))
+        except (zlib.error, brotli.error) as exc:
+            raise FetchError(f"corrupt {self.encoding} body: {exc}", transient=False) from exc
+
+    def _count(self, out: bytes) -> bytes:
+        self.size += len(out)
+        if self.size > self.limit:
+            raise FetchError(f"decompressed body exceeds {self.limit} bytes", transient=False)
+        return out
+
+    def _feed_zlib(self, data: bytes) -> Iterator[bytes]:
+        if self.encoding == "deflate" and self._raw_fallback and data:
+            # Servers send "deflate" both zlib-wrapped (per RFC) and raw; sniff the first bytes.
+            self._raw_fallback = False
+            if data[0] & 0x0F != 8:
+                self._z = zlib.decompressobj(-zlib.MAX_WBITS)
+        while data:
+            yield self._count(self._z.decompress(data, _CHUNK))
+            data = self._z.unconsumed_tail
+
+    def _feed_br(self, data: bytes) -> Iterator[bytes]:
+        yield self._count(self._br.process(data, output_buffer_limit=_CHUNK))
+        while not self._br.can_accept_more_data():
+            yield self._count(self._br.process(b"", output_buffer_limit=_CHUNK))
+
+    def finish(self) -> None:
+        """Complain if the compressed stream stopped early (truncated transfer)."""
+        done = self._br.is_finished() if self.encoding == "br" else self._z.eof
+        if not done:
+            raise FetchError(f"truncated {self.encoding} body", transient=True)
+
+
+def _decode_stream(chunks: Iterable[bytes], encodings: list[str], limit: int) -> Iterator[bytes]:
+    """Apply Content-Encoding decoders (listed in order applied) to a stream of chunks."""
+    stream: Iterable[bytes] = chunks
+    decoders = [_Decoder(e, limit) for e in reversed(encodings)]
+    for decoder in decoders:
+        stream = _pipe(stream, decoder)
+    return iter(stream)
+
+
+def _pipe(chunks: Iterable[bytes], decoder: _Decoder) -> Iterator[bytes]:
+    for chunk in chunks:
+        yield from decoder.feed(chunk)
+    decoder.finish()
+
+
+# --------------------------------------------------------------------- the client
+
+def parse_retry_after(value: str | None, now: datetime | None = None) -> float | None:
+    """Seconds to wait from a Retry-After header (delta-seconds or HTTP date)."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=timezone.utc)
+    return max(0.0, (when - (now or datetime.now(timezone.utc))).total_seconds())
+
+
+def require_content_type(result: FetchResult, allowed: tuple[str, ...] = HTML_TYPES) -> None:
+    """Raise a terminal FetchError when the response is not one of the allowed media types."""
+    if result.content_type and result.content_type not in allowed:
+        raise FetchError(f"unsupported content type {result.content_type}", transient=False,
+                         status=result.status)
 
 
 class HttpClient:
-    """Fetch URLs within the limits of settings."""
+    """Fetches URLs under every limit in Settings; pass one instance to whoever needs it."""
 
-    def __init__(self, settings: Settings, politeness=None):
+    def __init__(self, settings: Settings, politeness=None, *, sleep=time.sleep,
+                 rng: random.Random | None = None):
         self.settings = settings
         self.politeness = politeness
-        timeout = httpx.Timeout(settings.read_timeout, connect=settings.connect_timeout)
-        self._client = httpx.Client(timeout=timeout, follow_redirects=False,
-                                    headers={"User-Agent": settings.user_agent})
+        self._sleep = sleep
+        self._rng = rng or random.Random()
+        self._deadline = _Deadline()
+        self._client = httpx.Client(
+            transport=_guarded_transport(settings, self._deadline),
+            timeout=httpx.Timeout(settings.read_timeout, connect=settings.connect_timeout),
+            follow_redirects=False, trust_env=False,
+            headers={"User-Agent": settings.user_agent, "Accept-Encoding": "gzip, deflate, br"})
 
     def close(self) -> None:
         self._client.close()
 
+    def __enter__(self) -> "HttpClient":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
     def fetch(self, url: str, *, etag: str | None = None, last_modified: str | None = None,
               accept: str | None = None) -> FetchResult:
-        """GET url, following up to max_redirects, each hop checked."""
-        headers = {k: v for k, v in {"If-None-Match": etag, "If-Modified-Since": last_modified,
-                                      "Accept": accept}.items() if v}
-        current = url
-        for _ in range(self.settings.max_redirects + 1):
-            check_address(current, self.settings.allow_private_hosts)
-            status, resp_headers, body = self._get(current, headers)
-            if status in (301, 302, 303, 307, 308) and "location" in resp_headers:
-                current = urljoin(current, resp_headers["location"])
-                continue
-            if status >= 400:
-                raise FetchError(f"HTTP {status} from {current}",
-                                 transient=status in _TRANSIENT_STATUS, status=status)
-            content_type = resp_headers.get("content-type")
-            charset = httpx.Headers(resp_headers).get("content-type", "")
-            charset = charset.split("charset=")[-1].strip() if "charset=" in charset else None
-            return FetchResult(url, current, status, resp_headers, body, content_type, charset)
-        raise FetchError(f"more than {self.settings.max_redirects} redirects from {url}",
-                         transient=False)
+        """GET url, following redirects and retrying transient failures; raise FetchError."""
+        attempts = 1 + max(0, self.settings.max_retries)
+        for attempt in range(attempts):
+            try:
+                return self._fetch_following(url, self._request_headers(etag, last_modified, accept))
+            except FetchError as exc:
+                # Politeness already chose when the host may be asked again: never retry inline.
+                if not exc.transient or attempt + 1 >= attempts or isinstance(exc, PolitenessDeferral):
+                    raise
+                wait = self._retry_wait(exc, attempt)
+                if wait is None:
+                    raise
+                self._sleep(wait)
+        raise AssertionError("unreachable")
 
-    def _get(self, url: str, headers: dict[str, str]) -> tuple[int, dict[str, str], bytes]:
+    def fetch_unpoliced(self, url: str, *, accept: str | None = None) -> FetchResult:
+        """One attempt without the politeness hook (politeness itself uses it for robots.txt)."""
+        return self._fetch_following(url, self._request_headers(None, None, accept), polite=False)
+
+    @staticmethod
+    def _request_headers(etag, last_modified, accept) -> dict[str, str]:
+        headers = {"Accept": accept or "text/html,application/xhtml+xml,*/*;q=0.8"}
+        if etag:
+            headers["If-None-Match"] = etag
+        if last_modified:
+            headers["If-Modified-Since"] = last_modified
+        return headers
+
+    def _retry_wait(self, exc: FetchError, attempt: int) -> float | None:
+        """Seconds to sleep before the next attempt, or None to give up now."""
+        if exc.retry_after is not None:
+            # A server asking for longer than we may block a worker: leave it for a later pass.
+            return exc.retry_after if exc.retry_after <= self.settings.retry_after_max_seconds else None
+        ceiling = min(self.settings.retry_backoff_max_seconds,
+                      self.settings.retry_backoff_seconds * 2 ** attempt)
+        return ceiling * (0.5 + self._rng.random() / 2)  # jitter spreads synchronized retries
+
+    def _fetch_following(self, url: str, headers: dict[str, str], polite: bool = True) -> FetchResult:
+        # Saved and restored: politeness fetches robots.txt from inside an outer fetch.
+        outer_deadline, self._deadline.at = self._deadline.at, time.monotonic() + self.settings.total_timeout
+        try:
+            current, seen = url, [url]
+            for _ in range(self.settings.max_redirects + 1):
+                check_url(current, allow_private=self.settings.allow_private_hosts)
+                if polite and self.politeness is not None:
+                    self._wait_politely(current)
+                result, location = self._exchange(url, current, headers)
+                if location is None:
+                    return result
+                current = urljoin(current, location)
+                if current in seen:
+                    raise FetchError(f"redirect loop at {current}", transient=False)
+                seen.append(current)
+            raise FetchError(f"more than {self.settings.max_redirects} redirects from {url}",
+                             transient=False)
+        finally:
+            self._deadline.at = outer_deadline
+
+    def _wait_politely(self, url: str) -> None:
+        # Time spent queueing for a host slot is not the server's fault: keep it off the deadline.
+        started = time.monotonic()
+        self.politeness.before_request(url, self)
+        self._deadline.at += time.monotonic() - started
+
+    def _exchange(self, original: str, url: str, headers: dict[str, str]):
+        """One request; returns (result, None) or (None, redirect location)."""
         try:
             with self._client.stream("GET", url, headers=headers) as response:
-                chunks, size = [], 0
-                for chunk in response.iter_bytes():
-                    size += len(chunk)
-                    if size > self.settings.max_body_bytes:
-                        raise FetchError(f"body of {url} exceeds {self.settings.max_body_bytes} bytes",
-                                         transient=False)
-                    chunks.append(chunk)
-                return response.status_code, {k.lower(): v for k, v in response.headers.items()}, b"".join(chunks)
-        except httpx.TimeoutException as exc:
-            raise FetchError(f"timeout fetching {url}", transient=True) from exc
-        except httpx.TransportError as exc:
-            raise FetchError(f"connection error fetching {url}: {exc}", transient=True) from exc
+                status = response.status_code
+                if status in REDIRECT_STATUSES:
+                    location = response.headers.get("location")
+                    if not location:
+                        raise FetchError(f"HTTP {status} without Location", transient=False, status=status)
+                    return None, location
+                if status >= 400:
+                    raise self._status_error(status, response)
+                body = b"" if status == 304 else self._read_body(response)
+                return self._result(original, url, response, body), None
+        except httpx.HTTPError as exc:
+            raise self._transport_error(url, exc) from exc
+
+    def _read_body(self, response: httpx.Response) -> bytes:
+        limit = self.settings.max_body_bytes
+        declared = response.headers.get("content-length", "")
+        if declared.isdigit() and int(declared) > limit:
+            raise FetchError(f"body of {declared} bytes exceeds the {limit}-byte cap",
+                             transient=False, status=response.status_code)
+        encodings = [e.strip().lower() for e in response.headers.get("content-encoding", "").split(",")
+                     if e.strip() and e.strip().lower() != "identity"]
+        body = bytearray()
+        for chunk in _decode_stream(self._raw_chunks(response, limit), encodings, limit):
+            body += chunk
+            if len(body) > limit:
+                raise FetchError(f"body exceeds the {limit}-byte cap", transient=False,
+                                 status=response.status_code)
+        return bytes(body)
+
+    def _raw_chunks(self, response: httpx.Response, limit: int) -> Iterator[bytes]:
+        received = 0
+        for chunk in response.iter_raw(_CHUNK):
+            received += len(chunk)
+            if received > limit:
+                raise FetchError(f"body exceeds the {limit}-byte cap", transient=False,
+                                 status=response.status_code)
+            if self._deadline.at is not None and time.monotonic() > self._deadline.at:
+                raise FetchError("overall deadline exceeded while reading the body", transient=True)
+            yield chunk
+
+    @staticmethod
+    def _status_error(status: int, response: httpx.Response) -> FetchError:
+        retry_after = parse_retry_after(response.headers.get("retry-after")) if status in (429, 503) else None
+        return FetchError(f"HTTP {status}", transient=status in TRANSIENT_STATUSES, status=status,
+                          retry_after=retry_after)
+
+    def _transport_error(self, url: str, exc: httpx.HTTPError) -> FetchError:
+        if isinstance(exc, httpx.TimeoutException):
+            if self._deadline.at is not None and time.monotonic() >= self._deadline.at - 0.01:
+                return FetchError(f"overall deadline of {self.settings.total_timeout:g}s exceeded "
+                                  f"fetching {url}", transient=True)
+            kind = "connect timeout" if isinstance(exc, httpx.ConnectTimeout) else "timeout"
+            return FetchError(f"{kind} fetching {url}: {exc}", transient=True)
+        if isinstance(exc, (httpx.UnsupportedProtocol, httpx.LocalProtocolError, httpx.InvalidURL)):
+            return FetchError(f"cannot request {url}: {exc}", transient=False)
+        if "CERTIFICATE_VERIFY_FAILED" in str(exc):
+            return FetchError(f"TLS certificate rejected for {url}", transient=False)
+        # Connection refused/reset, peer closed mid-body, incomplete chunked body...
+        return FetchError(f"connection error fetching {url}: {type(exc).__name__}: {exc}", transient=True)
+
+    @staticmethod
+    def _result(original: str, url: str, response: httpx.Response, body: bytes) -> FetchResult:
+        content_type, charset = _media_type(response.headers.get("content-type"))
+        return FetchResult(url=original, final_url=url, status=response.status_code,
+                           headers={k.lower(): v for k, v in response.headers.items()},
+                           body=body, content_type=content_type, charset=charset)
+
+
+def _media_type(header: str | None) -> tuple[str | None, str | None]:
+    """('text/html', 'utf-8') from 'text/html; charset=UTF-8'."""
+    if not header:
+        return None, None
+    kind, _, params = header.partition(";")
+    charset = None
+    for param in params.split(";"):
+        name, _, value = param.partition("=")
+        if name.strip().lower() == "charset":
+            charset = value.strip().strip("\"'").lower() or None
+    return kind.strip().lower() or None, charset

@@ -21,6 +21,7 @@ class FeedEntry:
     title: str | None = None
     summary: str | None = None
     published: datetime | None = None
+    updated: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -30,6 +31,8 @@ class ParsedFeed:
     entries: tuple[FeedEntry, ...]
     title: str | None = None
     error: str | None = None
+    skipped_without_link: int = 0
+    duplicates: int = 0
 
 
 @dataclass(frozen=True)
@@ -61,6 +64,8 @@ class ExtractedPage:
     language: str | None = None
     published: datetime | None = None
     modified: datetime | None = None
+    encoding: str | None = None
+    date_source: str | None = None  # 'feed', 'metadata' or 'htmldate'
 
 
 @dataclass(frozen=True)

@@ -38,8 +38,14 @@ class Settings:
     max_body_bytes: int = 5 * 1024 * 1024
     max_redirects: int = 5
     max_retries: int = 3
+    retry_backoff_seconds: float = 1.0
+    retry_backoff_max_seconds: float = 30.0
+    retry_after_max_seconds: float = 60.0
     host_interval_seconds: float = 1.0
     robots_ttl_seconds: int = 3600
+    robots_error_ttl_seconds: int = 300
+    max_crawl_delay_seconds: float = 60.0
+    max_host_wait_seconds: float = 60.0
     batch_size: int = 50
     lease_seconds: int = 600
     max_attempts: int = 5
@@ -73,8 +79,14 @@ _ENV = {
     "max_body_bytes": "TIEUP_MAX_BODY_BYTES",
     "max_redirects": "TIEUP_MAX_REDIRECTS",
     "max_retries": "TIEUP_MAX_RETRIES",
+    "retry_backoff_seconds": "TIEUP_RETRY_BACKOFF_SECONDS",
+    "retry_backoff_max_seconds": "TIEUP_RETRY_BACKOFF_MAX_SECONDS",
+    "retry_after_max_seconds": "TIEUP_RETRY_AFTER_MAX_SECONDS",
     "host_interval_seconds": "TIEUP_HOST_INTERVAL_SECONDS",
     "robots_ttl_seconds": "TIEUP_ROBOTS_TTL_SECONDS",
+    "robots_error_ttl_seconds": "TIEUP_ROBOTS_ERROR_TTL_SECONDS",
+    "max_crawl_delay_seconds": "TIEUP_MAX_CRAWL_DELAY_SECONDS",
+    "max_host_wait_seconds": "TIEUP_MAX_HOST_WAIT_SECONDS",
     "batch_size": "TIEUP_BATCH_SIZE",
     "lease_seconds": "TIEUP_LEASE_SECONDS",
     "max_attempts": "TIEUP_MAX_ATTEMPTS",
