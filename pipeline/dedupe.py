@@ -217,6 +217,8 @@ LEAD_BAND_BASE = 100          # lead keys use band numbers 100.. in lsh_buckets
 LEAD_PARAGRAPHS = 2
 LEAD_MIN_TOKENS, LEAD_MAX_TOKENS = 15, 80
 _SEED, _LEAD_SEED = 1, 2
+_MAIN_BANDS = tuple(range(BANDS))
+_LEAD_BAND_IDS = tuple(range(LEAD_BAND_BASE, LEAD_BAND_BASE + LEAD_BANDS))
 _SIG_FORMAT = 1
 
 
@@ -309,11 +311,22 @@ def band_buckets(values: np.ndarray, rows: int, band_offset: int) -> np.ndarray:
 
 def band_keys(sig: Signature) -> list[tuple[int, int]]:
     """(band, bucket) keys for lsh_buckets: whole-text bands, then lead-paragraph bands."""
-    keys = list(enumerate(band_buckets(sig.minhash, ROWS, 0)[0].tolist()))
-    if sig.leads:
-        leads = band_buckets(np.stack(sig.leads), LEAD_ROWS, LEAD_BAND_BASE)
-        keys += [(LEAD_BAND_BASE + b, v) for row in leads.tolist() for b, v in enumerate(row)]
-    return sorted(set(keys))
+    return band_keys_many([sig])[0]
+
+
+def band_keys_many(sigs: list[Signature]) -> list[list[tuple[int, int]]]:
+    """band_keys of many signatures with a handful of array operations (batched lookups)."""
+    if not sigs:
+        return []
+    mains = band_buckets(np.stack([s.minhash for s in sigs]), ROWS, 0).tolist()
+    owners = [i for i, s in enumerate(sigs) for _ in s.leads]
+    leads = (band_buckets(np.stack([lead for s in sigs for lead in s.leads]), LEAD_ROWS,
+                          LEAD_BAND_BASE).tolist() if owners else [])
+    keys = [list(zip(_MAIN_BANDS, row)) for row in mains]
+    for owner, row in zip(owners, leads):
+        keys[owner].extend(zip(_LEAD_BAND_IDS, row))
+    # Two identical lead paragraphs give the same keys once; order stays band order.
+    return [list(dict.fromkeys(k)) for k in keys]
 
 
 def estimated_jaccard(a: Signature, b: Signature) -> float:

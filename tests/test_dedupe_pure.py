@@ -132,3 +132,9 @@ def test_story_organisations_fall_back_to_frequent_mentions():
 def test_stub_texts_are_not_deduplicated():
     assert not dedupe.is_dedupable("Subscribe to continue reading this article.")
     assert dedupe.is_dedupable(TEXT)
+
+
+def test_band_keys_many_matches_one_by_one():
+    sigs = [dedupe.signature(TEXT), dedupe.signature("short text only"), dedupe.signature(TEXT * 2)]
+    assert dedupe.band_keys_many(sigs) == [dedupe.band_keys(s) for s in sigs]
+    assert dedupe.band_keys_many([]) == []
