@@ -2,6 +2,19 @@
 
 Pure functions only (no database, no network). The store module
 `pipeline.store.dedupe` persists what these functions compute.
+
+Choices, in short:
+- Shingles are 3 consecutive tokens, where a token is a word, or a single
+  character in Chinese/Japanese/Korean script (no spaces to split on), so one
+  code path serves English, Italian and Japanese.
+- The LSH index has two parts. Whole-text bands find copies with small edits
+  (Jaccard >= 0.5). Lead-paragraph bands find truncated copies, whose Jaccard with
+  the full article can be 0.2 but whose first paragraphs are the same.
+- Candidates are verified on the real texts: Jaccard >= 0.5, or containment of
+  the shorter text >= 0.7 (a truncated copy). Two outlets' own reports of one deal
+  share names and figures, not runs of three words, so they stay apart.
+- Stories need shared organisations and a date within a few days; then either
+  shared text, or (for any language) the same parties and a compatible deal type.
 """
 
 from __future__ import annotations
