@@ -11,7 +11,7 @@ Choices, in short:
   (Jaccard >= 0.5). Lead-paragraph bands find truncated copies, whose Jaccard with
   the full article can be 0.2 but whose first paragraphs are the same.
 - Candidates are verified on the real texts: Jaccard >= 0.5, or containment of
-  the shorter text >= 0.7 (a truncated copy). Two outlets' own reports of one deal
+  the shorter text >= 0.6 (a truncated copy). Two outlets' own reports of one deal
   share names and figures, not runs of three words, so they stay apart.
 - Stories need shared organisations and a date within a few days; then either
   shared text, or (for any language) the same parties and a compatible deal type.
@@ -352,7 +352,7 @@ def estimated_jaccard(a: Signature, b: Signature) -> float:
 # --------------------------------------------------------------------------- verification
 
 NEAR_JACCARD = 0.5        # syndicated copy with banner, byline, dateline or edits
-NEAR_CONTAINMENT = 0.7    # truncated copy: most of the shorter text is inside the longer
+NEAR_CONTAINMENT = 0.6    # truncated copy: most of the shorter text is inside the longer
 MIN_CONTAINED_SHINGLES = 25  # a one-line text is "contained" in too many articles
 PREFILTER_JACCARD = 0.08  # below this estimate (and no lead match) a candidate is not fetched
 
@@ -438,11 +438,13 @@ STORY_WINDOW = timedelta(days=4)     # an announcement is reported within a few 
 STORY_MAX_SPAN = timedelta(days=7)   # stops a chain of daily follow-ups becoming one story
 STORY_TEXT_JACCARD = 0.2             # shared phrases: same wire text reworked
 # Deal types a classifier plausibly confuses for the same event.
-_RELATED_DEALS = {frozenset({"strategic_alliance", "mou"}),
-                  frozenset({"merger", "acquisition"}),
-                  frozenset({"joint_venture", "strategic_alliance"}),
-                  frozenset({"supply_agreement", "strategic_alliance"}),
-                  frozenset({"licensing", "strategic_alliance"})}
+# A stake bought alongside a new venture, or an MoU signed to open merger talks, is one
+# event that outlets label differently. An ending (dissolution) never joins a beginning.
+_RELATED_DEALS = {frozenset(pair) for pair in (
+    ("strategic_alliance", "mou"), ("strategic_alliance", "joint_venture"),
+    ("strategic_alliance", "supply_agreement"), ("strategic_alliance", "licensing"),
+    ("merger", "acquisition"), ("mou", "merger"), ("mou", "joint_venture"),
+    ("acquisition", "joint_venture"))}
 
 
 @dataclass(frozen=True)
