@@ -36,6 +36,7 @@ SIZES = (10_000, 100_000, 1_000_000)
 CHUNK = 50_000            # articles per COPY batch: ~2M bucket rows, ~70 MB of buffer
 QUERIES = 2_000           # lookups timed at each size
 BATCH = 100               # lookups per round trip in the batched measurement
+REPEATS = 3               # timed rounds per measurement; the best one is reported
 SEED = 20241223
 _COPY_HEADER = b"PGCOPY\n\xff\r\n\x00" + struct.pack(">ii", 0, 0)
 _COPY_TRAILER = struct.pack(">h", -1)
@@ -160,18 +161,31 @@ def query_signatures(rng, keep: dict, n: int) -> tuple[list[Signature], list[int
     return sigs, expected
 
 
-def measure(conn, sigs: list[Signature], expected: list[int | None]) -> dict:
-    """Single and batched lookups per second, and whether the lookups found the right rows."""
-    for sig in sigs[:200]:  # warm the connection and the plan cache of the server
-        store.lookup_candidates(conn, sig)
+def _timed(fn) -> tuple[float, list]:
     started = time.perf_counter()
-    single = [store.lookup_candidates(conn, sig) for sig in sigs]
-    single_s = time.perf_counter() - started
-    started = time.perf_counter()
-    batched = []
+    result = fn()
+    return time.perf_counter() - started, result
+
+
+def _single(conn, sigs):
+    return [store.lookup_candidates(conn, sig) for sig in sigs]
+
+
+def _batched(conn, sigs):
+    found = []
     for i in range(0, len(sigs), BATCH):
-        batched += store.lookup_candidates_many(conn, sigs[i:i + BATCH])
-    batched_s = time.perf_counter() - started
+        found += store.lookup_candidates_many(conn, sigs[i:i + BATCH])
+    return found
+
+
+def measure(conn, sigs: list[Signature], expected: list[int | None]) -> dict:
+    """Single and batched lookups per second (best of REPEATS rounds) and their correctness."""
+    _single(conn, sigs[:200])  # warm the connection and the server's caches
+    # The machine is shared: the best round is the closest to the cost of the lookup itself.
+    single_s, single = min((_timed(lambda: _single(conn, sigs)) for _ in range(REPEATS)),
+                           key=lambda timed: timed[0])
+    batched_s, batched = min((_timed(lambda: _batched(conn, sigs)) for _ in range(REPEATS)),
+                             key=lambda timed: timed[0])
     found = sum(1 for got, want in zip(single, expected)
                 if want is not None and want in {c.article_id for c in got})
     return {"single_lookups_per_s": round(len(sigs) / single_s),

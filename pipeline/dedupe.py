@@ -2,6 +2,19 @@
 
 Pure functions only (no database, no network). The store module
 `pipeline.store.dedupe` persists what these functions compute.
+
+Choices, in short:
+- Shingles are 3 consecutive tokens, where a token is a word, or a single
+  character in Chinese/Japanese/Korean script (no spaces to split on), so one
+  code path serves English, Italian and Japanese.
+- The LSH index has two parts. Whole-text bands find copies with small edits
+  (Jaccard >= 0.5). Lead-paragraph bands find truncated copies, whose Jaccard with
+  the full article can be 0.2 but whose first paragraphs are the same.
+- Candidates are verified on the real texts: Jaccard >= 0.5, or containment of
+  the shorter text >= 0.6 (a truncated copy). Two outlets' own reports of one deal
+  share names and figures, not runs of three words, so they stay apart.
+- Stories need shared organisations and a date within a few days; then either
+  shared text, or (for any language) the same parties and a compatible deal type.
 """
 
 from __future__ import annotations
@@ -217,6 +230,8 @@ LEAD_BAND_BASE = 100          # lead keys use band numbers 100.. in lsh_buckets
 LEAD_PARAGRAPHS = 2
 LEAD_MIN_TOKENS, LEAD_MAX_TOKENS = 15, 80
 _SEED, _LEAD_SEED = 1, 2
+_MAIN_BANDS = tuple(range(BANDS))
+_LEAD_BAND_IDS = tuple(range(LEAD_BAND_BASE, LEAD_BAND_BASE + LEAD_BANDS))
 _SIG_FORMAT = 1
 
 
@@ -309,11 +324,22 @@ def band_buckets(values: np.ndarray, rows: int, band_offset: int) -> np.ndarray:
 
 def band_keys(sig: Signature) -> list[tuple[int, int]]:
     """(band, bucket) keys for lsh_buckets: whole-text bands, then lead-paragraph bands."""
-    keys = list(enumerate(band_buckets(sig.minhash, ROWS, 0)[0].tolist()))
-    if sig.leads:
-        leads = band_buckets(np.stack(sig.leads), LEAD_ROWS, LEAD_BAND_BASE)
-        keys += [(LEAD_BAND_BASE + b, v) for row in leads.tolist() for b, v in enumerate(row)]
-    return sorted(set(keys))
+    return band_keys_many([sig])[0]
+
+
+def band_keys_many(sigs: list[Signature]) -> list[list[tuple[int, int]]]:
+    """band_keys of many signatures with a handful of array operations (batched lookups)."""
+    if not sigs:
+        return []
+    mains = band_buckets(np.stack([s.minhash for s in sigs]), ROWS, 0).tolist()
+    owners = [i for i, s in enumerate(sigs) for _ in s.leads]
+    leads = (band_buckets(np.stack([lead for s in sigs for lead in s.leads]), LEAD_ROWS,
+                          LEAD_BAND_BASE).tolist() if owners else [])
+    keys = [list(zip(_MAIN_BANDS, row)) for row in mains]
+    for owner, row in zip(owners, leads):
+        keys[owner].extend(zip(_LEAD_BAND_IDS, row))
+    # Two identical lead paragraphs give the same keys once; order stays band order.
+    return [list(dict.fromkeys(k)) for k in keys]
 
 
 def estimated_jaccard(a: Signature, b: Signature) -> float:
@@ -326,7 +352,7 @@ def estimated_jaccard(a: Signature, b: Signature) -> float:
 # --------------------------------------------------------------------------- verification
 
 NEAR_JACCARD = 0.5        # syndicated copy with banner, byline, dateline or edits
-NEAR_CONTAINMENT = 0.7    # truncated copy: most of the shorter text is inside the longer
+NEAR_CONTAINMENT = 0.6    # truncated copy: most of the shorter text is inside the longer
 MIN_CONTAINED_SHINGLES = 25  # a one-line text is "contained" in too many articles
 PREFILTER_JACCARD = 0.08  # below this estimate (and no lead match) a candidate is not fetched
 
@@ -412,11 +438,13 @@ STORY_WINDOW = timedelta(days=4)     # an announcement is reported within a few 
 STORY_MAX_SPAN = timedelta(days=7)   # stops a chain of daily follow-ups becoming one story
 STORY_TEXT_JACCARD = 0.2             # shared phrases: same wire text reworked
 # Deal types a classifier plausibly confuses for the same event.
-_RELATED_DEALS = {frozenset({"strategic_alliance", "mou"}),
-                  frozenset({"merger", "acquisition"}),
-                  frozenset({"joint_venture", "strategic_alliance"}),
-                  frozenset({"supply_agreement", "strategic_alliance"}),
-                  frozenset({"licensing", "strategic_alliance"})}
+# A stake bought alongside a new venture, or an MoU signed to open merger talks, is one
+# event that outlets label differently. An ending (dissolution) never joins a beginning.
+_RELATED_DEALS = {frozenset(pair) for pair in (
+    ("strategic_alliance", "mou"), ("strategic_alliance", "joint_venture"),
+    ("strategic_alliance", "supply_agreement"), ("strategic_alliance", "licensing"),
+    ("merger", "acquisition"), ("mou", "merger"), ("mou", "joint_venture"),
+    ("acquisition", "joint_venture"))}
 
 
 @dataclass(frozen=True)

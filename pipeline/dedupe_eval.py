@@ -25,12 +25,18 @@ class FixtureError(ValueError):
 
 
 def apply_edits(text: str, edits: dict) -> str:
-    """The text of a syndicated copy: the original with banner, byline, cuts, word changes."""
+    """The text of a syndicated copy: the original with banner, byline, cuts, word changes.
+
+    Order: replace words, drop paragraphs (by index), keep_first / trim_last, dateline,
+    byline and banner on top, append at the end.
+    """
     for old, new in edits.get("replace", []):
         if old not in text:
             raise FixtureError(f"replace: {old!r} is not in the original")
         text = text.replace(old, new, 1)
     paragraphs = [p for p in text.strip().split("\n") if p.strip()]
+    dropped = set(edits.get("drop", []))
+    paragraphs = [p for i, p in enumerate(paragraphs) if i not in dropped]
     if "keep_first" in edits:
         paragraphs = paragraphs[: edits["keep_first"]]
     if "trim_last" in edits:

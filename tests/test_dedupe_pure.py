@@ -132,3 +132,17 @@ def test_story_organisations_fall_back_to_frequent_mentions():
 def test_stub_texts_are_not_deduplicated():
     assert not dedupe.is_dedupable("Subscribe to continue reading this article.")
     assert dedupe.is_dedupable(TEXT)
+
+
+def test_band_keys_many_matches_one_by_one():
+    sigs = [dedupe.signature(TEXT), dedupe.signature("short text only"), dedupe.signature(TEXT * 2)]
+    assert dedupe.band_keys_many(sigs) == [dedupe.band_keys(s) for s in sigs]
+    assert dedupe.band_keys_many([]) == []
+
+
+@pytest.mark.parametrize("a, b, expected", [
+    ("mou", "mou", 1.0), ("acquisition", "joint_venture", 0.5), ("mou", "merger", 0.5),
+    ("merger", "dissolution", 0.0), (None, "mou", 0.3),
+])
+def test_deal_compatibility(a, b, expected):
+    assert dedupe.deal_compatibility(a, b) == dedupe.deal_compatibility(b, a) == expected

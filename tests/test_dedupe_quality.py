@@ -43,3 +43,8 @@ def test_edits_are_applied_in_order():
     edited = dedupe_eval.apply_edits(text, {"keep_first": 2, "dateline": "ROME -",
                                             "banner": "Banner.", "replace": [["here", "there"]]})
     assert edited == "Banner.\nROME - First paragraph there.\nSecond one.\n"
+
+
+def test_dropped_paragraphs_edit():
+    text = "One one one.\nTwo two two.\nThree three three.\n"
+    assert dedupe_eval.apply_edits(text, {"drop": [1]}) == "One one one.\nThree three three.\n"

@@ -91,7 +91,7 @@ MAX_BUCKET_ROWS = 20_000   # bounds a lookup that hits a pathological (boilerpla
 def _bigint_array(values) -> str:
     # An array literal is one parameter: far cheaper to send and plan than ARRAY[...] of
     # thousands of items when a batch of lookups is sent at once.
-    return "{" + ",".join(str(int(v)) for v in values) + "}"
+    return "{" + ",".join(map(str, values)) + "}"
 
 
 def _bucket_rows(conn, buckets, exclude_id: int, limit: int):
@@ -119,8 +119,8 @@ def lookup_candidates(conn, sig: Signature, exclude_id: int = 0) -> list[Candida
 def lookup_candidates_many(conn, sigs: list[Signature]) -> list[list[Candidate]]:
     """lookup_candidates for a batch (backfill): the same two queries for all signatures."""
     wanted: dict[tuple[int, int], list[int]] = {}
-    for q, sig in enumerate(sigs):
-        for key in dedupe.band_keys(sig):
+    for q, keys in enumerate(dedupe.band_keys_many(sigs)):
+        for key in keys:
             wanted.setdefault(key, []).append(q)
     hits: list[dict[int, int]] = [{} for _ in sigs]
     rows = _bucket_rows(conn, [k[1] for k in wanted], 0, MAX_BUCKET_ROWS * max(1, len(sigs)))
@@ -188,12 +188,15 @@ def near_matches(conn, article_id: int, text: str, sig: Signature) -> dict[int, 
 def _group_rows(conn, article_ids) -> list[_Row]:
     """Every article in the duplicate groups of the given articles."""
     with conn.cursor() as cur:
+        # UNION rather than OR so each half is an index lookup (primary key, duplicate_of).
         cur.execute("""
             WITH reps AS (SELECT DISTINCT coalesce(duplicate_of, id) AS id
                             FROM articles WHERE id = ANY(%s))
-            SELECT a.id, a.published_at, coalesce(length(a.text), 0), a.text_hash, a.duplicate_of
-              FROM articles a
-             WHERE a.id IN (SELECT id FROM reps) OR a.duplicate_of IN (SELECT id FROM reps)""",
+            SELECT id, published_at, coalesce(length(text), 0), text_hash, duplicate_of
+              FROM articles WHERE id IN (SELECT id FROM reps)
+            UNION
+            SELECT id, published_at, coalesce(length(text), 0), text_hash, duplicate_of
+              FROM articles WHERE duplicate_of IN (SELECT id FROM reps)""",
                     (list(article_ids),))
         return [_Row(aid, pub, length, bytes(th) if th is not None else None, dup)
                 for aid, pub, length, th, dup in cur.fetchall()]
@@ -240,10 +243,8 @@ def dedupe_article(conn, article_id: int) -> DedupeOutcome:
                         (key, article_id))
     sig = dedupe.signature(text)
     save_signature(conn, article_id, sig)
-    matched = dict.fromkeys(exact_matches(conn, article_id, key), 1.0)
-    for aid, score in near_matches(conn, article_id, text, sig).items():
-        matched.setdefault(aid, score)
-    rows = _group_rows(conn, [article_id, *matched])
+    matched = set(exact_matches(conn, article_id, key)) | set(near_matches(conn, article_id, text, sig))
+    rows = _group_rows(conn, [article_id, *sorted(matched)])
     if len(rows) == 1:
         return DedupeOutcome(article_id, group=(article_id,))
     return _outcome(conn, article_id, rows)
