@@ -141,7 +141,7 @@ def cmd_review_list(args) -> int:
     with _connection(args) as conn:
         rows = review_store.list_events(conn, args.state, args.limit)
     for r in rows:
-        print(f"{r['event_id']:>6}  {r['review_state']:<9}  {r['event_date'] or '':<10}  "
+        print(f"{r['event_id']:>6}  {r['review_state']:<9}  {str(r['event_date'] or '-'):<10}  "
               f"{r['deal_type']:<18}  {r['status']:<10}  {r['article_count']:>3}  "
               f"{' × '.join(r['parties'])}")
     return 0
@@ -212,6 +212,54 @@ def _add_review_commands(sub, db_parser) -> None:
         p.set_defaults(func=cmd_review_decide)
 
 
+@contextmanager
+def _output(path: str | None, newline: str | None = None):
+    """The --out file, or standard output."""
+    if path in (None, "-"):
+        yield sys.stdout
+        return
+    with open(path, "w", encoding="utf-8", newline=newline) as out:
+        yield out
+
+
+def cmd_report(args) -> int:
+    from datetime import datetime, timezone
+    from . import report
+    from .digest import load_report
+    now = datetime.now(timezone.utc)
+    since = report.parse_since(args.since, now)
+    with _connection(args) as conn:
+        text = report.render(load_report(conn, since, now), args.format)
+    with _output(args.out) as out:
+        out.write(text)
+    return 0
+
+
+def cmd_export(args) -> int:
+    from . import export
+    from .store import report as report_store
+    write = export.write_csv if args.format == "csv" else export.write_jsonl
+    with _connection(args) as conn, _output(args.out, newline="") as out:
+        count = write(report_store.export_columns(conn, args.what),
+                      report_store.export_rows(conn, args.what), out)
+    if args.out not in (None, "-"):
+        print(f"exported {count} {args.what} to {args.out}", file=sys.stderr)
+    return 0
+
+
+def _add_report_commands(sub) -> None:
+    rep = sub.add_parser("report", help="new and changed alliance events, grouped by relationship")
+    rep.add_argument("--since", default="7d", help="7d, 24h or YYYY-MM-DD (default: 7d)")
+    rep.add_argument("--format", choices=("table", "csv", "json", "html"), default="table")
+    rep.add_argument("--out", help="write to FILE instead of standard output")
+    rep.set_defaults(func=cmd_report)
+    exp = sub.add_parser("export", help="stream events or articles as CSV or JSON Lines for BI tools")
+    exp.add_argument("--format", choices=("csv", "jsonl"), default="csv")
+    exp.add_argument("--what", choices=("events", "articles"), default="events")
+    exp.add_argument("--out", help="write to FILE instead of standard output")
+    exp.set_defaults(func=cmd_export)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="tieup", description=__doc__)
     parser.add_argument("--database-url", help="PostgreSQL URL (default: $DATABASE_URL)")
@@ -244,6 +292,7 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("file", nargs="?", help="input JSON Lines file (default: stdin)")
         p.set_defaults(func=func)
     _add_review_commands(sub, db_parser)
+    _add_report_commands(sub)
     return parser
 
 

@@ -34,7 +34,7 @@ def _timeline(event: dict, timeline: list[dict]) -> list[str]:
     lines = [f"timeline of alliance {event['alliance_id']}:"]
     for t in timeline:
         marker = "  <- this event" if t["event_id"] == event["event_id"] else ""
-        lines.append(f"  {t['event_date'] or '-':<10}  #{t['event_id']:<5} {t['deal_type']:<18} "
+        lines.append(f"  {str(t['event_date'] or '-'):<10}  #{t['event_id']:<5} {t['deal_type']:<18} "
                      f"{t['status']:<10} {t['review_state']}{marker}")
     return lines
 
