@@ -10,6 +10,8 @@ import sys
 from contextlib import contextmanager
 from pathlib import Path
 
+import psycopg2.errors
+
 from . import db, stages
 from .errors import TieupError, ValidationError
 from .models import DEAL_STATUSES, DEAL_TYPES
@@ -304,6 +306,11 @@ def main(argv: list[str] | None = None) -> int:
         return args.func(args)
     except TieupError as exc:
         print(f"tieup: {exc}", file=sys.stderr)
+        return 1
+    except psycopg2.errors.InsufficientPrivilege as exc:
+        # e.g. a tieup_reviewer login running a pipeline command: say so, no traceback
+        print(f"tieup: {exc.diag.message_primary} (the database role lacks this privilege)",
+              file=sys.stderr)
         return 1
 
 

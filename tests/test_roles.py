@@ -1,6 +1,7 @@
 """tieup_reviewer reads the views and reviews only through the function; tieup_pipeline writes no review data."""
 
 import uuid
+from urllib.parse import quote
 
 import psycopg2
 import psycopg2.errors
@@ -14,7 +15,7 @@ from pipeline.store.migrations import migrate
 from .report_data import plant_events
 
 VIEWS = ("v_articles", "v_alliance_events", "v_alliances", "v_feed_health", "v_company_network",
-         "v_review_audit")
+         "v_review_audit", "v_event_articles")
 
 
 @pytest.fixture
@@ -77,6 +78,20 @@ def test_reviewer_reads_views_and_reviews_through_the_function(roles_db, conn, m
         cur.execute("SELECT count(*) FROM review_audit WHERE event_id = %s", (mou,))
         assert cur.fetchone()[0] == 1
     reviewer.close()
+
+
+def test_reviewer_login_runs_the_review_and_report_commands(roles_db, conn, member_of, capsys):
+    mou, *_ = plant_events(conn)
+    # libpq's options parameter sets the role at connect time, as a reviewer's own login would
+    as_reviewer = roles_db + "&options=" + quote(f"-c role={member_of('tieup_reviewer')}")
+    for argv in (["review", "list"], ["review", "show", str(mou)],
+                 ["review", "confirm", str(mou), "--reviewer", "fay"],
+                 ["report", "--since", "3650d", "--format", "json"], ["export", "--what", "articles"]):
+        assert main(["--database-url", as_reviewer, *argv]) == 0, argv
+    assert main(["--database-url", as_reviewer, "db", "migrate"]) == 1   # no DDL
+    with conn.cursor() as cur:
+        cur.execute("SELECT reviewer, db_user = session_user FROM review_audit WHERE event_id = %s", (mou,))
+        assert cur.fetchone() == ("fay", True)
 
 
 @pytest.mark.parametrize("sql", [

@@ -1,5 +1,8 @@
 """SQL for the review workflow: listing and showing events, and decisions.
 
+Reads go through the v_* views only, so a tieup_reviewer login can run every
+`tieup review` command.
+
 Decisions go through the SECURITY DEFINER function tieup_review_event
 (migration 0005), which validates them and writes the audit row in the same
 transaction; nothing here updates review columns directly.
@@ -58,11 +61,10 @@ def event_articles(conn, event_id: int) -> list[dict]:
     """The articles evidencing an event, with their evidence sentences."""
     with conn.cursor() as cur:
         cur.execute("""
-            SELECT a.article_id, a.title, a.canonical_url, a.source_domain, a.published_at,
-                   ea.evidence, ea.confidence
-            FROM event_articles ea JOIN v_articles a ON a.article_id = ea.article_id
-            WHERE ea.event_id = %s
-            ORDER BY ea.confidence DESC, a.published_at NULLS LAST, a.article_id""", (event_id,))
+            SELECT article_id, title, canonical_url, source_domain, published_at, evidence,
+                   confidence
+            FROM v_event_articles WHERE event_id = %s
+            ORDER BY confidence DESC, published_at NULLS LAST, article_id""", (event_id,))
         return _dict_rows(cur)
 
 
