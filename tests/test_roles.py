@@ -111,6 +111,7 @@ def test_reviewer_login_runs_the_review_and_report_commands(roles_db, conn, memb
     "DELETE FROM review_audit",
     "SELECT count(*) FROM articles",
     "CREATE TABLE reviewer_scratch (id int)",
+    "SELECT tieup_canonical_parties(ARRAY['Honda'])",
 ])
 def test_reviewer_cannot_touch_pipeline_data(roles_db, conn, member_of, sql):
     plant_events(conn)

@@ -148,8 +148,12 @@ BEGIN
     RETURN audit_id;
 END $$;
 
--- Functions are executable by PUBLIC by default; only reviewers (and the owner) may review.
+-- Functions are executable by PUBLIC by default; only reviewers (and the owner)
+-- may review, and the helpers are for tieup_review_event alone.
 REVOKE EXECUTE ON FUNCTION tieup_review_event(bigint, text, text, text, text[], text, text, date) FROM PUBLIC;
+REVOKE EXECUTE ON FUNCTION tieup_canonical_parties(text[]) FROM PUBLIC;
+REVOKE EXECUTE ON FUNCTION tieup_event_review_values(alliance_events) FROM PUBLIC;
+REVOKE EXECUTE ON FUNCTION tieup_feeds_track_success() FROM PUBLIC;
 
 COMMENT ON FUNCTION tieup_review_event(bigint, text, text, text, text[], text, text, date) IS
     'Confirm, reject or correct an alliance event (action confirm|reject|correct) and record '
