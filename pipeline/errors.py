@@ -48,3 +48,11 @@ class ConfigError(TieupError):
 
 class NotFoundError(TieupError):
     """A requested row (feed, event, article) does not exist."""
+
+
+class ValidationError(TieupError):
+    """A value given by a person (review decision, option) is outside the vocabulary or malformed."""
+
+
+class DataQualityError(TieupError):
+    """A data-quality check found offending rows; the message lists them."""

@@ -35,3 +35,36 @@ SELECT a.id                 AS article_id,
        length(a.text)       AS text_length
 FROM articles a
 LEFT JOIN feeds f ON f.id = a.feed_id;
+
+COMMENT ON VIEW v_articles IS 'One row per stored article: source, dates, language, duplicate link, story and latest classification.';
+COMMENT ON COLUMN v_articles.article_id IS 'Article id (articles.id).';
+COMMENT ON COLUMN v_articles.canonical_url IS 'URL without tracking parameters or fragment; the article''s identity.';
+COMMENT ON COLUMN v_articles.url IS 'The first URL the article was seen under.';
+COMMENT ON COLUMN v_articles.source_domain IS 'Host name of the canonical URL.';
+COMMENT ON COLUMN v_articles.feed_name IS 'Feed that first listed the article.';
+COMMENT ON COLUMN v_articles.title IS 'Headline (page title, else the feed entry title).';
+COMMENT ON COLUMN v_articles.author IS 'Author named by the page, if any.';
+COMMENT ON COLUMN v_articles.site_name IS 'Publisher name given by the page, if any.';
+COMMENT ON COLUMN v_articles.language IS 'Detected language code (ISO 639-1).';
+COMMENT ON COLUMN v_articles.published_at IS 'Publication time from the page, else from the feed.';
+COMMENT ON COLUMN v_articles.modified_at IS 'Last modification time given by the page.';
+COMMENT ON COLUMN v_articles.discovered_at IS 'When a feed first listed the article.';
+COMMENT ON COLUMN v_articles.fetched_at IS 'When the page was last fetched.';
+COMMENT ON COLUMN v_articles.state IS 'Processing state: discovered, extracted, deduped, classified, loaded or failed.';
+COMMENT ON COLUMN v_articles.attempts IS 'Failed attempts of the current step.';
+COMMENT ON COLUMN v_articles.last_error IS 'Error of the last failed attempt.';
+COMMENT ON COLUMN v_articles.duplicate_of IS 'Article this one copies (null for originals).';
+COMMENT ON COLUMN v_articles.duplicate_kind IS 'exact (same text) or near (similar text).';
+COMMENT ON COLUMN v_articles.duplicate_similarity IS 'Estimated text similarity to duplicate_of, 0 to 1.';
+COMMENT ON COLUMN v_articles.story_id IS 'Story (articles reporting the same news) the article belongs to.';
+COMMENT ON COLUMN v_articles.is_auto IS 'The classifier judged the article to be auto-industry news.';
+COMMENT ON COLUMN v_articles.is_alliance IS 'The classifier judged the article to report alliance news.';
+COMMENT ON COLUMN v_articles.deal_type IS 'Deal type found by the classifier (strategic_alliance, mou, joint_venture, merger, acquisition, supply_agreement, licensing, dissolution).';
+COMMENT ON COLUMN v_articles.deal_status IS 'Deal status found by the classifier (rumored, announced, completed, terminated).';
+COMMENT ON COLUMN v_articles.parties IS 'Canonical organisations party to the deal.';
+COMMENT ON COLUMN v_articles.focus_areas IS 'Focus areas of the deal (ev, batteries, software, ...).';
+COMMENT ON COLUMN v_articles.confidence IS 'Classifier confidence, 0 to 1.';
+COMMENT ON COLUMN v_articles.evidence IS 'Verbatim sentences of the article that support the classification.';
+COMMENT ON COLUMN v_articles.classifier_version IS 'Version of the classifier that produced the classification.';
+COMMENT ON COLUMN v_articles.classified_at IS 'When the article was last classified.';
+COMMENT ON COLUMN v_articles.text_length IS 'Length of the extracted text in characters.';

@@ -16,3 +16,14 @@ SELECT al.id                                   AS alliance_id,
 FROM alliances al
 LEFT JOIN v_alliance_events ev ON ev.alliance_id = al.id AND ev.review_state <> 'rejected'
 GROUP BY al.id, al.parties, al.created_at;
+
+COMMENT ON VIEW v_alliances IS 'One row per relationship (set of parties) with its latest status; rejected events are left out.';
+COMMENT ON COLUMN v_alliances.alliance_id IS 'Relationship id (alliances.id).';
+COMMENT ON COLUMN v_alliances.parties IS 'The parties of the relationship, sorted.';
+COMMENT ON COLUMN v_alliances.event_count IS 'Events on its timeline that were not rejected.';
+COMMENT ON COLUMN v_alliances.latest_status IS 'Status of the latest not-rejected event.';
+COMMENT ON COLUMN v_alliances.latest_deal_type IS 'Deal type of the latest not-rejected event.';
+COMMENT ON COLUMN v_alliances.first_event_date IS 'Date of the earliest event.';
+COMMENT ON COLUMN v_alliances.last_event_date IS 'Date of the latest event.';
+COMMENT ON COLUMN v_alliances.article_count IS 'Articles linked to its events.';
+COMMENT ON COLUMN v_alliances.first_seen_at IS 'When the pipeline first recorded the relationship.';

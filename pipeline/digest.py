@@ -1,0 +1,43 @@
+"""The alliance digest: a report of the last day written to the digest folder.
+
+A stage-like function (a connection and settings in, paths out) used by the
+`alliance_digest` DAG; `tieup report` shares load_report with it.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+from . import report
+from .settings import Settings
+from .store import report as report_store
+
+DIGEST_PERIOD = timedelta(days=1)
+
+
+def load_report(conn, since: datetime, until: datetime) -> report.Report:
+    """New and changed events of [since, until), grouped for display."""
+    return report.build_report(report_store.report_events(conn, since, until), since, until)
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    # A reader (a mail job, a web server) never sees a half-written digest.
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    tmp.replace(path)
+
+
+def write_digest(conn, settings: Settings, now: datetime | None = None) -> dict:
+    """Write alliance-digest-YYYY-MM-DD.html and .json for the last day; returns paths and counts."""
+    now = now or datetime.now(timezone.utc)
+    digest = load_report(conn, now - DIGEST_PERIOD, now)
+    folder = Path(settings.digest_dir)
+    folder.mkdir(parents=True, exist_ok=True)
+    stem = f"alliance-digest-{now:%Y-%m-%d}"
+    html_path, json_path = folder / f"{stem}.html", folder / f"{stem}.json"
+    _write_atomically(html_path, report.render(digest, "html"))
+    _write_atomically(json_path, report.render(digest, "json"))
+    return {"html": str(html_path), "json": str(json_path), "events": len(digest.events),
+            "relationships": len(digest.relationships)}

@@ -1,0 +1,38 @@
+-- v_feed_health: one row per feed with its polling state and how many articles it found.
+DROP VIEW IF EXISTS v_feed_health CASCADE;
+CREATE VIEW v_feed_health AS
+SELECT f.id                                   AS feed_id,
+       f.name,
+       f.url,
+       f.enabled,
+       f.origin,
+       f.last_status,
+       f.last_error,
+       f.consecutive_failures,
+       f.last_polled_at,
+       f.last_success_at,
+       f.next_poll_at,
+       f.last_entry_count,
+       coalesce(n.articles_discovered, 0)     AS articles_discovered,
+       (f.consecutive_failures > 0
+        AND coalesce(f.last_success_at, f.created_at) < now() - interval '1 day')
+                                              AS failing_over_a_day
+FROM feeds f
+LEFT JOIN (SELECT feed_id, count(DISTINCT article_id) AS articles_discovered
+           FROM feed_entries GROUP BY feed_id) n ON n.feed_id = f.id;
+
+COMMENT ON VIEW v_feed_health IS 'One row per feed: last poll, last error, failures in a row, next poll and articles found.';
+COMMENT ON COLUMN v_feed_health.feed_id IS 'Feed id (feeds.id); pass it to tieup feeds disable/enable.';
+COMMENT ON COLUMN v_feed_health.name IS 'Feed name.';
+COMMENT ON COLUMN v_feed_health.url IS 'Feed URL.';
+COMMENT ON COLUMN v_feed_health.enabled IS 'Whether the feed is polled.';
+COMMENT ON COLUMN v_feed_health.origin IS 'feeds.yml (synced from the file) or cli (added by hand).';
+COMMENT ON COLUMN v_feed_health.last_status IS 'HTTP status of the last poll (null when the request failed before a response).';
+COMMENT ON COLUMN v_feed_health.last_error IS 'Error of the last poll, or the parse error of a partly readable feed.';
+COMMENT ON COLUMN v_feed_health.consecutive_failures IS 'Failed polls in a row since the last success.';
+COMMENT ON COLUMN v_feed_health.last_polled_at IS 'When the feed was last polled, successfully or not.';
+COMMENT ON COLUMN v_feed_health.last_success_at IS 'When the feed was last polled successfully.';
+COMMENT ON COLUMN v_feed_health.next_poll_at IS 'Earliest time of the next poll (pushed back exponentially while failing).';
+COMMENT ON COLUMN v_feed_health.last_entry_count IS 'Entries in the feed at the last successful poll.';
+COMMENT ON COLUMN v_feed_health.articles_discovered IS 'Distinct articles this feed has listed.';
+COMMENT ON COLUMN v_feed_health.failing_over_a_day IS 'True when the feed fails and has not been polled successfully for more than a day.';

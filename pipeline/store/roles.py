@@ -1,0 +1,48 @@
+"""Database roles: tieup_reviewer (analysts) and tieup_pipeline (the service).
+
+Both are NOLOGIN group roles; people and services log in as their own roles
+and are made members (GRANT tieup_reviewer TO alice). Their privileges live in
+sql/views/99_role_grants.sql, re-applied on every migrate.
+"""
+
+from __future__ import annotations
+
+from importlib import resources
+
+ROLES = ("tieup_reviewer", "tieup_pipeline")
+GRANTS_FILE = "99_role_grants.sql"
+
+# Idempotent and safe against a concurrent creator: a role that appears between
+# the check and CREATE ROLE is fine.
+_CREATE_ROLES = """
+DO $$
+DECLARE
+    name text;
+BEGIN
+    FOREACH name IN ARRAY ARRAY['tieup_reviewer', 'tieup_pipeline'] LOOP
+        IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = name) THEN
+            BEGIN
+                EXECUTE format('CREATE ROLE %I NOLOGIN', name);
+            EXCEPTION WHEN duplicate_object OR unique_violation THEN
+                NULL;
+            END;
+        END IF;
+    END LOOP;
+END $$;
+"""
+
+
+def grants_sql() -> str:
+    """The SQL that (re-)grants the roles' privileges."""
+    return (resources.files("pipeline") / "sql" / "views" / GRANTS_FILE).read_text(encoding="utf-8")
+
+
+def create_roles(conn) -> list[str]:
+    """Create the roles if missing and apply their grants; returns the roles that were new."""
+    with conn.cursor() as cur:
+        cur.execute("SELECT rolname FROM pg_roles WHERE rolname = ANY(%s)", (list(ROLES),))
+        existing = {r[0] for r in cur.fetchall()}
+        cur.execute(_CREATE_ROLES)
+        cur.execute(grants_sql())
+    conn.commit()
+    return [r for r in ROLES if r not in existing]

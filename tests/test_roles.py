@@ -1,0 +1,153 @@
+"""tieup_reviewer reads the views and reviews only through the function; tieup_pipeline writes no review data."""
+
+import uuid
+from urllib.parse import quote
+
+import psycopg2
+import psycopg2.errors
+import pytest
+
+from pipeline import db
+from pipeline.cli import main
+from pipeline.store import alliances as alliance_store
+from pipeline.store.migrations import migrate
+
+from .report_data import plant_events
+
+VIEWS = ("v_articles", "v_alliance_events", "v_alliances", "v_feed_health", "v_company_network",
+         "v_review_audit", "v_event_articles")
+
+
+@pytest.fixture
+def roles_db(database_url):
+    assert main(["--database-url", database_url, "db", "roles"]) == 0
+    assert main(["--database-url", database_url, "db", "roles"]) == 0   # idempotent
+    return database_url
+
+
+@pytest.fixture
+def member_of(roles_db, conn):
+    """A LOGIN role made a member of the given group role; dropped afterwards."""
+    made = []
+
+    def make(group):
+        name = f"tieup_test_{group.split('_')[1]}_{uuid.uuid4().hex[:8]}"
+        with conn.cursor() as cur:
+            cur.execute(f'CREATE ROLE "{name}" LOGIN IN ROLE {group}')
+        conn.commit()
+        made.append(name)
+        return name
+
+    yield make
+    with conn.cursor() as cur:
+        for name in made:
+            cur.execute(f'DROP ROLE IF EXISTS "{name}"')
+    conn.commit()
+
+
+def _as_role(url, role):
+    """A connection whose privileges are those of `role` (SET ROLE, no password needed)."""
+    conn = db.connect(url)
+    with conn.cursor() as cur:
+        cur.execute(f'SET ROLE "{role}"')
+    return conn
+
+
+def _denied(conn, sql, params=()):
+    with conn.cursor() as cur:
+        try:
+            cur.execute(sql, params)
+        except psycopg2.errors.InsufficientPrivilege:
+            conn.rollback()
+            return True
+    conn.rollback()
+    return False
+
+
+def test_reviewer_reads_views_and_reviews_through_the_function(roles_db, conn, member_of):
+    mou, *_ = plant_events(conn)
+    reviewer = _as_role(roles_db, member_of("tieup_reviewer"))
+    with reviewer.cursor() as cur:
+        for view in VIEWS:
+            cur.execute(f"SELECT count(*) FROM {view}")
+        cur.execute("SELECT tieup_review_event(%s, 'confirm', 'erin', 'looks right')", (mou,))
+    reviewer.commit()
+    with conn.cursor() as cur:
+        cur.execute("SELECT review_state, reviewer FROM alliance_events WHERE id = %s", (mou,))
+        assert cur.fetchone() == ("confirmed", "erin")
+        cur.execute("SELECT count(*) FROM review_audit WHERE event_id = %s", (mou,))
+        assert cur.fetchone()[0] == 1
+    reviewer.close()
+
+
+def test_reviewer_login_runs_the_review_and_report_commands(roles_db, conn, member_of, capsys):
+    mou, *_ = plant_events(conn)
+    # libpq's options parameter sets the role at connect time, as a reviewer's own login would
+    as_reviewer = roles_db + "&options=" + quote(f"-c role={member_of('tieup_reviewer')}")
+    for argv in (["review", "list"], ["review", "show", str(mou)],
+                 ["review", "confirm", str(mou), "--reviewer", "fay"],
+                 ["report", "--since", "3650d", "--format", "json"], ["export", "--what", "articles"]):
+        assert main(["--database-url", as_reviewer, *argv]) == 0, argv
+    assert main(["--database-url", as_reviewer, "db", "migrate"]) == 1   # no DDL
+    with conn.cursor() as cur:
+        cur.execute("SELECT reviewer, db_user = session_user FROM review_audit WHERE event_id = %s", (mou,))
+        assert cur.fetchone() == ("fay", True)
+
+
+@pytest.mark.parametrize("sql", [
+    "UPDATE alliance_events SET review_state = 'confirmed', reviewer = 'x'",
+    "UPDATE alliance_events SET corrected_status = 'completed'",
+    "UPDATE alliance_events SET deal_type = 'merger'",
+    "DELETE FROM alliance_events",
+    "INSERT INTO alliance_events (alliance_id, deal_type, status) VALUES (1, 'mou', 'rumored')",
+    "UPDATE articles SET title = 'x'",
+    "DELETE FROM articles",
+    "INSERT INTO articles (canonical_url, url_hash, url, source_domain) VALUES ('u', 'h', 'u', 'd')",
+    "UPDATE event_articles SET evidence = '{}'",
+    "DELETE FROM event_articles",
+    "INSERT INTO review_audit (event_id, reviewer, action, old_values, new_values) "
+    "VALUES (1, 'x', 'confirm', '{}', '{}')",
+    "UPDATE review_audit SET reviewer = 'x'",
+    "DELETE FROM review_audit",
+    "SELECT count(*) FROM articles",
+    "CREATE TABLE reviewer_scratch (id int)",
+    "SELECT tieup_canonical_parties(ARRAY['Honda'])",
+])
+def test_reviewer_cannot_touch_pipeline_data(roles_db, conn, member_of, sql):
+    plant_events(conn)
+    reviewer = _as_role(roles_db, member_of("tieup_reviewer"))
+    assert _denied(reviewer, sql)
+    reviewer.close()
+
+
+def test_grants_survive_migrate_recreating_the_views(roles_db, conn, member_of):
+    migrate(conn)
+    reviewer = _as_role(roles_db, member_of("tieup_reviewer"))
+    with reviewer.cursor() as cur:
+        for view in VIEWS:
+            cur.execute(f"SELECT count(*) FROM {view}")
+    reviewer.close()
+
+
+def test_pipeline_writes_pipeline_data_but_no_review_data(roles_db, conn, member_of):
+    mou, *_ = plant_events(conn)
+    pipeline = _as_role(roles_db, member_of("tieup_pipeline"))
+    alliance_id = alliance_store.upsert_alliance(pipeline, ["BYD", "Toyota"])
+    event_id, created = alliance_store.record_event(
+        pipeline, alliance_id=alliance_id, deal_type="joint_venture", status="announced",
+        event_date=None, focus_areas=["ev"], confidence=0.8, story_id=None)
+    with pipeline.cursor() as cur:
+        cur.execute("UPDATE articles SET title = title WHERE false")
+        cur.execute("SELECT count(*) FROM v_alliance_events")
+    pipeline.commit()
+    assert created
+    for sql in ("UPDATE alliance_events SET review_state = 'confirmed'",
+                "UPDATE alliance_events SET corrected_status = 'completed'",
+                "INSERT INTO alliance_events (alliance_id, deal_type, status, review_state) "
+                f"VALUES ({alliance_id}, 'mou', 'rumored', 'confirmed')",
+                "DELETE FROM review_audit",
+                "CREATE TABLE pipeline_scratch (id int)",
+                "DROP VIEW v_articles"):
+        assert _denied(pipeline, sql), sql
+    assert _denied(pipeline, "SELECT tieup_review_event(%s, 'confirm', 'svc')", (mou,))
+    pipeline.close()
