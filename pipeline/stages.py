@@ -171,6 +171,9 @@ def load_records(conn, settings: Settings, worker: str, ids: list[int],
 
 
 def _load_article(conn, article: dict) -> Counter:
+    # A reclassified article is loaded again: its old evidence goes first (and with
+    # it any unreviewed event it alone supported), then the new verdict is linked.
+    alliance_store.unlink_article(conn, article["id"])
     if not (article["is_auto"] and article["is_alliance"]) or len(article["parties"] or []) < 2:
         return Counter()
     alliance_id = alliance_store.upsert_alliance(conn, article["parties"])
