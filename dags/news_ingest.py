@@ -7,10 +7,10 @@ import os
 import pendulum
 from airflow.sdk import Asset, dag, task
 
-from tieup_airflow import (HTTP_POOL, default_args, drain, task_settings, tieup_connection,
-                           tieup_errors)
+from tieup_airflow import (ALLIANCE_EVENTS_URI, HTTP_POOL, default_args, drain, events_changed,
+                           task_settings, tieup_connection, tieup_errors)
 
-ALLIANCE_EVENTS = Asset("tieup://alliance_events")
+ALLIANCE_EVENTS = Asset(ALLIANCE_EVENTS_URI)
 MAX_FETCH_BATCHES = 16
 
 DOC = """
@@ -108,11 +108,7 @@ def news_ingest():
     @task(outlets=[ALLIANCE_EVENTS])
     @tieup_errors
     def publish_changes(loaded: dict) -> int:
-        from airflow.sdk.exceptions import AirflowSkipException
-        changed = loaded.get("events_created", 0) + loaded.get("events_updated", 0)
-        if not changed:
-            raise AirflowSkipException("no alliance event was created or changed")
-        return changed
+        return events_changed(loaded)
 
     feed_ids = due_feeds(sync_feeds())
     polled = poll_feed.expand(feed_id=feed_ids)

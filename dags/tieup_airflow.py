@@ -14,6 +14,7 @@ from datetime import timedelta
 DB_CONN_ID = "tieup_db"
 HTTP_POOL = "news_http"
 OWNER = "tieup"
+ALLIANCE_EVENTS_URI = "tieup://alliance_events"
 
 
 def default_args() -> dict:
@@ -105,3 +106,12 @@ def drain(state: str, step_name: str) -> dict:
     settings = task_settings()
     with tieup_connection(settings) as conn:
         return dict(stages.drain(conn, settings, state, getattr(stages, step_name)))
+
+
+def events_changed(loaded: dict) -> int:
+    """How many events a load created or changed; skips the task (no asset event) when none."""
+    from airflow.sdk.exceptions import AirflowSkipException
+    changed = loaded.get("events_created", 0) + loaded.get("events_updated", 0)
+    if not changed:
+        raise AirflowSkipException("no alliance event was created or changed")
+    return changed
