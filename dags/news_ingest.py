@@ -3,23 +3,15 @@
 from __future__ import annotations
 
 import os
-from datetime import timedelta
 
 import pendulum
 from airflow.sdk import Asset, dag, task
 
-from tieup_airflow import HTTP_POOL, task_settings, tieup_connection
+from tieup_airflow import (ALLIANCE_EVENTS_URI, HTTP_POOL, default_args, drain, events_changed,
+                           task_settings, tieup_connection, tieup_errors)
 
-ALLIANCE_EVENTS = Asset("tieup://alliance_events")
+ALLIANCE_EVENTS = Asset(ALLIANCE_EVENTS_URI)
 MAX_FETCH_BATCHES = 16
-
-DEFAULT_ARGS = {
-    "owner": "tieup",
-    "retries": 3,
-    "retry_delay": timedelta(seconds=30),
-    "retry_exponential_backoff": True,
-    "max_retry_delay": timedelta(minutes=10),
-}
 
 DOC = """
 ### news_ingest
@@ -30,21 +22,27 @@ news into `alliance_events`. The database is the queue: any task can be retried
 and a rerun adds nothing. XCom carries ids and counts only. When events were
 created or changed, the `tieup://alliance_events` asset is updated, which
 triggers `alliance_digest`.
+
+Transient errors (timeouts, a dropped or restarting database) fail the task and
+Airflow retries it with exponential backoff; configuration errors (a bad
+`feeds.yml`) fail at once without retries. A failing article or feed is
+recorded on its row and does not fail the run.
 """
 
 
 @dag(
     dag_id="news_ingest",
-    schedule=os.environ.get("TIEUP_SCHEDULE", "*/30 * * * *"),
+    schedule=os.environ.get("TIEUP_SCHEDULE") or "*/30 * * * *",
     start_date=pendulum.datetime(2026, 1, 1, tz="UTC"),
     catchup=False,
     max_active_runs=1,
-    default_args=DEFAULT_ARGS,
+    default_args=default_args(),
     tags=["tieup", "ingest"],
     doc_md=DOC,
 )
 def news_ingest():
     @task
+    @tieup_errors
     def sync_feeds() -> dict:
         from pipeline import stages
         settings = task_settings()
@@ -52,12 +50,14 @@ def news_ingest():
             return stages.sync_feeds(conn, settings)
 
     @task
+    @tieup_errors
     def due_feeds(_synced: dict) -> list[int]:
         from pipeline import stages
         with tieup_connection(task_settings()) as conn:
             return stages.due_feeds(conn)
 
     @task(pool=HTTP_POOL)
+    @tieup_errors
     def poll_feed(feed_id: int) -> dict:
         from pipeline import stages
         settings = task_settings()
@@ -65,6 +65,7 @@ def news_ingest():
             return dict(stages.poll_feed(conn, settings, client, feed_id))
 
     @task(trigger_rule="all_done")
+    @tieup_errors
     def claim_fetch_batches(_polled) -> list[str]:
         from pipeline import stages
         settings = task_settings()
@@ -72,6 +73,7 @@ def news_ingest():
             return stages.claim_batches(conn, settings, "discovered", MAX_FETCH_BATCHES)
 
     @task(pool=HTTP_POOL)
+    @tieup_errors
     def fetch_and_extract(token: str) -> dict:
         from pipeline import stages
         settings = task_settings()
@@ -79,37 +81,30 @@ def news_ingest():
             return dict(stages.fetch_claimed(conn, settings, client, token))
 
     @task(trigger_rule="all_done")
+    @tieup_errors
     def dedupe(_fetched) -> dict:
-        return _drain("extracted", "dedupe_articles")
+        return drain("extracted", "dedupe_articles")
 
     @task
+    @tieup_errors
     def classify(_deduped: dict) -> dict:
-        return _drain("deduped", "classify_articles")
+        return drain("deduped", "classify_articles")
 
     @task
+    @tieup_errors
     def load_records(_classified: dict) -> dict:
-        return _drain("classified", "load_records")
+        return drain("classified", "load_records")
 
     @task(outlets=[ALLIANCE_EVENTS])
+    @tieup_errors
     def publish_changes(loaded: dict) -> int:
-        from airflow.sdk.exceptions import AirflowSkipException
-        changed = loaded.get("events_created", 0) + loaded.get("events_updated", 0)
-        if not changed:
-            raise AirflowSkipException("no alliance event was created or changed")
-        return changed
+        return events_changed(loaded)
 
     feed_ids = due_feeds(sync_feeds())
     polled = poll_feed.expand(feed_id=feed_ids)
     tokens = claim_fetch_batches(polled)
     fetched = fetch_and_extract.expand(token=tokens)
     publish_changes(load_records(classify(dedupe(fetched))))
-
-
-def _drain(state: str, step_name: str) -> dict:
-    from pipeline import stages
-    settings = task_settings()
-    with tieup_connection(settings) as conn:
-        return dict(stages.drain(conn, settings, state, getattr(stages, step_name)))
 
 
 news_ingest()

@@ -1,15 +1,70 @@
-"""Glue shared by the tieup DAGs: settings and the database connection inside a task.
+"""Glue shared by the tieup DAGs: defaults, error mapping, settings and the database inside a task.
 
-Nothing here runs at import time; every function is called from inside a task.
+Nothing here does I/O at import time; the settings and the connection are only
+built from inside a running task.
 """
 
 from __future__ import annotations
 
+import functools
 import os
 from contextlib import contextmanager
+from datetime import timedelta
 
 DB_CONN_ID = "tieup_db"
 HTTP_POOL = "news_http"
+OWNER = "tieup"
+ALLIANCE_EVENTS_URI = "tieup://alliance_events"
+
+
+def default_args() -> dict:
+    """Task defaults of every tieup DAG: retries with exponential backoff.
+
+    The delay is read from TIEUP_RETRY_DELAY_SECONDS (default 30 s) and doubles
+    with each try up to ten minutes; only transient errors reach a retry (see
+    `tieup_errors`).
+    """
+    return {
+        "owner": OWNER,
+        "retries": 3,
+        "retry_delay": timedelta(seconds=float(os.environ.get("TIEUP_RETRY_DELAY_SECONDS", "30"))),
+        "retry_exponential_backoff": True,  # Airflow 3.3 reads True as a multiplier of 2.0
+        "max_retry_delay": timedelta(minutes=10),
+    }
+
+
+def is_retryable(exc: BaseException) -> bool:
+    """True when a later try may succeed: transient errors, dropped or restarting databases.
+
+    Configuration errors, failed migrations, terminal errors and other database
+    errors (constraint violations, missing tables) fail for good. Anything else,
+    a bug included, keeps Airflow's default and is retried.
+    """
+    import psycopg2
+
+    from pipeline import db
+    from pipeline.errors import (ConfigError, FetchError, MigrationError, NotFoundError,
+                                 TerminalError, TransientError)
+    if isinstance(exc, TransientError) or db.is_transient_db_error(exc):
+        return True
+    if isinstance(exc, FetchError):
+        return exc.transient
+    return not isinstance(exc, (ConfigError, MigrationError, NotFoundError, TerminalError,
+                                psycopg2.Error))
+
+
+def tieup_errors(func):
+    """Decorate a task body: non-retryable errors become AirflowFailException (no retries)."""
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        try:
+            return func(*args, **kwargs)
+        except Exception as exc:
+            from airflow.sdk.exceptions import AirflowException, AirflowFailException
+            if isinstance(exc, AirflowException) or is_retryable(exc):
+                raise
+            raise AirflowFailException(f"{type(exc).__name__}: {exc} (not retried)") from exc
+    return wrapper
 
 
 def task_settings():
@@ -43,3 +98,20 @@ def tieup_connection(settings):
     url = settings.database_url or os.environ.get("DATABASE_URL")
     with db.connection(url, application_name="tieup-airflow") as conn:
         yield conn
+
+
+def drain(state: str, step_name: str) -> dict:
+    """Run one stage of pipeline/stages.py over every article waiting in `state`."""
+    from pipeline import stages
+    settings = task_settings()
+    with tieup_connection(settings) as conn:
+        return dict(stages.drain(conn, settings, state, getattr(stages, step_name)))
+
+
+def events_changed(loaded: dict) -> int:
+    """How many events a load created or changed; skips the task (no asset event) when none."""
+    from airflow.sdk.exceptions import AirflowSkipException
+    changed = loaded.get("events_created", 0) + loaded.get("events_updated", 0)
+    if not changed:
+        raise AirflowSkipException("no alliance event was created or changed")
+    return changed

@@ -1,0 +1,41 @@
+"""Daily housekeeping steps run by the tieup_maintenance DAG (and callable from anywhere).
+
+Each takes a DB connection (and settings) and returns counts, like the stages.
+"""
+
+from __future__ import annotations
+
+from . import classify as classifier
+from .settings import Settings
+from .store import maintenance as maintenance_store
+
+# Raw pages are deleted in slices so no single transaction holds many row locks.
+PRUNE_BATCH = 5000
+
+
+def reclassify_outdated(conn, settings: Settings) -> dict:
+    """Send articles classified by another classifier version back through classify and load.
+
+    They return to 'deduped'; the classify and load stages then redo them, and
+    loading an article first removes its old evidence links.
+    """
+    reset = maintenance_store.reset_outdated_classifications(conn, classifier.CLASSIFIER_VERSION)
+    conn.commit()
+    return {"articles_reclassify": reset}
+
+
+def prune_raw_pages(conn, settings: Settings) -> dict:
+    """Delete raw pages fetched longer ago than settings.raw_html_retention_days."""
+    pruned = 0
+    while True:
+        deleted = maintenance_store.delete_raw_pages_before(
+            conn, settings.raw_html_retention_days, PRUNE_BATCH)
+        conn.commit()
+        pruned += deleted
+        if deleted < PRUNE_BATCH:
+            return {"raw_pages_pruned": pruned}
+
+
+def vacuum_analyze(conn) -> dict:
+    """VACUUM (ANALYZE) the big tables, so the planner and the free space map keep up."""
+    return {"tables_vacuumed": maintenance_store.vacuum_analyze(conn)}
