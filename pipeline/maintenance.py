@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from . import classify as classifier
 from .settings import Settings
+from .store import articles as article_store
 from .store import maintenance as maintenance_store
 
 # Raw pages are deleted in slices so no single transaction holds many row locks.
@@ -19,8 +20,8 @@ def reclassify_outdated(conn, settings: Settings) -> dict:
     They return to 'deduped'; the classify and load stages then redo them, and
     loading an article first removes its old evidence links.
     """
-    reset = maintenance_store.reset_outdated_classifications(conn, classifier.CLASSIFIER_VERSION)
-    conn.commit()
+    reset = article_store.requeue_for_classification(
+        conn, outdated_version=classifier.CLASSIFIER_VERSION)
     return {"articles_reclassify": reset}
 
 

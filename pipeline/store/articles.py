@@ -211,14 +211,19 @@ def requeue_for_classification(conn, *, since=None, outdated_version: str | None
 
     since: only articles published (or discovered) on or after this date;
     outdated_version: only articles classified by another classifier version.
+    Rows leased by a running stage are skipped (the next pass takes them).
     """
     with conn.cursor() as cur:
         cur.execute("""
             UPDATE articles SET state = 'deduped', next_attempt_at = now(), attempts = 0,
-                   leased_until = NULL, lease_owner = NULL, updated_at = now()
-            WHERE state IN ('classified', 'loaded')
-              AND (%s::timestamptz IS NULL OR coalesce(published_at, discovered_at) >= %s::timestamptz)
-              AND (%s::text IS NULL OR classifier_version IS DISTINCT FROM %s::text)""",
+                   last_error = NULL, leased_until = NULL, lease_owner = NULL, updated_at = now()
+            WHERE id IN (
+                SELECT id FROM articles
+                WHERE state IN ('classified', 'loaded')
+                  AND (leased_until IS NULL OR leased_until < now())
+                  AND (%s::timestamptz IS NULL OR coalesce(published_at, discovered_at) >= %s::timestamptz)
+                  AND (%s::text IS NULL OR classifier_version IS DISTINCT FROM %s::text)
+                FOR UPDATE SKIP LOCKED)""",
                     (since, since, outdated_version, outdated_version))
         count = cur.rowcount
     conn.commit()

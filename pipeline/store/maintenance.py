@@ -20,26 +20,6 @@ VACUUM_STATEMENTS = (
 )
 
 
-def reset_outdated_classifications(conn, version: str) -> int:
-    """Send classified or loaded articles of another classifier version back to 'deduped'.
-
-    Rows leased by a running stage are skipped (the next pass takes them). The
-    classification itself stays until the classify stage overwrites it.
-    """
-    with conn.cursor() as cur:
-        cur.execute("""
-            UPDATE articles SET state = 'deduped', attempts = 0, last_error = NULL,
-                   next_attempt_at = now(), leased_until = NULL, lease_owner = NULL,
-                   updated_at = now()
-            WHERE id IN (
-                SELECT id FROM articles
-                WHERE state IN ('classified', 'loaded')
-                  AND classifier_version IS DISTINCT FROM %s
-                  AND (leased_until IS NULL OR leased_until < now())
-                FOR UPDATE SKIP LOCKED)""", (version,))
-        return cur.rowcount
-
-
 def delete_raw_pages_before(conn, days: int, limit: int) -> int:
     """Delete up to `limit` raw pages fetched more than `days` days ago; returns how many."""
     with conn.cursor() as cur:
