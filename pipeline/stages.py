@@ -210,9 +210,9 @@ def load_records(conn, settings: Settings, worker: str, ids: list[int],
 
 
 def _load_article(conn, article: dict) -> Counter:
-    # A reclassified article is loaded again: its old evidence goes first (and with
-    # it any unreviewed event it alone supported), then the new verdict is linked.
-    alliance_store.unlink_article(conn, article["id"])
+    # A reclassified article is loaded again: its new verdict is linked first, then
+    # its links to other events go (and with them any unreviewed event it alone
+    # supported), so an event that still holds keeps its id.
     if not (article["is_auto"] and article["is_alliance"]) or len(article["parties"] or []) < 2:
         alliance_store.unlink_article(conn, article["id"])  # a reclassified article may no longer qualify
         return Counter()
