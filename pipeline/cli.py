@@ -181,6 +181,9 @@ def cmd_review_list(args) -> int:
     from .store import review as review_store
     with _connection(args) as conn:
         rows = review_store.list_events(conn, args.state, args.limit)
+    if rows:
+        print(f"{'event':>6}  {'review':<9}  {'date':<10}  {'deal type':<18}  {'status':<10}  "
+              f"{'art':>3}  parties")
     for r in rows:
         print(f"{r['event_id']:>6}  {r['review_state']:<9}  {str(r['event_date'] or '-'):<10}  "
               f"{r['deal_type']:<18}  {r['status']:<10}  {r['article_count']:>3}  "

@@ -1,6 +1,7 @@
 """`airflow dags test alliance_digest`: the digest is written; planted bad rows fail the checks."""
 
 import base64
+import json
 import re
 from datetime import datetime, timedelta, timezone
 
@@ -65,3 +66,11 @@ def test_planted_bad_rows_fail_the_run_with_the_offending_rows(airflow_home, dat
     assert f"article_id={bad['article']}" in output and "state=extracted" in output
     assert f"feed_id={bad['feed']}" in output and "dead feed" in output
     assert list((tmp_path / "d").glob("alliance-digest-*.html"))   # the digest still came out
+
+
+def test_schedule_is_the_asset_or_daily(airflow_home):
+    proc = airflow_home.run("dags", "details", "alliance_digest", "-o", "json")
+    details = json.loads(next(line for line in proc.stdout.splitlines() if line.startswith("[")))[0]
+    assert details["timetable_description"] == "Triggered by assets or At 00:00"
+    assert details["owners"] == ["tieup"] and details["max_active_runs"] == "1"
+    assert {t["name"] for t in details["tags"]} == {"tieup", "report", "quality"}

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from importlib import resources
 
+from .migrations import MIGRATION_LOCK_KEY
+
 ROLES = ("tieup_reviewer", "tieup_pipeline")
 GRANTS_FILE = "99_role_grants.sql"
 
@@ -40,6 +42,8 @@ def grants_sql() -> str:
 def create_roles(conn) -> list[str]:
     """Create the roles if missing and apply their grants; returns the roles that were new."""
     with conn.cursor() as cur:
+        # the migrate lock: grants must not interleave with a migrate re-creating views
+        cur.execute("SELECT pg_advisory_xact_lock(%s)", (MIGRATION_LOCK_KEY,))
         cur.execute("SELECT rolname FROM pg_roles WHERE rolname = ANY(%s)", (list(ROLES),))
         existing = {r[0] for r in cur.fetchall()}
         cur.execute(_CREATE_ROLES)
