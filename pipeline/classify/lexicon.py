@@ -51,6 +51,8 @@ def _make(raw: str, category: str, value: str, weight: float = 1.0, hyphen_stop:
     key = fold(raw.strip())
     prefix = key.endswith("*")
     key = key.rstrip("*")
+    if "*" in key:  # the automaton matches literal text: only a final * is supported
+        raise ValueError(f"lexicon term {raw!r}: '*' is only allowed at the end")
     return Term(key, category, value, weight, prefix, hyphen_stop) if key else None
 
 
@@ -59,7 +61,8 @@ def _terms(data: dict) -> list[Term | None]:
     for deal_type, grades in data["deal_types"].items():
         for grade, weight in (("strong", STRONG), ("weak", WEAK)):
             out += [_make(t, "deal", deal_type, weight) for t in _all_languages(grades.get(grade))]
-    for category in ("generic_deal", "auto_words", "distractors", "background", "rivalry"):
+    for category in ("generic_deal", "auto_words", "distractors", "background", "rivalry",
+                     "new_entity"):
         out += [_make(t, category, category) for t in _all_languages(data[category])]
     for name, by_lang in data["status"].items():
         out += [_make(t, "status", name) for t in _all_languages(by_lang)]

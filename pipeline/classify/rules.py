@@ -90,20 +90,31 @@ def is_background(doc: Document, sentence: Sentence, ref_year: int | None) -> bo
     return bool(lead_year and ref_year and int(lead_year.group()) < ref_year)
 
 
-def _is_rival(doc: Document, sentence: Sentence, mention: Mention) -> bool:
-    """'ahead of Toyota', 'rivals such as BYD': a yardstick, not a party."""
+def _follows(doc: Document, sentence: Sentence, mention: Mention, category: str) -> bool:
+    """A cue of `category` at most three words before the name, in the same clause."""
     begin = _clause_start(doc, sentence, mention.start, 45)
-    cues = _cue_between(sentence, "rivalry", begin, mention.start)
+    cues = _cue_between(sentence, category, begin, mention.start)
     return bool(cues) and len(doc.folded[cues[-1].end:mention.start].split()) <= 3
 
 
 def sentence_parties(doc: Document, sentence: Sentence) -> list[str]:
-    """Canonical parties named in a sentence (brands as their owners), in order."""
+    """Canonical parties named in a sentence (brands as their owners), in order.
+
+    Yardsticks ('ahead of Toyota') are left out, and so is the entity a deal creates
+    ('creating Stellantis') when two other parties remain.
+    """
     parties: list[str] = []
+    created: list[str] = []
     for mention in sentence.mentions:
         org = mention.org
-        if org.can_be_party and org.party not in parties and not _is_rival(doc, sentence, mention):
+        if not org.can_be_party or org.party in parties or _follows(doc, sentence, mention, "rivalry"):
+            continue
+        if _follows(doc, sentence, mention, "new_entity"):
+            created.append(org.party)
+        else:
             parties.append(org.party)
+    if len(parties) < 2:
+        parties += [p for p in created if p not in parties]
     return parties
 
 
