@@ -224,7 +224,17 @@ def article_score(doc: Document, deals: list[DealSentence]) -> float:
     lead = [s for s in doc.sentences if s.in_title or s.index <= 2]
     if any((s.deals or s.generic) and is_denial(s) for s in lead):
         score *= 0.3  # "Toyota denies report of stake talks"
+    if _unsupported_title(deals):
+        score *= 0.45  # "Ghosn says alliance is a shadow of itself": no event anywhere
     return score
+
+
+def _unsupported_title(deals: list[DealSentence]) -> bool:
+    """A deal word in the title with no event word there and no deal sentence in the text."""
+    best = deals[0]
+    if not best.sentence.in_title or best.sentence.cue("status"):
+        return False
+    return not any(not d.sentence.in_title and not d.background and d.score >= 0.5 for d in deals)
 
 
 def confidence(score: float) -> float:
@@ -270,8 +280,10 @@ def choose_parties(doc: Document, deals: list[DealSentence]) -> list[str]:
     """Parties of the headline deal: the best sentence, the title, then close seconds."""
     heads = headline(deals)
     parties = list(heads[0].parties)
+    lead = next((d for d in heads if not d.sentence.in_title), None)
     for deal in heads[1:]:
-        if deal.sentence.in_title or len(parties) < 2:
+        # titles abbreviate: the lead sentence under a title names every party
+        if deal.sentence.in_title or len(parties) < 2 or (heads[0].sentence.in_title and deal is lead):
             parties += [p for p in deal.parties if p not in parties]
     if len(parties) < 2:
         for s in doc.sentences:
@@ -295,7 +307,10 @@ def _cue_before(doc: Document, sentence: Sentence, pos: int, pattern: re.Pattern
 def choose_status(doc: Document, deals: list[DealSentence], lex: Lexicon) -> str:
     """terminated > completed > rumored (hedges outweigh) > announced."""
     heads = headline(deals)
-    weights = [(d.sentence, 1.0 if i == 0 or d.sentence.in_title else 0.6) for i, d in enumerate(heads)]
+    lead = next((d for d in heads if not d.sentence.in_title), None)
+    # The title, the best sentence and the lead's deal sentence speak for the news.
+    weights = [(d.sentence, 1.0 if i == 0 or d.sentence.in_title or d is lead else 0.6)
+               for i, d in enumerate(heads)]
     scores = {"terminated": 0.0, "completed": 0.0, "rumored": 0.0, "announced": 0.0}
     hedged = 0.0
     for sentence, weight in weights:
