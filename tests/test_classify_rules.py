@@ -214,3 +214,6 @@ def test_event_date_from_text_else_published():
     weekday = classify_article("Honda and Nissan said on Monday they signed a memorandum.",
                                published=date(2024, 12, 25))
     assert weekday.event_date == date(2024, 12, 23)
+    japanese = classify_article("日産は13日、ホンダとの経営統合協議を打ち切ると発表した。",
+                                published=date(2025, 2, 14))
+    assert (japanese.deal_type, japanese.event_date) == ("dissolution", date(2025, 2, 13))

@@ -12,7 +12,7 @@ import yaml
 AUTO_KINDS = frozenset({"automaker", "brand", "supplier", "battery", "autonomous_driving",
                         "charging", "joint_venture"})
 # Kinds that are named in news but are never a party to a deal (press, trade bodies).
-NON_PARTY_KINDS = frozenset({"media", "trade_group", "other"})
+NON_PARTY_KINDS = frozenset({"media", "trade_group", "foundation"})
 
 
 @dataclass(frozen=True)
