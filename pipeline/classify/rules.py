@@ -135,6 +135,16 @@ def _looks_like_term(word: str) -> bool:
     return word.isupper() and len(word) <= 3
 
 
+_ASIDE_OPENERS = ("which ", "who ", "whose ", "where ")
+
+
+def _in_aside(doc: Document, sentence: Sentence, pos: int) -> bool:
+    """A deal word in a relative clause ('the bZ4X, which Toyota co-developed with
+    Subaru, ...') describes something else: it counts half."""
+    begin = _clause_start(doc, sentence, pos, 60)
+    return begin > sentence.start and doc.folded[begin:pos].lstrip().startswith(_ASIDE_OPENERS)
+
+
 def deal_types(doc: Document, sentence: Sentence, parties: list[str]) -> dict[str, float]:
     """Score per deal type from the non-negated deal words of a sentence."""
     if is_denial(sentence):
@@ -146,7 +156,8 @@ def deal_types(doc: Document, sentence: Sentence, parties: list[str]) -> dict[st
             continue
         reach[hit.value] = hit.end
         if not is_negated(doc, sentence, hit.start, hit.end):
-            types[hit.value] = min(3.0, types.get(hit.value, 0.0) + hit.weight)
+            weight = hit.weight * (0.5 if _in_aside(doc, sentence, hit.start) else 1.0)
+            types[hit.value] = min(3.0, types.get(hit.value, 0.0) + weight)
     if not types and sentence.generic and len(parties) >= 2 and _has_status_cue(sentence):
         types["strategic_alliance"] = 1.0  # "X and Y called off talks", "signed a deal"
     return types
