@@ -52,7 +52,7 @@ def _classify(raw_text: str, title: str, published) -> Classification:
     doc = build_document(matcher, clean(title), clean(raw_text))
     year = published.year if published else None
     deals = rules.deal_sentences(doc, lex, year)
-    score = rules.article_score(doc, deals)
+    score = rules.article_score(doc, deals, lex)
     is_alliance = score >= rules.ALLIANCE_THRESHOLD
     mentions = _count(doc)
     if not is_alliance:

@@ -32,8 +32,9 @@ class Lexicon:
     """Every term (found in one pass with the gazetteer) and the person-name lists."""
 
     terms: tuple[Term, ...]
-    future: re.Pattern  # short lists, matched only in the few words before a status word
+    future: re.Pattern  # short lists, matched only in a few words or sentences
     hedges: re.Pattern
+    event_words: re.Pattern
     person_titles: frozenset[str]
     given_names: frozenset[str]
     not_names: frozenset[str]
@@ -102,6 +103,7 @@ def load_lexicon() -> Lexicon:
         terms=tuple(t for t in _terms(data) if t is not None),
         future=_window_pattern(_all_languages(data["future"])),
         hedges=_window_pattern(_all_languages(data["hedges"])),
+        event_words=_window_pattern(_all_languages(data["event_words"])),
         person_titles=frozenset(fold(t) for t in people["titles"]),
         given_names=frozenset(fold(t) for t in people["given_names"]),
         not_names=frozenset(fold(str(t)) for t in data["not_names"]))

@@ -223,7 +223,16 @@ def _antecedent_parties(doc: Document, sentence: Sentence, own: list[str]) -> li
     return []
 
 
-def article_score(doc: Document, deals: list[DealSentence]) -> float:
+def _reports_event(doc: Document, deals: list[DealSentence], lex: Lexicon) -> bool:
+    """A status word or a plan ('will', 'plans to') in a headline deal sentence."""
+    for deal in headline(deals):
+        sentence = deal.sentence
+        if sentence.cue("status") or lex.event_words.search(doc.folded, sentence.start, sentence.end):
+            return True
+    return False
+
+
+def article_score(doc: Document, deals: list[DealSentence], lex: Lexicon) -> float:
     """How strongly the article as a whole reports a deal (0 = not at all)."""
     if not deals:
         return 0.0
@@ -237,6 +246,8 @@ def article_score(doc: Document, deals: list[DealSentence]) -> float:
         score *= 0.3  # "Toyota denies report of stake talks"
     if _unsupported_title(deals):
         score *= 0.45  # "Ghosn says alliance is a shadow of itself": no event anywhere
+    elif not _reports_event(doc, deals, lex):
+        score *= 0.6  # "the alliance with Nissan remains important": no event word
     return score
 
 
