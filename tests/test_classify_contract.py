@@ -43,5 +43,5 @@ def test_bad_lines_get_an_error_object_and_the_rest_continue():
 
 
 def test_bytes_lines_are_decoded():
-    out = _run([json.dumps({"id": 1, "text": "ホンダと日産が提携"}).encode("utf-8")])
+    out = _run([json.dumps({"id": 1, "text": "ホンダと日産が提携を発表した。"}).encode("utf-8")])
     assert out[0]["parties"] == ["Honda", "Nissan"]
