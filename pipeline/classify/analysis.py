@@ -48,6 +48,7 @@ class Document:
     sentences: list[Sentence]
     mentions: list[Mention]
     ref_year: int = 0  # the year "now" for telling recaps; set by the rules (0 = unknown)
+    parties_cache: dict = field(default_factory=dict)  # sentence start -> its parties
 
     def years(self) -> list[int]:
         """Years written in the first part of the article text."""

@@ -78,19 +78,25 @@ def _terms(data: dict) -> list[Term | None]:
 
 
 def _window_pattern(terms: list[str]) -> re.Pattern:
-    """A regex for a short word list, applied to folded text a few words long."""
-    edge = f"[{WORD_CLASS}]"
-    parts = []
+    """A regex for a short word list, applied to folded text a few words long.
+
+    Word-edge checks wrap whole groups (not each word), which keeps the search fast.
+    """
+    words, prefixes, others = [], [], []
     for raw in sorted(set(terms), key=len, reverse=True):
         key = fold(raw.strip())
-        prefix = key.endswith("*")
         body = re.escape(key.rstrip("*")).replace(r"\ ", r"\s+")
-        if is_word_char(body[0]):
-            body = f"(?<!{edge})" + body
-        if not prefix and is_word_char(key[-1]):
-            body += f"(?!{edge})"
-        parts.append(body)
-    return re.compile("|".join(parts))
+        if not is_word_char(key[0]):
+            others.append(body)
+        elif key.endswith("*") or not is_word_char(key[-1]):
+            prefixes.append(body)
+        else:
+            words.append(body)
+    edge = f"[{WORD_CLASS}]"
+    groups = [f"(?<!{edge})(?:{'|'.join(words)})(?!{edge})" if words else "",
+              f"(?<!{edge})(?:{'|'.join(prefixes)})" if prefixes else "",
+              "|".join(others)]
+    return re.compile("|".join(g for g in groups if g) or "(?!)")
 
 
 @lru_cache(maxsize=1)

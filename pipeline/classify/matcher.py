@@ -142,8 +142,6 @@ def _alias_end(text: str, start: int, end: int, rule: AliasRule) -> int | None:
 
 
 def _alias_mention(text: str, start: int, end: int, rule: AliasRule) -> Mention | None:
-    if not rule.variants and (end == len(text) or not is_word_char(text[end])):
-        return Mention(start, end, rule.org, False)  # the common case, checked fast
     stop = _alias_end(text, start, end, rule)
     if stop is None:
         return None
@@ -159,17 +157,24 @@ def _alias_mention(text: str, start: int, end: int, rule: AliasRule) -> Mention 
     return Mention(start, stop, rule.org, ambiguous)
 
 
-def _matches(matcher: Matcher, folded: str):
-    """(start, end, rules, terms) of every key found; word edges already checked for
-    space-separated scripts, still to check for CJK keys that begin in Latin."""
+def _cjk_matches(matcher: Matcher, folded: str) -> list:
+    """Keys with CJK characters; a key that begins in Latin ("LG에너지솔루션") needs an edge."""
+    found = []
+    for last, (length, _, _, latin_start, rules, terms) in matcher.cjk_automaton.iter(folded):
+        start = last - length + 1
+        if not (latin_start and start > 0 and is_word_char(folded[start - 1])):
+            found.append((start, last + 1, rules, terms))
+    return found
+
+
+def _matches(matcher: Matcher, folded: str) -> list:
+    """(start, end, rules, terms) of every key found, word edges checked."""
     spaced = " " + folded.translate(_EDGES) + " "  # offsets shift by one
-    for last, (length, lead, trail, _, rules, terms) in matcher.automaton.iter(spaced):
-        yield last - length + lead, last - trail, rules, terms
+    found = [(last - length + lead, last - trail, rules, terms)
+             for last, (length, lead, trail, _, rules, terms) in matcher.automaton.iter(spaced)]
     if not folded.isascii() and len(matcher.cjk_automaton) and _CJK.search(folded):
-        for last, (length, _, _, latin_start, rules, terms) in matcher.cjk_automaton.iter(folded):
-            start = last - length + 1
-            if not (latin_start and start > 0 and is_word_char(folded[start - 1])):
-                yield start, last + 1, rules, terms
+        found += _cjk_matches(matcher, folded)
+    return found
 
 
 def scan(matcher: Matcher, text: str, folded: str, lead_end: int | None = None
@@ -184,8 +189,9 @@ def scan(matcher: Matcher, text: str, folded: str, lead_end: int | None = None
     lead_end = size if lead_end is None else lead_end
     for start, end, rules, terms in _matches(matcher, folded):
         for rule in rules:
-            mention = _alias_mention(text, start, end, rule)
-            if mention:
+            if not rule.variants and (end == size or not is_word_char(text[end])):
+                candidates.append(Mention(start, end, rule.org, False))  # the common case
+            elif mention := _alias_mention(text, start, end, rule):
                 candidates.append(mention)
         for term in terms:
             if start >= lead_end and term.category != "auto_words":

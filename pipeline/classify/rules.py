@@ -13,7 +13,7 @@ from pipeline.classify.matcher import Mention
 from pipeline.models import FOCUS_AREAS
 
 ALLIANCE_THRESHOLD = 1.6  # article score from which it is alliance news (confidence 0.5)
-_CLAUSE = re.compile(r"[,;:()—–]|\s-\s")
+_CLAUSE_MARKS = ",;:()—–"  # and " - ": a clause ends there
 _YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
 _NAME_RUN = re.compile(r"(?<![\w'’])([A-ZÀ-ÖØ-ÞА-ЯЁ][\w&'’.-]*(?:\s+(?:of\s+|&\s+|de\s+)?"
                        r"[A-ZÀ-ÖØ-ÞА-ЯЁ][\w&'’.-]*){0,3})")
@@ -49,8 +49,11 @@ def position_weight(sentence: Sentence) -> float:
 def _clause_start(doc: Document, sentence: Sentence, pos: int, width: int = 40) -> int:
     """Where the clause holding `pos` begins, looking back at most `width` characters."""
     begin = max(sentence.start, pos - width)
-    cuts = list(_CLAUSE.finditer(doc.folded, begin, pos))
-    return cuts[-1].end() if cuts else begin
+    window = doc.folded[begin:pos]
+    cut = max(window.rfind(mark) for mark in _CLAUSE_MARKS)
+    dash = window.rfind(" - ")
+    cut = max(cut, dash + 2 if dash >= 0 else -1)
+    return begin + cut + 1 if cut >= 0 else begin
 
 
 def _cue_between(sentence: Sentence, category: str, begin: int, end: int, value: str | None = None) -> list:
@@ -103,6 +106,9 @@ def sentence_parties(doc: Document, sentence: Sentence) -> list[str]:
     Yardsticks ('ahead of Toyota') are left out, and so is the entity a deal creates
     ('creating Stellantis') when two other parties remain.
     """
+    cached = doc.parties_cache.get(sentence.start)
+    if cached is not None:
+        return list(cached)
     parties: list[str] = []
     created: list[str] = []
     for mention in sentence.mentions:
@@ -115,6 +121,7 @@ def sentence_parties(doc: Document, sentence: Sentence) -> list[str]:
             parties.append(org.party)
     if len(parties) < 2:
         parties += [p for p in created if p not in parties]
+    doc.parties_cache[sentence.start] = tuple(parties)
     return parties
 
 
