@@ -14,6 +14,8 @@ _TITLE_GAP = "\n\n"
 # Deal words count in the title and this many first sentences: the news is in the
 # lead. Organisation names (and motor words, their context) count everywhere.
 LEAD_SENTENCES = 10
+_SLACK = 5  # boilerplate lines tolerated before the lead
+_MIN_LEAD_CHARS = 25  # shorter lines ("By Jane Doe", "Photo: Reuters") are not news sentences
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 
 
@@ -64,11 +66,29 @@ def build_document(matcher: Matcher, title: str, body: str) -> Document:
     sentences = [Sentence(s, e, True, -1) for s, e in split_sentences(title)]
     sentences += [Sentence(s, e, False, i) for i, (s, e) in
                   enumerate(split_sentences(body, offset=len(head)))]
-    lead = [s for s in sentences if s.index < LEAD_SENTENCES]
+    # Scan a little past the lead: boilerplate lines are not counted in it (below).
+    lead = [s for s in sentences if s.index < LEAD_SENTENCES + _SLACK]
     mentions, hits = scan(matcher, text, folded, lead[-1].end if lead else 0)
     _assign(sentences, mentions, hits)
+    _renumber(sentences, text)
     kept = _accept_mentions(sentences, folded, matcher.lexicon)
     return Document(text, folded, len(head), sentences, kept)
+
+
+def _renumber(sentences: list[Sentence], text: str) -> None:
+    """Number text sentences so bylines, captions and publisher banners do not push the
+    real lead down: a short or boilerplate line takes the number of the next sentence."""
+    index = 0
+    for sentence in sentences:
+        if sentence.in_title:
+            continue
+        sentence.index = index
+        cjk = ord(text[sentence.start]) >= 0x2E80  # denser script: fewer characters
+        short = sentence.end - sentence.start < (_MIN_LEAD_CHARS // 2 if cjk else _MIN_LEAD_CHARS)
+        if not short and not sentence.cue("boilerplate") and index < _SLACK + LEAD_SENTENCES:
+            index += 1
+        elif index >= _SLACK + LEAD_SENTENCES:
+            index += 1
 
 
 def _owners(sentences: list[Sentence], items: list) -> list:
