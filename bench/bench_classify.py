@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import sys
 import time
+from datetime import date
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -26,13 +27,13 @@ def _throughput(articles: list, seconds: float) -> tuple[int, float, float]:
     """(articles done, CPU seconds, wall seconds) classifying for `seconds` of CPU time."""
     done, cpu0, wall0 = 0, time.process_time(), time.perf_counter()
     while time.process_time() - cpu0 < seconds:
-        for text, title, _ in articles:
-            classify_article(text, title=title)
+        for text, title, _, published in articles:
+            classify_article(text, title=title, published=published)
         done += len(articles)
     return done, time.process_time() - cpu0, time.perf_counter() - wall0
 
 
-def _articles() -> list[tuple[str, str | None, str]]:
+def _articles() -> list[tuple[str, str | None, str, date | None]]:
     """Fixture articles padded to exactly 4,000 characters with fixture text of the same
     language (a long article is one language; mixing scripts would distort the cost)."""
     rows = load_labelled(FIXTURES)
@@ -46,7 +47,8 @@ def _articles() -> list[tuple[str, str | None, str]]:
         while len(body) < ARTICLE_CHARS:
             body += "\n\n" + same[j % len(same)]
             j += 1
-        out.append((body[:ARTICLE_CHARS], row.get("title"), row.get("lang", "en")))
+        published = date.fromisoformat(row["published"]) if row.get("published") else None
+        out.append((body[:ARTICLE_CHARS], row.get("title"), row.get("lang", "en"), published))
     return out
 
 

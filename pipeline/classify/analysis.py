@@ -16,7 +16,7 @@ _TITLE_GAP = "\n\n"
 LEAD_SENTENCES = 10
 _SLACK = 5  # boilerplate lines tolerated before the lead
 _MIN_LEAD_CHARS = 25  # shorter lines ("By Jane Doe", "Photo: Reuters") are not news sentences
-_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+_YEAR = re.compile(r"(?<![0-9])(?:19|20)[0-9]{2}(?![0-9])")
 
 
 @dataclass(slots=True)
@@ -51,6 +51,7 @@ class Document:
     mentions: list[Mention]
     ref_year: int = 0  # the year "now" for telling recaps; set by the rules (0 = unknown)
     parties_cache: dict = field(default_factory=dict)  # sentence start -> its parties
+    clause_cache: dict = field(default_factory=dict)  # sentence start -> clause ends
 
     def years(self) -> list[int]:
         """Years written in the first part of the article text."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 
 from pipeline.classify.analysis import LEAD_SENTENCES, Document, Sentence
@@ -13,7 +14,7 @@ from pipeline.classify.matcher import Mention
 from pipeline.models import FOCUS_AREAS
 
 ALLIANCE_THRESHOLD = 1.6  # article score from which it is alliance news (confidence 0.5)
-_CLAUSE_MARKS = ",;:()—–"  # and " - ": a clause ends there
+_CLAUSE = re.compile(r"[,;:()—–]|\s-\s")  # a clause ends there
 _YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
 _NAME_RUN = re.compile(r"(?<![\w'’])([A-ZÀ-ÖØ-ÞА-ЯЁ][\w&'’.-]*(?:\s+(?:of\s+|&\s+|de\s+)?"
                        r"[A-ZÀ-ÖØ-ÞА-ЯЁ][\w&'’.-]*){0,3})")
@@ -48,12 +49,12 @@ def position_weight(sentence: Sentence) -> float:
 
 def _clause_start(doc: Document, sentence: Sentence, pos: int, width: int = 40) -> int:
     """Where the clause holding `pos` begins, looking back at most `width` characters."""
-    begin = max(sentence.start, pos - width)
-    window = doc.folded[begin:pos]
-    cut = max(window.rfind(mark) for mark in _CLAUSE_MARKS)
-    dash = window.rfind(" - ")
-    cut = max(cut, dash + 2 if dash >= 0 else -1)
-    return begin + cut + 1 if cut >= 0 else begin
+    marks = doc.clause_cache.get(sentence.start)
+    if marks is None:  # clause ends of the sentence, found once
+        marks = doc.clause_cache[sentence.start] = [
+            m.end() for m in _CLAUSE.finditer(doc.folded, sentence.start, sentence.end)]
+    i = bisect_right(marks, pos) - 1
+    return max(sentence.start, pos - width, marks[i] if i >= 0 else 0)
 
 
 def _cue_between(sentence: Sentence, category: str, begin: int, end: int, value: str | None = None) -> list:
