@@ -58,7 +58,8 @@ class Matcher:
     """The compiled automaton; payloads are (key length, alias rules, terms)."""
 
     automaton: object  # keys of space-separated scripts, matched on space-edged text
-    cjk_automaton: object  # keys with CJK/kana/Hangul characters, matched on folded text
+    cjk_names: object  # names with CJK/kana/Hangul characters, matched on folded text
+    cjk_terms: object  # vocabulary in those scripts, matched on the lead only
     gazetteer: Gazetteer
     lexicon: Lexicon
 
@@ -122,8 +123,11 @@ def load_matcher() -> Matcher:
         if old is None or old.weight < term.weight:
             same[(term.category, term.value)] = term
     spaced = {k: v for k, v in entries.items() if k.startswith(" ")}
-    cjk = {k: v for k, v in entries.items() if not k.startswith(" ")}
-    return Matcher(_build(spaced), _build(cjk), gazetteer, lexicon)
+    # Two CJK automatons: each is smaller (these scripts have many first characters,
+    # which slows matching), and the vocabulary one only needs to read the lead.
+    names = {k: (rules, {}) for k, (rules, _) in entries.items() if not k.startswith(" ") and rules}
+    terms = {k: ([], t) for k, (_, t) in entries.items() if not k.startswith(" ") and t}
+    return Matcher(_build(spaced), _build(names), _build(terms), gazetteer, lexicon)
 
 
 def _alias_end(text: str, start: int, end: int, rule: AliasRule) -> int | None:
@@ -157,23 +161,26 @@ def _alias_mention(text: str, start: int, end: int, rule: AliasRule) -> Mention 
     return Mention(start, stop, rule.org, ambiguous)
 
 
-def _cjk_matches(matcher: Matcher, folded: str) -> list:
+def _cjk_matches(automaton, folded: str, end: int) -> list:
     """Keys with CJK characters; a key that begins in Latin ("LG에너지솔루션") needs an edge."""
     found = []
-    for last, (length, _, _, latin_start, rules, terms) in matcher.cjk_automaton.iter(folded):
+    if not len(automaton) or end <= 0:
+        return found
+    for last, (length, _, _, latin_start, rules, terms) in automaton.iter(folded, 0, end):
         start = last - length + 1
         if not (latin_start and start > 0 and is_word_char(folded[start - 1])):
             found.append((start, last + 1, rules, terms))
     return found
 
 
-def _matches(matcher: Matcher, folded: str) -> list:
+def _matches(matcher: Matcher, folded: str, lead_end: int) -> list:
     """(start, end, rules, terms) of every key found, word edges checked."""
     spaced = " " + folded.translate(_EDGES) + " "  # offsets shift by one
     found = [(last - length + lead, last - trail, rules, terms)
              for last, (length, lead, trail, _, rules, terms) in matcher.automaton.iter(spaced)]
-    if not folded.isascii() and len(matcher.cjk_automaton) and _CJK.search(folded):
-        found += _cjk_matches(matcher, folded)
+    if not folded.isascii() and _CJK.search(folded):
+        found += _cjk_matches(matcher.cjk_names, folded, len(folded))
+        found += _cjk_matches(matcher.cjk_terms, folded, lead_end)
     return found
 
 
@@ -187,7 +194,7 @@ def scan(matcher: Matcher, text: str, folded: str, lead_end: int | None = None
     hits: list[TermHit] = []
     size = len(folded)
     lead_end = size if lead_end is None else lead_end
-    for start, end, rules, terms in _matches(matcher, folded):
+    for start, end, rules, terms in _matches(matcher, folded, lead_end):
         for rule in rules:
             if not rule.variants and (end == size or not is_word_char(text[end])):
                 candidates.append(Mention(start, end, rule.org, False))  # the common case
