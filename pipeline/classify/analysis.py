@@ -16,7 +16,7 @@ _TITLE_GAP = "\n\n"
 LEAD_SENTENCES = 10
 _SLACK = 5  # boilerplate lines tolerated before the lead
 _MIN_LEAD_CHARS = 25  # shorter lines ("By Jane Doe", "Photo: Reuters") are not news sentences
-_YEAR = re.compile(r"(?<![0-9])(?:19|20)[0-9]{2}(?![0-9])")
+YEAR = re.compile(r"(?<![0-9])(?:19|20)[0-9]{2}(?![0-9])")  # a year written in the text
 
 
 @dataclass(slots=True)
@@ -56,7 +56,7 @@ class Document:
     def years(self) -> list[int]:
         """Years written in the first part of the article text."""
         body = self.text[self.body_start:self.body_start + 5000]
-        return [int(y) for y in _YEAR.findall(body)]
+        return [int(y) for y in YEAR.findall(body)]
 
 
 def build_document(matcher: Matcher, title: str, body: str) -> Document:

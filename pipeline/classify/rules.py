@@ -7,7 +7,7 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass
 
-from pipeline.classify.analysis import LEAD_SENTENCES, Document, Sentence
+from pipeline.classify.analysis import LEAD_SENTENCES, YEAR, Document, Sentence
 from pipeline.classify.gazetteer import load_gazetteer
 from pipeline.classify.lexicon import Lexicon
 from pipeline.classify.matcher import Mention
@@ -15,7 +15,6 @@ from pipeline.models import FOCUS_AREAS
 
 ALLIANCE_THRESHOLD = 1.6  # article score from which it is alliance news (confidence 0.5)
 _CLAUSE = re.compile(r"[,;:()—–]|\s-\s")  # a clause ends there
-_YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
 _NAME_RUN = re.compile(r"(?<![\w'’])([A-ZÀ-ÖØ-ÞА-ЯЁ][\w&'’.-]*(?:\s+(?:of\s+|&\s+|de\s+)?"
                        r"[A-ZÀ-ÖØ-ÞА-ЯЁ][\w&'’.-]*){0,3})")
 # Ties between deal types go to the more specific one.
@@ -90,7 +89,7 @@ def is_background(doc: Document, sentence: Sentence, ref_year: int | None) -> bo
         return False
     if sentence.cue("background"):
         return True
-    lead_year = _YEAR.search(doc.folded, sentence.start, min(sentence.end, sentence.start + 24))
+    lead_year = YEAR.search(doc.folded, sentence.start, min(sentence.end, sentence.start + 24))
     return bool(lead_year and ref_year and int(lead_year.group()) < ref_year)
 
 
@@ -355,7 +354,8 @@ def choose_status(doc: Document, deals: list[DealSentence], lex: Lexicon) -> str
                 scores["rumored"] += 1.0 * weight
             elif hit.value == "announced" and not _cue_before(doc, sentence, hit.start, lex.hedges):
                 scores["announced"] += 1.5 * weight
-    hedged += 1.5 * _attributions(doc, {id(s) for s, _ in weights})
+    # an attribution elsewhere in the lead weighs less than one announcement word
+    hedged += 1.0 * _attributions(doc, {id(s) for s, _ in weights})
     if scores["terminated"] >= 2.5:
         return "terminated"
     if scores["completed"] >= 2.0:
