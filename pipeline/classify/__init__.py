@@ -63,9 +63,12 @@ def _classify(raw_text: str, title: str, published) -> Classification:
     status = rules.choose_status(doc, deals, lex)
     deal_type = "dissolution" if status == "terminated" else rules.choose_deal_type(doc, deals)
     heads = rules.headline(deals)
-    # Evidence is cut from the input itself (cleaning kept every offset): verbatim.
+    # Evidence is cut from the input itself (cleaning kept every offset): verbatim. A
+    # title-only headline still gets the text's best deal sentence as evidence.
+    in_text = [d for d in heads if not d.sentence.in_title] or \
+        [d for d in deals if not d.sentence.in_title][:1]
     evidence = [raw_text[d.sentence.start - doc.body_start:d.sentence.end - doc.body_start]
-                for d in heads if not d.sentence.in_title]
+                for d in in_text]
     return Classification(
         is_auto=_is_auto_deal(doc, parties, heads), is_alliance=True, deal_type=deal_type,
         status=status, parties=tuple(parties), focus_areas=rules.choose_focus(doc, deals),
