@@ -244,3 +244,21 @@ def test_publisher_banner_does_not_push_the_lead_down():
     assert result.is_alliance and set(result.parties) == {"Mazda", "Toyota"}
     assert result.evidence == ("Mazda and Toyota will jointly develop a hybrid system for "
                                "compact cars, the companies said on Tuesday.",)
+
+
+def test_labour_contracts_and_denials_in_other_languages_are_not_alliances():
+    labour = classify_article("General Motors and the United Auto Workers reached a tentative "
+                              "agreement that raises wages by 25%.",
+                              title="GM, UAW reach tentative labor deal")
+    assert not labour.is_alliance
+    denial = classify_article("Volkswagen-Chef Oliver Blume hat Spekulationen über eine Fusion "
+                              "mit Stellantis zurückgewiesen.", title="VW: Keine Fusion mit Stellantis")
+    assert not denial.is_alliance
+
+
+def test_partner_missing_from_the_gazetteer_still_makes_a_deal():
+    result = classify_article("Haval и «Автотор» подписали соглашение о сборке кроссоверов.")
+    assert result.is_alliance and result.deal_type == "supply_agreement"
+    result = classify_article("Toyota will invest $500 million in Joby Aviation, the air taxi "
+                              "maker, the companies said.", title="Toyota to invest in Joby")
+    assert result.is_alliance and result.parties == ("Toyota",)

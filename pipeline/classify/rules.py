@@ -152,7 +152,7 @@ def _in_aside(doc: Document, sentence: Sentence, pos: int) -> bool:
     return begin > sentence.start and doc.folded[begin:pos].lstrip().startswith(_ASIDE_OPENERS)
 
 
-def deal_types(doc: Document, sentence: Sentence, parties: list[str]) -> dict[str, float]:
+def deal_types(doc: Document, sentence: Sentence, sides: int) -> dict[str, float]:
     """Score per deal type from the non-negated deal words of a sentence."""
     if is_denial(sentence):
         return {}
@@ -165,7 +165,8 @@ def deal_types(doc: Document, sentence: Sentence, parties: list[str]) -> dict[st
         if not is_negated(doc, sentence, hit.start, hit.end):
             weight = hit.weight * (0.5 if _in_aside(doc, sentence, hit.start) else 1.0)
             types[hit.value] = min(3.0, types.get(hit.value, 0.0) + weight)
-    if not types and sentence.generic and len(parties) >= 2 and _has_status_cue(sentence):
+    if (not types and sentence.generic and sides >= 2 and _has_status_cue(sentence)
+            and not sentence.cue("labour")):
         types["strategic_alliance"] = 1.0  # "X and Y called off talks", "signed a deal"
     return types
 
@@ -197,10 +198,10 @@ def deal_sentences(doc: Document, lex: Lexicon, published_year: int | None) -> l
         if not sentence.deals and not sentence.generic:
             continue
         parties = sentence_parties(doc, sentence)
-        types = deal_types(doc, sentence, parties)
+        names = unknown_names(doc, sentence, lex) if len(parties) < 2 else 0
+        types = deal_types(doc, sentence, len(parties) + names)
         if not types:
             continue
-        names = unknown_names(doc, sentence, lex) if len(parties) < 2 else 0
         if ref_year is None and not sentence.in_title:
             ref_year = doc.ref_year = _reference_year(doc, published_year) or 0
         background = is_background(doc, sentence, ref_year)
