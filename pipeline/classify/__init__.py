@@ -38,7 +38,10 @@ def _count(doc: Document) -> dict[str, int]:
 
 def classify_article(text: str, title: str | None = None, url: str | None = None,
                      published: datetime | date | None = None) -> Classification:
-    """Classify one article; never raises on bad input (it yields a negative instead)."""
+    """Classify one article; never raises on bad input (it yields a negative instead).
+
+    `url` is part of the contract but not used by the rules yet.
+    """
     try:
         return _classify(coerce_text(text, MAX_TEXT_CHARS), coerce_text(title, MAX_TITLE_CHARS),
                          published if isinstance(published, (date, datetime)) else None)

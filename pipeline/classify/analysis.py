@@ -78,18 +78,20 @@ def build_document(matcher: Matcher, title: str, body: str) -> Document:
 
 def _renumber(sentences: list[Sentence], text: str) -> None:
     """Number text sentences so bylines, captions and publisher banners do not push the
-    real lead down: a short or boilerplate line takes the number of the next sentence."""
+    real lead down: such a line shares the number of the sentence after it."""
     index = 0
     for sentence in sentences:
-        if sentence.in_title:
-            continue
-        sentence.index = index
-        cjk = ord(text[sentence.start]) >= 0x2E80  # denser script: fewer characters
-        short = sentence.end - sentence.start < (_MIN_LEAD_CHARS // 2 if cjk else _MIN_LEAD_CHARS)
-        if not short and not sentence.cue("boilerplate") and index < _SLACK + LEAD_SENTENCES:
-            index += 1
-        elif index >= _SLACK + LEAD_SENTENCES:
-            index += 1
+        if not sentence.in_title:
+            sentence.index = index
+            if index >= LEAD_SENTENCES + _SLACK or not _is_furniture(sentence, text):
+                index += 1
+
+
+def _is_furniture(sentence: Sentence, text: str) -> bool:
+    """A short line or page boilerplate ("By Jane Doe", "Click here to subscribe")."""
+    cjk = ord(text[sentence.start]) >= 0x2E80  # denser script: fewer characters
+    shortest = _MIN_LEAD_CHARS // 2 if cjk else _MIN_LEAD_CHARS
+    return sentence.end - sentence.start < shortest or bool(sentence.cue("boilerplate"))
 
 
 def _owners(sentences: list[Sentence], items: list) -> list:
