@@ -259,6 +259,6 @@ def test_labour_contracts_and_denials_in_other_languages_are_not_alliances():
 def test_partner_missing_from_the_gazetteer_still_makes_a_deal():
     result = classify_article("Haval и «Автотор» подписали соглашение о сборке кроссоверов.")
     assert result.is_alliance and result.deal_type == "supply_agreement"
-    result = classify_article("Toyota will invest $500 million in Joby Aviation, the air taxi "
-                              "maker, the companies said.", title="Toyota to invest in Joby")
-    assert result.is_alliance and result.parties == ("Toyota",)
+    result = classify_article("Suzuki will invest in SkyDrive, the flying car developer, "
+                              "the companies said.", title="Suzuki to invest in SkyDrive")
+    assert result.is_alliance and result.parties == ("Suzuki",)
