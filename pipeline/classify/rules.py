@@ -195,8 +195,8 @@ def deal_sentences(doc: Document, lex: Lexicon, published_year: int | None) -> l
     for sentence in doc.sentences:
         if sentence.index >= LEAD_SENTENCES:
             break
-        if not sentence.deals and not sentence.generic:
-            continue
+        if (not sentence.deals and not sentence.generic) or sentence.cue("boilerplate"):
+            continue  # no deal words, or page furniture ("Related: X and Y sign MoU")
         parties = sentence_parties(doc, sentence)
         names = unknown_names(doc, sentence, lex) if len(parties) < 2 else 0
         types = deal_types(doc, sentence, len(parties) + names)
