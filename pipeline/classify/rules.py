@@ -158,7 +158,7 @@ def deal_types(doc: Document, sentence: Sentence, sides: int) -> dict[str, float
         return {}
     types: dict[str, float] = {}
     reach: dict[str, int] = {}  # overlapping words of one type count once ("strategic partnership")
-    for hit in sorted(sentence.deals, key=lambda h: (h.start, -h.weight)):
+    for hit in _specific_hits(doc, sentence):
         if hit.start < reach.get(hit.value, -1):
             continue
         reach[hit.value] = hit.end
@@ -167,8 +167,20 @@ def deal_types(doc: Document, sentence: Sentence, sides: int) -> dict[str, float
             types[hit.value] = min(3.0, types.get(hit.value, 0.0) + weight)
     if (not types and sentence.generic and sides >= 2 and _has_status_cue(sentence)
             and not sentence.cue("labour")):
-        types["strategic_alliance"] = 1.0  # "X and Y called off talks", "signed a deal"
+        types["strategic_alliance"] = 1.5  # "X and Y called off talks", "signed a deal"
     return types
+
+
+def _specific_hits(doc: Document, sentence: Sentence) -> list:
+    """Deal words in order, leaving out a word inside a longer one of another type
+    ("to buy" in "buy batteries") and a joint venture that is only what a stake is
+    bought in ("a stake in the joint venture")."""
+    hits = sorted(sentence.deals, key=lambda h: (h.start, -(h.end - h.start)))
+    kept = [h for h in hits if not any(o is not h and o.value != h.value and o.start <= h.start
+                                       and h.end <= o.end and o.end - o.start > h.end - h.start
+                                       for o in hits)]
+    return [h for h in kept if not (h.value == "joint_venture" and any(
+        o.value == "acquisition" and o.weight >= 2 and 0 <= h.start - o.end <= 25 for o in kept))]
 
 
 def _has_status_cue(sentence: Sentence) -> bool:
