@@ -73,7 +73,25 @@ def build_document(matcher: Matcher, title: str, body: str) -> Document:
     _assign(sentences, mentions, hits)
     _renumber(sentences, text)
     kept = _accept_mentions(sentences, folded, matcher.lexicon)
+    _resolve_deferring(kept, text)
     return Document(text, folded, len(head), sentences, kept)
+
+
+def _resolve_deferring(mentions: list[Mention], text: str) -> None:
+    """A deferring short name ("Volvo") means the one organisation the article names in
+    full with it ("Volvo Group"), unless the article also names its own in full."""
+    full: dict[str, set] = {}
+    for mention in mentions:
+        spelled = text[mention.start:mention.end]
+        if " " in spelled:
+            full.setdefault(spelled.split()[0].lower(), set()).add(mention.org)
+    for mention in mentions:
+        spelled = text[mention.start:mention.end]
+        if spelled not in mention.org.defers:
+            continue
+        others = full.get(spelled.lower(), set())
+        if mention.org not in others and len(others) == 1:
+            mention.org = next(iter(others))
 
 
 def _renumber(sentences: list[Sentence], text: str) -> None:

@@ -27,6 +27,7 @@ class Organisation:
     exact_case: tuple[str, ...] = ()
     ambiguous: tuple[str, ...] = ()
     surname: bool = False
+    defers: tuple[str, ...] = ()
 
     @property
     def party(self) -> str:
@@ -66,7 +67,8 @@ def _organisation(row: dict) -> Organisation:
     return Organisation(
         name=row["name"], kind=row["kind"], country=row["country"], parent=row.get("parent"),
         aliases=tuple(row.get("aliases") or ()), exact_case=tuple(row.get("exact_case") or ()),
-        ambiguous=tuple(row.get("ambiguous") or ()), surname=bool(row.get("surname", False)))
+        ambiguous=tuple(row.get("ambiguous") or ()), surname=bool(row.get("surname", False)),
+        defers=tuple(row.get("defers") or ()))
 
 
 @lru_cache(maxsize=1)

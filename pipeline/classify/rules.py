@@ -85,8 +85,9 @@ def _reference_year(doc: Document, published_year: int | None) -> int | None:
 
 def is_background(doc: Document, sentence: Sentence, ref_year: int | None) -> bool:
     """A recap: 'Back in 2013 they...', 'who engineered the merger', 'In 2018, ...'."""
-    if sentence.in_title:
-        return False
+    if sentence.in_title:  # "Nissan names new CEO after collapse of Honda talks"
+        first_deal = min((h.start for h in sentence.deals + sentence.generic), default=sentence.end)
+        return bool(sentence.distractors) and any(h.start < first_deal for h in sentence.cue("title_recap"))
     if sentence.cue("background"):
         return True
     lead_year = YEAR.search(doc.folded, sentence.start, min(sentence.end, sentence.start + 24))
@@ -289,9 +290,10 @@ def headline(deals: list[DealSentence]) -> list[DealSentence]:
     if not deals:
         return []
     best = deals[0]
-    near = [d for d in deals[1:] if not d.background and d.score >= 0.5 * best.score
-            and (d.sentence.in_title or d.sentence.index <= 6)]
-    return [best, *near[:3]]
+    near = [d for d in deals[1:] if not d.background and (d.sentence.in_title or d.sentence.index <= 6)
+            and (d.score >= 0.5 * best.score or (best.sentence.in_title and d.sentence.index <= 1
+                                                 and d.score >= 0.3 * best.score))]
+    return [best, *near[:3]]  # (the lead under a deal title belongs to the headline too)
 
 
 def choose_deal_type(doc: Document, deals: list[DealSentence]) -> str:
