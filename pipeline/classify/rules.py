@@ -166,9 +166,11 @@ def deal_types(doc: Document, sentence: Sentence, sides: int) -> dict[str, float
         if not is_negated(doc, sentence, hit.start, hit.end):
             weight = hit.weight * (0.5 if _in_aside(doc, sentence, hit.start) else 1.0)
             types[hit.value] = min(3.0, types.get(hit.value, 0.0) + weight)
-    if (not types and sentence.generic and sides >= 2 and _has_status_cue(sentence)
+    venture = any(m.org.kind == "joint_venture" for m in sentence.mentions)
+    if (not types and (sentence.generic or venture) and sides >= 2 and _has_status_cue(sentence)
             and not sentence.cue("labour")):
-        types["strategic_alliance"] = 1.5  # "X and Y called off talks", "signed a deal"
+        # "X and Y called off talks", "signed a deal", "shelved a fourth Ultium Cells plant"
+        types["joint_venture" if venture else "strategic_alliance"] = 1.5
     return types
 
 
@@ -208,7 +210,8 @@ def deal_sentences(doc: Document, lex: Lexicon, published_year: int | None) -> l
     for sentence in doc.sentences:
         if sentence.index >= LEAD_SENTENCES:
             break
-        if (not sentence.deals and not sentence.generic) or sentence.cue("boilerplate"):
+        venture = any(m.org.kind == "joint_venture" for m in sentence.mentions)
+        if (not sentence.deals and not sentence.generic and not venture) or sentence.cue("boilerplate"):
             continue  # no deal words, or page furniture ("Related: X and Y sign MoU")
         parties = sentence_parties(doc, sentence)
         names = unknown_names(doc, sentence, lex) if len(parties) < 2 else 0
