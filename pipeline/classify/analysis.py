@@ -69,10 +69,11 @@ def build_document(matcher: Matcher, title: str, body: str) -> Document:
                   enumerate(split_sentences(body, offset=len(head)))]
     # Scan a little past the lead: boilerplate lines are not counted in it (below).
     lead = [s for s in sentences if s.index < LEAD_SENTENCES + _SLACK]
-    mentions, hits = scan(matcher, text, folded, lead[-1].end if lead else 0)
+    lead_end = lead[-1].end if lead else 0
+    mentions, hits = scan(matcher, text, folded, lead_end)
     _assign(sentences, mentions, hits)
     _renumber(sentences, text)
-    kept = _accept_mentions(sentences, folded, matcher.lexicon)
+    kept = _accept_mentions(sentences, folded, matcher.lexicon, lead_end)
     _resolve_deferring(kept, text)
     return Document(text, folded, len(head), sentences, kept)
 
@@ -80,6 +81,8 @@ def build_document(matcher: Matcher, title: str, body: str) -> Document:
 def _resolve_deferring(mentions: list[Mention], text: str) -> None:
     """A deferring short name ("Volvo") means the one organisation the article names in
     full with it ("Volvo Group"), unless the article also names its own in full."""
+    if not any(m.org.defers for m in mentions):
+        return
     full: dict[str, set] = {}
     for mention in mentions:
         spelled = text[mention.start:mention.end]
@@ -152,14 +155,17 @@ def _is_person(folded: str, mention: Mention, lexicon: Lexicon) -> bool:
     return word in lexicon.person_titles or word.rstrip(".") in lexicon.given_names
 
 
-def _accept_mentions(sentences: list[Sentence], folded: str, lexicon: Lexicon) -> list[Mention]:
-    """Drop person names and ambiguous words (Smart, Seat) lacking motor context."""
+def _accept_mentions(sentences: list[Sentence], folded: str, lexicon: Lexicon,
+                     lead_end: int) -> list[Mention]:
+    """Drop person names and ambiguous words (Smart, Seat) lacking motor context: motor
+    words in the sentence, or (past the lead, where none are looked for) in the lead."""
+    motor_lead = any(s.auto_words for s in sentences if s.end <= lead_end)
     kept_all = []
     for sentence in sentences:
         kept = [m for m in sentence.mentions
                 if not (m.org.surname and _is_person(folded, m, lexicon))]
-        clear = sum(1 for m in kept if not m.ambiguous)
-        context = sentence.auto_words > 0 or clear > 0
+        clear = any(not m.ambiguous for m in kept)
+        context = sentence.auto_words > 0 or clear or (sentence.start >= lead_end and motor_lead)
         sentence.mentions = [m for m in kept if not m.ambiguous or context]
         kept_all.extend(sentence.mentions)
     return kept_all

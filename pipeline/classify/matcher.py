@@ -57,7 +57,8 @@ class TermHit:
 class Matcher:
     """The compiled automaton; payloads are (key length, alias rules, terms)."""
 
-    automaton: object  # keys of space-separated scripts, matched on space-edged text
+    names: object  # names in space-separated scripts, matched on space-edged text
+    terms: object  # vocabulary in those scripts, matched on the lead only
     cjk_names: object  # names with CJK/kana/Hangul characters, matched on folded text
     cjk_terms: object  # vocabulary in those scripts, matched on the lead only
     gazetteer: Gazetteer
@@ -122,12 +123,15 @@ def load_matcher() -> Matcher:
         old = same.get((term.category, term.value))
         if old is None or old.weight < term.weight:
             same[(term.category, term.value)] = term
-    spaced = {k: v for k, v in entries.items() if k.startswith(" ")}
-    # Two CJK automatons: each is smaller (these scripts have many first characters,
-    # which slows matching), and the vocabulary one only needs to read the lead.
-    names = {k: (rules, {}) for k, (rules, _) in entries.items() if not k.startswith(" ") and rules}
-    terms = {k: ([], t) for k, (_, t) in entries.items() if not k.startswith(" ") and t}
-    return Matcher(_build(spaced), _build(names), _build(terms), gazetteer, lexicon)
+    # Names are looked for in the whole text, vocabulary only in the lead: separate
+    # automatons, and separate ones again for CJK keys (those scripts have many first
+    # characters, which slows an automaton down).
+    def part(spaced: bool, names: bool) -> dict:
+        return {k: (rules, {}) if names else ([], terms) for k, (rules, terms) in entries.items()
+                if k.startswith(" ") == spaced and (rules if names else terms)}
+
+    return Matcher(_build(part(True, True)), _build(part(True, False)),
+                   _build(part(False, True)), _build(part(False, False)), gazetteer, lexicon)
 
 
 def _alias_end(text: str, start: int, end: int, rule: AliasRule) -> int | None:
@@ -177,7 +181,10 @@ def _matches(matcher: Matcher, folded: str, lead_end: int) -> list:
     """(start, end, rules, terms) of every key found, word edges checked."""
     spaced = " " + folded.translate(_EDGES) + " "  # offsets shift by one
     found = [(last - length + lead, last - trail, rules, terms)
-             for last, (length, lead, trail, _, rules, terms) in matcher.automaton.iter(spaced)]
+             for last, (length, lead, trail, _, rules, terms) in matcher.names.iter(spaced)]
+    if lead_end > 0:
+        found += [(last - length + lead, last - trail, rules, terms) for last, (
+            length, lead, trail, _, rules, terms) in matcher.terms.iter(spaced, 0, lead_end + 2)]
     if not folded.isascii() and _CJK.search(folded):
         found += _cjk_matches(matcher.cjk_names, folded, len(folded))
         found += _cjk_matches(matcher.cjk_terms, folded, lead_end)
@@ -188,7 +195,7 @@ def scan(matcher: Matcher, text: str, folded: str, lead_end: int | None = None
          ) -> tuple[list[Mention], list[TermHit]]:
     """Organisation mentions (longest, non-overlapping) and term hits outside them.
 
-    Past `lead_end` only motor words are kept (the context of ambiguous names).
+    Vocabulary is looked for up to `lead_end` only (default: the whole text).
     """
     candidates: list[Mention] = []
     hits: list[TermHit] = []
@@ -201,8 +208,6 @@ def scan(matcher: Matcher, text: str, folded: str, lead_end: int | None = None
             elif mention := _alias_mention(text, start, end, rule):
                 candidates.append(mention)
         for term in terms:
-            if start >= lead_end and term.category != "auto_words":
-                continue
             if not (term.hyphen_stop and end < size and folded[end] == "-"):
                 hits.append(TermHit(start, end, term.category, term.value, term.weight))
     mentions = _longest_first(candidates)
