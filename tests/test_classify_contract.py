@@ -30,7 +30,7 @@ def test_one_output_line_per_input_in_order_with_contract_keys():
 def test_bad_lines_get_an_error_object_and_the_rest_continue():
     lines = ["{not json", "", "[1, 2]", json.dumps({"id": 1}), json.dumps({"id": 2, "text": 5}),
              json.dumps({"id": 3, "text": "x", "title": 9}),
-             json.dumps({"id": 4, "text": "x", "published": "last week"}),
+             json.dumps({"id": 4, "text": "x", "published": 20240101}),
              json.dumps({"text": "no id"}),
              json.dumps({"id": 5, "text": "Kia and Hyundai recall cars."})]
     out = _run(lines)
@@ -43,5 +43,13 @@ def test_bad_lines_get_an_error_object_and_the_rest_continue():
 
 
 def test_bytes_lines_are_decoded():
-    out = _run([json.dumps({"id": 1, "text": "ホンダと日産が提携"}).encode("utf-8")])
+    out = _run([json.dumps({"id": 1, "text": "ホンダと日産が提携を発表した。"}).encode("utf-8")])
     assert out[0]["parties"] == ["Honda", "Nissan"]
+
+
+def test_published_formats():
+    text = "Honda and Nissan signed a memorandum of understanding."
+    for published in ("2024-03-15", "2024-03-15T09:00:00+09:00", "Fri, 15 Mar 2024 09:00:00 GMT",
+                      "sometime", None):
+        out = _run([json.dumps({"id": 1, "text": text, "published": published})])
+        assert out[0]["deal_type"] == "mou", published

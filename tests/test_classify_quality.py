@@ -1,8 +1,8 @@
 """Quality gate: floors on the labelled fixture set (tests/fixtures/classify/*.jsonl).
 
-labelled_a.jsonl was written first and used while developing the rules; labelled_b.jsonl
-was written afterwards as a held-out check. The floors apply to the whole set; the
-scores of each half are printed (pytest -s) so a drift between them is visible.
+The files were written in rounds (see fixtures/classify/README.md, with the first-look
+scores of each round before the rules saw it). The floors apply to the whole set; the
+scores of each file are printed (pytest -s) so a drift between them is visible.
 """
 
 import json
@@ -46,7 +46,7 @@ def test_fixture_set_is_large_varied_and_well_labelled():
 
 
 @pytest.mark.parametrize("half", sorted(p.name for p in FIXTURES.glob("*.jsonl")))
-def test_scores_per_half_are_reported(half):
+def test_scores_per_file_are_reported(half):
     scores = evaluate(FIXTURES / half)
     _summary(half, scores)
     assert scores["articles"] > 0

@@ -68,3 +68,11 @@ def test_empty_binary_and_huge_inputs():
     assert result.is_alliance and result.deal_type == "mou"
     assert sum(result.mentions.values()) <= MAX_TEXT_CHARS
     assert classify_article("x", published=datetime(2024, 1, 1)).event_date == date(2024, 1, 1)
+
+
+@settings(max_examples=150, deadline=None)
+@given(mutated(), st.text(max_size=40))
+def test_the_rules_themselves_do_not_raise(text, title):
+    """classify_article's safety net must not be what keeps these green."""
+    from pipeline.classify import _classify
+    _classify(text, title, None)

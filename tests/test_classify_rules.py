@@ -214,3 +214,51 @@ def test_event_date_from_text_else_published():
     weekday = classify_article("Honda and Nissan said on Monday they signed a memorandum.",
                                published=date(2024, 12, 25))
     assert weekday.event_date == date(2024, 12, 23)
+    japanese = classify_article("日産は13日、ホンダとの経営統合協議を打ち切ると発表した。",
+                                published=date(2025, 2, 14))
+    assert (japanese.deal_type, japanese.event_date) == ("dissolution", date(2025, 2, 13))
+
+
+def test_new_entity_is_not_a_party():
+    result = classify_article("PSA and Fiat Chrysler completed their merger on Saturday, creating "
+                              "Stellantis.", title="PSA and FCA complete merger")
+    assert (result.deal_type, result.status) == ("merger", "completed")
+    assert set(result.parties) == {"PSA Group", "Fiat Chrysler"}
+
+
+def test_passing_mentions_of_existing_alliances_are_not_news():
+    aside = classify_article("The bZ4X, which Toyota co-developed with Subaru, goes on sale in "
+                             "Japan this week.", title="Toyota bZ4X goes on sale")
+    assert not aside.is_alliance
+    existing = classify_article("Renault's chairman said the alliance with Nissan remained "
+                                "important, speaking at the Paris motor show.",
+                                title="Renault chairman upbeat at Paris show")
+    assert not existing.is_alliance
+
+
+def test_publisher_banner_does_not_push_the_lead_down():
+    text = ("We support our publishers. You can view this story on their website by clicking "
+            "here.\nBy Jane Doe\nPhoto: Reuters\nMazda and Toyota will jointly develop a "
+            "hybrid system for compact cars, the companies said on Tuesday.")
+    result = classify_article(text)
+    assert result.is_alliance and set(result.parties) == {"Mazda", "Toyota"}
+    assert result.evidence == ("Mazda and Toyota will jointly develop a hybrid system for "
+                               "compact cars, the companies said on Tuesday.",)
+
+
+def test_labour_contracts_and_denials_in_other_languages_are_not_alliances():
+    labour = classify_article("General Motors and the United Auto Workers reached a tentative "
+                              "agreement that raises wages by 25%.",
+                              title="GM, UAW reach tentative labor deal")
+    assert not labour.is_alliance
+    denial = classify_article("Volkswagen-Chef Oliver Blume hat Spekulationen über eine Fusion "
+                              "mit Stellantis zurückgewiesen.", title="VW: Keine Fusion mit Stellantis")
+    assert not denial.is_alliance
+
+
+def test_partner_missing_from_the_gazetteer_still_makes_a_deal():
+    result = classify_article("Haval и «Автотор» подписали соглашение о сборке кроссоверов.")
+    assert result.is_alliance and result.deal_type == "supply_agreement"
+    result = classify_article("Suzuki will invest in SkyDrive, the flying car developer, "
+                              "the companies said.", title="Suzuki to invest in SkyDrive")
+    assert result.is_alliance and result.parties == ("Suzuki",)

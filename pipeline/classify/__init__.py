@@ -38,7 +38,10 @@ def _count(doc: Document) -> dict[str, int]:
 
 def classify_article(text: str, title: str | None = None, url: str | None = None,
                      published: datetime | date | None = None) -> Classification:
-    """Classify one article; never raises on bad input (it yields a negative instead)."""
+    """Classify one article; never raises on bad input (it yields a negative instead).
+
+    `url` is part of the contract but not used by the rules yet.
+    """
     try:
         return _classify(coerce_text(text, MAX_TEXT_CHARS), coerce_text(title, MAX_TITLE_CHARS),
                          published if isinstance(published, (date, datetime)) else None)
@@ -52,7 +55,7 @@ def _classify(raw_text: str, title: str, published) -> Classification:
     doc = build_document(matcher, clean(title), clean(raw_text))
     year = published.year if published else None
     deals = rules.deal_sentences(doc, lex, year)
-    score = rules.article_score(doc, deals)
+    score = rules.article_score(doc, deals, lex)
     is_alliance = score >= rules.ALLIANCE_THRESHOLD
     mentions = _count(doc)
     if not is_alliance:
@@ -63,9 +66,12 @@ def _classify(raw_text: str, title: str, published) -> Classification:
     status = rules.choose_status(doc, deals, lex)
     deal_type = "dissolution" if status == "terminated" else rules.choose_deal_type(doc, deals)
     heads = rules.headline(deals)
-    # Evidence is cut from the input itself (cleaning kept every offset): verbatim.
+    # Evidence is cut from the input itself (cleaning kept every offset): verbatim. A
+    # title-only headline still gets the text's best deal sentence as evidence.
+    in_text = [d for d in heads if not d.sentence.in_title] or \
+        [d for d in deals if not d.sentence.in_title][:1]
     evidence = [raw_text[d.sentence.start - doc.body_start:d.sentence.end - doc.body_start]
-                for d in heads if not d.sentence.in_title]
+                for d in in_text]
     return Classification(
         is_auto=_is_auto_deal(doc, parties, heads), is_alliance=True, deal_type=deal_type,
         status=status, parties=tuple(parties), focus_areas=rules.choose_focus(doc, deals),

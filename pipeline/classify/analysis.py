@@ -14,7 +14,9 @@ _TITLE_GAP = "\n\n"
 # Deal words count in the title and this many first sentences: the news is in the
 # lead. Organisation names (and motor words, their context) count everywhere.
 LEAD_SENTENCES = 10
-_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+_SLACK = 5  # boilerplate lines tolerated before the lead
+_MIN_LEAD_CHARS = 25  # shorter lines ("By Jane Doe", "Photo: Reuters") are not news sentences
+YEAR = re.compile(r"(?<![0-9])(?:19|20)[0-9]{2}(?![0-9])")  # a year written in the text
 
 
 @dataclass(slots=True)
@@ -48,11 +50,13 @@ class Document:
     sentences: list[Sentence]
     mentions: list[Mention]
     ref_year: int = 0  # the year "now" for telling recaps; set by the rules (0 = unknown)
+    parties_cache: dict = field(default_factory=dict)  # sentence start -> its parties
+    clause_cache: dict = field(default_factory=dict)  # sentence start -> clause ends
 
     def years(self) -> list[int]:
         """Years written in the first part of the article text."""
         body = self.text[self.body_start:self.body_start + 5000]
-        return [int(y) for y in _YEAR.findall(body)]
+        return [int(y) for y in YEAR.findall(body)]
 
 
 def build_document(matcher: Matcher, title: str, body: str) -> Document:
@@ -63,11 +67,52 @@ def build_document(matcher: Matcher, title: str, body: str) -> Document:
     sentences = [Sentence(s, e, True, -1) for s, e in split_sentences(title)]
     sentences += [Sentence(s, e, False, i) for i, (s, e) in
                   enumerate(split_sentences(body, offset=len(head)))]
-    lead = [s for s in sentences if s.index < LEAD_SENTENCES]
-    mentions, hits = scan(matcher, text, folded, lead[-1].end if lead else 0)
+    # Scan a little past the lead: boilerplate lines are not counted in it (below).
+    lead = [s for s in sentences if s.index < LEAD_SENTENCES + _SLACK]
+    lead_end = lead[-1].end if lead else 0
+    mentions, hits = scan(matcher, text, folded, lead_end)
     _assign(sentences, mentions, hits)
-    kept = _accept_mentions(sentences, folded, matcher.lexicon)
+    _renumber(sentences, text)
+    kept = _accept_mentions(sentences, folded, matcher.lexicon, lead_end)
+    _resolve_deferring(kept, text)
     return Document(text, folded, len(head), sentences, kept)
+
+
+def _resolve_deferring(mentions: list[Mention], text: str) -> None:
+    """A deferring short name ("Volvo") means the one organisation the article names in
+    full with it ("Volvo Group"), unless the article also names its own in full."""
+    if not any(m.org.defers for m in mentions):
+        return
+    full: dict[str, set] = {}
+    for mention in mentions:
+        spelled = text[mention.start:mention.end]
+        if " " in spelled:
+            full.setdefault(spelled.split()[0].lower(), set()).add(mention.org)
+    for mention in mentions:
+        spelled = text[mention.start:mention.end]
+        if spelled not in mention.org.defers:
+            continue
+        others = full.get(spelled.lower(), set())
+        if mention.org not in others and len(others) == 1:
+            mention.org = next(iter(others))
+
+
+def _renumber(sentences: list[Sentence], text: str) -> None:
+    """Number text sentences so bylines, captions and publisher banners do not push the
+    real lead down: such a line shares the number of the sentence after it."""
+    index = 0
+    for sentence in sentences:
+        if not sentence.in_title:
+            sentence.index = index
+            if index >= LEAD_SENTENCES + _SLACK or not _is_furniture(sentence, text):
+                index += 1
+
+
+def _is_furniture(sentence: Sentence, text: str) -> bool:
+    """A short line or page boilerplate ("By Jane Doe", "Click here to subscribe")."""
+    cjk = ord(text[sentence.start]) >= 0x2E80  # denser script: fewer characters
+    shortest = _MIN_LEAD_CHARS // 2 if cjk else _MIN_LEAD_CHARS
+    return sentence.end - sentence.start < shortest or bool(sentence.cue("boilerplate"))
 
 
 def _owners(sentences: list[Sentence], items: list) -> list:
@@ -110,14 +155,17 @@ def _is_person(folded: str, mention: Mention, lexicon: Lexicon) -> bool:
     return word in lexicon.person_titles or word.rstrip(".") in lexicon.given_names
 
 
-def _accept_mentions(sentences: list[Sentence], folded: str, lexicon: Lexicon) -> list[Mention]:
-    """Drop person names and ambiguous words (Smart, Seat) lacking motor context."""
+def _accept_mentions(sentences: list[Sentence], folded: str, lexicon: Lexicon,
+                     lead_end: int) -> list[Mention]:
+    """Drop person names and ambiguous words (Smart, Seat) lacking motor context: motor
+    words in the sentence, or (past the lead, where none are looked for) in the lead."""
+    motor_lead = any(s.auto_words for s in sentences if s.end <= lead_end)
     kept_all = []
     for sentence in sentences:
         kept = [m for m in sentence.mentions
                 if not (m.org.surname and _is_person(folded, m, lexicon))]
-        clear = sum(1 for m in kept if not m.ambiguous)
-        context = sentence.auto_words > 0 or clear > 0
+        clear = any(not m.ambiguous for m in kept)
+        context = sentence.auto_words > 0 or clear or (sentence.start >= lead_end and motor_lead)
         sentence.mentions = [m for m in kept if not m.ambiguous or context]
         kept_all.extend(sentence.mentions)
     return kept_all

@@ -3,15 +3,17 @@
 Input line: {"id", "text", "title"?, "url"?, "published"?} (published: ISO 8601 date or
 date-time). Output line: {"id", "is_auto", "is_alliance", "deal_type", "status",
 "parties", "focus_areas", "confidence", "evidence"}. A line that cannot be classified
-(invalid JSON, not an object, missing or non-string text, wrong field types, or a blank
-line) yields {"id": <id or null>, "error": "<message>"} in its place, so output line N
-always answers input line N, and the following lines go on.
+(invalid JSON, not an object, missing id, missing or non-string text, wrong field types,
+or a blank line) yields {"id": <id or null>, "error": "<message>"} in its place, so
+output line N always answers input line N, and the following lines go on. A published
+string that is neither ISO 8601 nor RFC 2822 is ignored (the date is optional).
 """
 
 from __future__ import annotations
 
 import json
 from datetime import date, datetime
+from email.utils import parsedate_to_datetime
 from typing import Iterable, Iterator
 
 from pipeline.classify import classify_article
@@ -24,16 +26,22 @@ class BadLine(ValueError):
 
 
 def _published(value) -> date | datetime | None:
+    """ISO 8601 (or RFC 2822, as feeds write it); an unreadable date is left out."""
     if value is None:
         return None
     if not isinstance(value, str):
-        raise BadLine("'published' must be an ISO 8601 date string or null")
+        raise BadLine("'published' must be a date string or null")
+    text = value.strip()
     try:
-        if len(value) == 10:
-            return date.fromisoformat(value)
-        return datetime.fromisoformat(value.replace("Z", "+00:00"))
+        if len(text) == 10:
+            return date.fromisoformat(text)
+        return datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:
-        raise BadLine(f"'published' is not an ISO 8601 date: {value[:40]!r}") from None
+        pass
+    try:
+        return parsedate_to_datetime(text)
+    except (TypeError, ValueError, IndexError):
+        return None  # a date is optional: classify without it rather than drop the article
 
 
 def _parse(line: str) -> tuple[object, dict]:

@@ -17,6 +17,7 @@ _CJK = re.compile(r"(?:(20\d\d)年)?(\d{1,2})月(\d{1,2})日")
 _MONTH_DAY = re.compile(rf"\b({_MONTH})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(20\d\d))?\b")
 _DAY_MONTH = re.compile(rf"\b(\d{{1,2}})\s+({_MONTH})\.?(?:\s+(20\d\d))?\b")
 _WEEKDAY = re.compile(r"\bon\s+(" + "|".join(_WEEKDAYS) + r")\b")
+_CJK_DAY = re.compile(r"(?<![\d月])(\d{1,2})日")  # Japanese/Chinese news: "13日" = the 13th
 
 
 def _as_date(published) -> date | None:
@@ -50,6 +51,18 @@ def _explicit(sentence: str, ref: date | None) -> date | None:
     return None
 
 
+def _day_only(sentence: str, ref: date | None) -> date | None:
+    m = _CJK_DAY.search(sentence)
+    if not m or ref is None:
+        return None
+    day = int(m.group(1))
+    month = ref.replace(day=1) if day <= ref.day else (ref.replace(day=1) - timedelta(days=1))
+    try:
+        return month.replace(day=day)
+    except ValueError:
+        return None
+
+
 def _weekday(sentence: str, ref: date | None) -> date | None:
     m = _WEEKDAY.search(sentence)
     if not m or ref is None:
@@ -62,7 +75,7 @@ def event_date(folded_sentences: list[str], published) -> date | None:
     """First date stated in the (folded) evidence sentences, else the publication date."""
     ref = _as_date(published)
     for sentence in folded_sentences:
-        found = _explicit(sentence, ref) or _weekday(sentence, ref)
+        found = _explicit(sentence, ref) or _weekday(sentence, ref) or _day_only(sentence, ref)
         if found and (ref is None or found <= ref + timedelta(days=1)):
             return found
     return ref

@@ -12,7 +12,7 @@ import yaml
 AUTO_KINDS = frozenset({"automaker", "brand", "supplier", "battery", "autonomous_driving",
                         "charging", "joint_venture"})
 # Kinds that are named in news but are never a party to a deal (press, trade bodies).
-NON_PARTY_KINDS = frozenset({"media", "trade_group", "other"})
+NON_PARTY_KINDS = frozenset({"media", "trade_group", "foundation"})
 
 
 @dataclass(frozen=True)
@@ -27,6 +27,7 @@ class Organisation:
     exact_case: tuple[str, ...] = ()
     ambiguous: tuple[str, ...] = ()
     surname: bool = False
+    defers: tuple[str, ...] = ()
 
     @property
     def party(self) -> str:
@@ -66,7 +67,8 @@ def _organisation(row: dict) -> Organisation:
     return Organisation(
         name=row["name"], kind=row["kind"], country=row["country"], parent=row.get("parent"),
         aliases=tuple(row.get("aliases") or ()), exact_case=tuple(row.get("exact_case") or ()),
-        ambiguous=tuple(row.get("ambiguous") or ()), surname=bool(row.get("surname", False)))
+        ambiguous=tuple(row.get("ambiguous") or ()), surname=bool(row.get("surname", False)),
+        defers=tuple(row.get("defers") or ()))
 
 
 @lru_cache(maxsize=1)

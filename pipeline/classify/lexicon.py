@@ -32,8 +32,9 @@ class Lexicon:
     """Every term (found in one pass with the gazetteer) and the person-name lists."""
 
     terms: tuple[Term, ...]
-    future: re.Pattern  # short lists, matched only in the few words before a status word
+    future: re.Pattern  # short lists, matched only in a few words or sentences
     hedges: re.Pattern
+    event_words: re.Pattern
     person_titles: frozenset[str]
     given_names: frozenset[str]
     not_names: frozenset[str]
@@ -51,6 +52,8 @@ def _make(raw: str, category: str, value: str, weight: float = 1.0, hyphen_stop:
     key = fold(raw.strip())
     prefix = key.endswith("*")
     key = key.rstrip("*")
+    if "*" in key:  # the automaton matches literal text: only a final * is supported
+        raise ValueError(f"lexicon term {raw!r}: '*' is only allowed at the end")
     return Term(key, category, value, weight, prefix, hyphen_stop) if key else None
 
 
@@ -59,7 +62,8 @@ def _terms(data: dict) -> list[Term | None]:
     for deal_type, grades in data["deal_types"].items():
         for grade, weight in (("strong", STRONG), ("weak", WEAK)):
             out += [_make(t, "deal", deal_type, weight) for t in _all_languages(grades.get(grade))]
-    for category in ("generic_deal", "auto_words", "distractors", "background", "rivalry"):
+    for category in ("generic_deal", "auto_words", "distractors", "background", "rivalry",
+                     "new_entity", "boilerplate", "labour", "title_recap"):
         out += [_make(t, category, category) for t in _all_languages(data[category])]
     for name, by_lang in data["status"].items():
         out += [_make(t, "status", name) for t in _all_languages(by_lang)]
@@ -74,19 +78,25 @@ def _terms(data: dict) -> list[Term | None]:
 
 
 def _window_pattern(terms: list[str]) -> re.Pattern:
-    """A regex for a short word list, applied to folded text a few words long."""
-    edge = f"[{WORD_CLASS}]"
-    parts = []
+    """A regex for a short word list, applied to folded text a few words long.
+
+    Word-edge checks wrap whole groups (not each word), which keeps the search fast.
+    """
+    words, prefixes, others = [], [], []
     for raw in sorted(set(terms), key=len, reverse=True):
         key = fold(raw.strip())
-        prefix = key.endswith("*")
         body = re.escape(key.rstrip("*")).replace(r"\ ", r"\s+")
-        if is_word_char(body[0]):
-            body = f"(?<!{edge})" + body
-        if not prefix and is_word_char(key[-1]):
-            body += f"(?!{edge})"
-        parts.append(body)
-    return re.compile("|".join(parts))
+        if not is_word_char(key[0]):
+            others.append(body)
+        elif key.endswith("*") or not is_word_char(key[-1]):
+            prefixes.append(body)
+        else:
+            words.append(body)
+    edge = f"[{WORD_CLASS}]"
+    groups = [f"(?<!{edge})(?:{'|'.join(words)})(?!{edge})" if words else "",
+              f"(?<!{edge})(?:{'|'.join(prefixes)})" if prefixes else "",
+              "|".join(others)]
+    return re.compile("|".join(g for g in groups if g) or "(?!)")
 
 
 @lru_cache(maxsize=1)
@@ -99,6 +109,7 @@ def load_lexicon() -> Lexicon:
         terms=tuple(t for t in _terms(data) if t is not None),
         future=_window_pattern(_all_languages(data["future"])),
         hedges=_window_pattern(_all_languages(data["hedges"])),
+        event_words=_window_pattern(_all_languages(data["event_words"])),
         person_titles=frozenset(fold(t) for t in people["titles"]),
         given_names=frozenset(fold(t) for t in people["given_names"]),
         not_names=frozenset(fold(str(t)) for t in data["not_names"]))

@@ -57,8 +57,10 @@ class TermHit:
 class Matcher:
     """The compiled automaton; payloads are (key length, alias rules, terms)."""
 
-    automaton: object  # keys of space-separated scripts, matched on space-edged text
-    cjk_automaton: object  # keys with CJK/kana/Hangul characters, matched on folded text
+    names: object  # names in space-separated scripts, matched on space-edged text
+    terms: object  # vocabulary in those scripts, matched on the lead only
+    cjk_names: object  # names with CJK/kana/Hangul characters, matched on folded text
+    cjk_terms: object  # vocabulary in those scripts, matched on the lead only
     gazetteer: Gazetteer
     lexicon: Lexicon
 
@@ -121,9 +123,15 @@ def load_matcher() -> Matcher:
         old = same.get((term.category, term.value))
         if old is None or old.weight < term.weight:
             same[(term.category, term.value)] = term
-    spaced = {k: v for k, v in entries.items() if k.startswith(" ")}
-    cjk = {k: v for k, v in entries.items() if not k.startswith(" ")}
-    return Matcher(_build(spaced), _build(cjk), gazetteer, lexicon)
+    # Names are looked for in the whole text, vocabulary only in the lead: separate
+    # automatons, and separate ones again for CJK keys (those scripts have many first
+    # characters, which slows an automaton down).
+    def part(spaced: bool, names: bool) -> dict:
+        return {k: (rules, {}) if names else ([], terms) for k, (rules, terms) in entries.items()
+                if k.startswith(" ") == spaced and (rules if names else terms)}
+
+    return Matcher(_build(part(True, True)), _build(part(True, False)),
+                   _build(part(False, True)), _build(part(False, False)), gazetteer, lexicon)
 
 
 def _alias_end(text: str, start: int, end: int, rule: AliasRule) -> int | None:
@@ -142,8 +150,6 @@ def _alias_end(text: str, start: int, end: int, rule: AliasRule) -> int | None:
 
 
 def _alias_mention(text: str, start: int, end: int, rule: AliasRule) -> Mention | None:
-    if not rule.variants and (end == len(text) or not is_word_char(text[end])):
-        return Mention(start, end, rule.org, False)  # the common case, checked fast
     stop = _alias_end(text, start, end, rule)
     if stop is None:
         return None
@@ -159,37 +165,49 @@ def _alias_mention(text: str, start: int, end: int, rule: AliasRule) -> Mention 
     return Mention(start, stop, rule.org, ambiguous)
 
 
-def _matches(matcher: Matcher, folded: str):
-    """(start, end, rules, terms) of every key found; word edges already checked for
-    space-separated scripts, still to check for CJK keys that begin in Latin."""
+def _cjk_matches(automaton, folded: str, end: int) -> list:
+    """Keys with CJK characters; a key that begins in Latin ("LG에너지솔루션") needs an edge."""
+    found = []
+    if not len(automaton) or end <= 0:
+        return found
+    for last, (length, _, _, latin_start, rules, terms) in automaton.iter(folded, 0, end):
+        start = last - length + 1
+        if not (latin_start and start > 0 and is_word_char(folded[start - 1])):
+            found.append((start, last + 1, rules, terms))
+    return found
+
+
+def _matches(matcher: Matcher, folded: str, lead_end: int) -> list:
+    """(start, end, rules, terms) of every key found, word edges checked."""
     spaced = " " + folded.translate(_EDGES) + " "  # offsets shift by one
-    for last, (length, lead, trail, _, rules, terms) in matcher.automaton.iter(spaced):
-        yield last - length + lead, last - trail, rules, terms
-    if not folded.isascii() and len(matcher.cjk_automaton) and _CJK.search(folded):
-        for last, (length, _, _, latin_start, rules, terms) in matcher.cjk_automaton.iter(folded):
-            start = last - length + 1
-            if not (latin_start and start > 0 and is_word_char(folded[start - 1])):
-                yield start, last + 1, rules, terms
+    found = [(last - length + lead, last - trail, rules, terms)
+             for last, (length, lead, trail, _, rules, terms) in matcher.names.iter(spaced)]
+    if lead_end > 0:
+        found += [(last - length + lead, last - trail, rules, terms) for last, (
+            length, lead, trail, _, rules, terms) in matcher.terms.iter(spaced, 0, lead_end + 2)]
+    if not folded.isascii() and _CJK.search(folded):
+        found += _cjk_matches(matcher.cjk_names, folded, len(folded))
+        found += _cjk_matches(matcher.cjk_terms, folded, lead_end)
+    return found
 
 
 def scan(matcher: Matcher, text: str, folded: str, lead_end: int | None = None
          ) -> tuple[list[Mention], list[TermHit]]:
     """Organisation mentions (longest, non-overlapping) and term hits outside them.
 
-    Past `lead_end` only motor words are kept (the context of ambiguous names).
+    Vocabulary is looked for up to `lead_end` only (default: the whole text).
     """
     candidates: list[Mention] = []
     hits: list[TermHit] = []
     size = len(folded)
     lead_end = size if lead_end is None else lead_end
-    for start, end, rules, terms in _matches(matcher, folded):
+    for start, end, rules, terms in _matches(matcher, folded, lead_end):
         for rule in rules:
-            mention = _alias_mention(text, start, end, rule)
-            if mention:
+            if not rule.variants and (end == size or not is_word_char(text[end])):
+                candidates.append(Mention(start, end, rule.org, False))  # the common case
+            elif mention := _alias_mention(text, start, end, rule):
                 candidates.append(mention)
         for term in terms:
-            if start >= lead_end and term.category != "auto_words":
-                continue
             if not (term.hyphen_stop and end < size and folded[end] == "-"):
                 hits.append(TermHit(start, end, term.category, term.value, term.weight))
     mentions = _longest_first(candidates)

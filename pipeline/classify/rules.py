@@ -4,17 +4,17 @@ from __future__ import annotations
 
 import math
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 
-from pipeline.classify.analysis import LEAD_SENTENCES, Document, Sentence
+from pipeline.classify.analysis import LEAD_SENTENCES, YEAR, Document, Sentence
 from pipeline.classify.gazetteer import load_gazetteer
 from pipeline.classify.lexicon import Lexicon
 from pipeline.classify.matcher import Mention
 from pipeline.models import FOCUS_AREAS
 
 ALLIANCE_THRESHOLD = 1.6  # article score from which it is alliance news (confidence 0.5)
-_CLAUSE = re.compile(r"[,;:()—–]|\s-\s")
-_YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
+_CLAUSE = re.compile(r"[,;:()—–]|\s-\s")  # a clause ends there
 _NAME_RUN = re.compile(r"(?<![\w'’])([A-ZÀ-ÖØ-ÞА-ЯЁ][\w&'’.-]*(?:\s+(?:of\s+|&\s+|de\s+)?"
                        r"[A-ZÀ-ÖØ-ÞА-ЯЁ][\w&'’.-]*){0,3})")
 # Ties between deal types go to the more specific one.
@@ -48,9 +48,12 @@ def position_weight(sentence: Sentence) -> float:
 
 def _clause_start(doc: Document, sentence: Sentence, pos: int, width: int = 40) -> int:
     """Where the clause holding `pos` begins, looking back at most `width` characters."""
-    begin = max(sentence.start, pos - width)
-    cuts = list(_CLAUSE.finditer(doc.folded, begin, pos))
-    return cuts[-1].end() if cuts else begin
+    marks = doc.clause_cache.get(sentence.start)
+    if marks is None:  # clause ends of the sentence, found once
+        marks = doc.clause_cache[sentence.start] = [
+            m.end() for m in _CLAUSE.finditer(doc.folded, sentence.start, sentence.end)]
+    i = bisect_right(marks, pos) - 1
+    return max(sentence.start, pos - width, marks[i] if i >= 0 else 0)
 
 
 def _cue_between(sentence: Sentence, category: str, begin: int, end: int, value: str | None = None) -> list:
@@ -82,28 +85,44 @@ def _reference_year(doc: Document, published_year: int | None) -> int | None:
 
 def is_background(doc: Document, sentence: Sentence, ref_year: int | None) -> bool:
     """A recap: 'Back in 2013 they...', 'who engineered the merger', 'In 2018, ...'."""
-    if sentence.in_title:
-        return False
+    if sentence.in_title:  # "Nissan names new CEO after collapse of Honda talks"
+        first_deal = min((h.start for h in sentence.deals + sentence.generic), default=sentence.end)
+        return bool(sentence.distractors) and any(h.start < first_deal for h in sentence.cue("title_recap"))
     if sentence.cue("background"):
         return True
-    lead_year = _YEAR.search(doc.folded, sentence.start, min(sentence.end, sentence.start + 24))
+    lead_year = YEAR.search(doc.folded, sentence.start, min(sentence.end, sentence.start + 24))
     return bool(lead_year and ref_year and int(lead_year.group()) < ref_year)
 
 
-def _is_rival(doc: Document, sentence: Sentence, mention: Mention) -> bool:
-    """'ahead of Toyota', 'rivals such as BYD': a yardstick, not a party."""
+def _follows(doc: Document, sentence: Sentence, mention: Mention, category: str) -> bool:
+    """A cue of `category` at most three words before the name, in the same clause."""
     begin = _clause_start(doc, sentence, mention.start, 45)
-    cues = _cue_between(sentence, "rivalry", begin, mention.start)
+    cues = _cue_between(sentence, category, begin, mention.start)
     return bool(cues) and len(doc.folded[cues[-1].end:mention.start].split()) <= 3
 
 
 def sentence_parties(doc: Document, sentence: Sentence) -> list[str]:
-    """Canonical parties named in a sentence (brands as their owners), in order."""
+    """Canonical parties named in a sentence (brands as their owners), in order.
+
+    Yardsticks ('ahead of Toyota') are left out, and so is the entity a deal creates
+    ('creating Stellantis') when two other parties remain.
+    """
+    cached = doc.parties_cache.get(sentence.start)
+    if cached is not None:
+        return list(cached)
     parties: list[str] = []
+    created: list[str] = []
     for mention in sentence.mentions:
         org = mention.org
-        if org.can_be_party and org.party not in parties and not _is_rival(doc, sentence, mention):
+        if not org.can_be_party or org.party in parties or _follows(doc, sentence, mention, "rivalry"):
+            continue
+        if _follows(doc, sentence, mention, "new_entity"):
+            created.append(org.party)
+        else:
             parties.append(org.party)
+    if len(parties) < 2:
+        parties += [p for p in created if p not in parties]
+    doc.parties_cache[sentence.start] = tuple(parties)
     return parties
 
 
@@ -124,21 +143,47 @@ def _looks_like_term(word: str) -> bool:
     return word.isupper() and len(word) <= 3
 
 
-def deal_types(doc: Document, sentence: Sentence, parties: list[str]) -> dict[str, float]:
+_ASIDE_OPENERS = ("which ", "who ", "whose ", "where ")
+
+
+def _in_aside(doc: Document, sentence: Sentence, pos: int) -> bool:
+    """A deal word in a relative clause ('the bZ4X, which Toyota co-developed with
+    Subaru, ...') describes something else: it counts half."""
+    begin = _clause_start(doc, sentence, pos, 60)
+    return begin > sentence.start and doc.folded[begin:pos].lstrip().startswith(_ASIDE_OPENERS)
+
+
+def deal_types(doc: Document, sentence: Sentence, sides: int) -> dict[str, float]:
     """Score per deal type from the non-negated deal words of a sentence."""
     if is_denial(sentence):
         return {}
     types: dict[str, float] = {}
     reach: dict[str, int] = {}  # overlapping words of one type count once ("strategic partnership")
-    for hit in sorted(sentence.deals, key=lambda h: (h.start, -h.weight)):
+    for hit in _specific_hits(doc, sentence):
         if hit.start < reach.get(hit.value, -1):
             continue
         reach[hit.value] = hit.end
         if not is_negated(doc, sentence, hit.start, hit.end):
-            types[hit.value] = min(3.0, types.get(hit.value, 0.0) + hit.weight)
-    if not types and sentence.generic and len(parties) >= 2 and _has_status_cue(sentence):
-        types["strategic_alliance"] = 1.0  # "X and Y called off talks", "signed a deal"
+            weight = hit.weight * (0.5 if _in_aside(doc, sentence, hit.start) else 1.0)
+            types[hit.value] = min(3.0, types.get(hit.value, 0.0) + weight)
+    venture = any(m.org.kind == "joint_venture" for m in sentence.mentions)
+    if (not types and (sentence.generic or venture) and sides >= 2 and _has_status_cue(sentence)
+            and not sentence.cue("labour")):
+        # "X and Y called off talks", "signed a deal", "shelved a fourth Ultium Cells plant"
+        types["joint_venture" if venture else "strategic_alliance"] = 1.5
     return types
+
+
+def _specific_hits(doc: Document, sentence: Sentence) -> list:
+    """Deal words in order, leaving out a word inside a longer one of another type
+    ("to buy" in "buy batteries") and a joint venture that is only what a stake is
+    bought in ("a stake in the joint venture")."""
+    hits = sorted(sentence.deals, key=lambda h: (h.start, -(h.end - h.start)))
+    kept = [h for h in hits if not any(o is not h and o.value != h.value and o.start <= h.start
+                                       and h.end <= o.end and o.end - o.start > h.end - h.start
+                                       for o in hits)]
+    return [h for h in kept if not (h.value == "joint_venture" and any(
+        o.value == "acquisition" and o.weight >= 2 and 0 <= h.start - o.end <= 25 for o in kept))]
 
 
 def _has_status_cue(sentence: Sentence) -> bool:
@@ -165,13 +210,14 @@ def deal_sentences(doc: Document, lex: Lexicon, published_year: int | None) -> l
     for sentence in doc.sentences:
         if sentence.index >= LEAD_SENTENCES:
             break
-        if not sentence.deals and not sentence.generic:
-            continue
+        venture = any(m.org.kind == "joint_venture" for m in sentence.mentions)
+        if (not sentence.deals and not sentence.generic and not venture) or sentence.cue("boilerplate"):
+            continue  # no deal words, or page furniture ("Related: X and Y sign MoU")
         parties = sentence_parties(doc, sentence)
-        types = deal_types(doc, sentence, parties)
+        names = unknown_names(doc, sentence, lex) if len(parties) < 2 else 0
+        types = deal_types(doc, sentence, len(parties) + names)
         if not types:
             continue
-        names = unknown_names(doc, sentence, lex) if len(parties) < 2 else 0
         if ref_year is None and not sentence.in_title:
             ref_year = doc.ref_year = _reference_year(doc, published_year) or 0
         background = is_background(doc, sentence, ref_year)
@@ -201,7 +247,16 @@ def _antecedent_parties(doc: Document, sentence: Sentence, own: list[str]) -> li
     return []
 
 
-def article_score(doc: Document, deals: list[DealSentence]) -> float:
+def _reports_event(doc: Document, deals: list[DealSentence], lex: Lexicon) -> bool:
+    """A status word or a plan ('will', 'plans to') in a headline deal sentence."""
+    for deal in headline(deals):
+        sentence = deal.sentence
+        if sentence.cue("status") or lex.event_words.search(doc.folded, sentence.start, sentence.end):
+            return True
+    return False
+
+
+def article_score(doc: Document, deals: list[DealSentence], lex: Lexicon) -> float:
     """How strongly the article as a whole reports a deal (0 = not at all)."""
     if not deals:
         return 0.0
@@ -213,7 +268,19 @@ def article_score(doc: Document, deals: list[DealSentence]) -> float:
     lead = [s for s in doc.sentences if s.in_title or s.index <= 2]
     if any((s.deals or s.generic) and is_denial(s) for s in lead):
         score *= 0.3  # "Toyota denies report of stake talks"
+    if _unsupported_title(deals):
+        score *= 0.45  # "Ghosn says alliance is a shadow of itself": no event anywhere
+    elif not _reports_event(doc, deals, lex):
+        score *= 0.6  # "the alliance with Nissan remains important": no event word
     return score
+
+
+def _unsupported_title(deals: list[DealSentence]) -> bool:
+    """A deal word in the title with no event word there and no deal sentence in the text."""
+    best = deals[0]
+    if not best.sentence.in_title or best.sentence.cue("status"):
+        return False
+    return not any(not d.sentence.in_title and not d.background and d.score >= 0.5 for d in deals)
 
 
 def confidence(score: float) -> float:
@@ -226,9 +293,10 @@ def headline(deals: list[DealSentence]) -> list[DealSentence]:
     if not deals:
         return []
     best = deals[0]
-    near = [d for d in deals[1:] if not d.background and d.score >= 0.5 * best.score
-            and (d.sentence.in_title or d.sentence.index <= 6)]
-    return [best, *near[:3]]
+    near = [d for d in deals[1:] if not d.background and (d.sentence.in_title or d.sentence.index <= 6)
+            and (d.score >= 0.5 * best.score or (best.sentence.in_title and d.sentence.index <= 1
+                                                 and d.score >= 0.3 * best.score))]
+    return [best, *near[:3]]  # (the lead under a deal title belongs to the headline too)
 
 
 def choose_deal_type(doc: Document, deals: list[DealSentence]) -> str:
@@ -259,8 +327,10 @@ def choose_parties(doc: Document, deals: list[DealSentence]) -> list[str]:
     """Parties of the headline deal: the best sentence, the title, then close seconds."""
     heads = headline(deals)
     parties = list(heads[0].parties)
+    lead = next((d for d in heads if not d.sentence.in_title), None)
     for deal in heads[1:]:
-        if deal.sentence.in_title or len(parties) < 2:
+        # titles abbreviate: the lead sentence under a title names every party
+        if deal.sentence.in_title or len(parties) < 2 or (heads[0].sentence.in_title and deal is lead):
             parties += [p for p in deal.parties if p not in parties]
     if len(parties) < 2:
         for s in doc.sentences:
@@ -284,7 +354,10 @@ def _cue_before(doc: Document, sentence: Sentence, pos: int, pattern: re.Pattern
 def choose_status(doc: Document, deals: list[DealSentence], lex: Lexicon) -> str:
     """terminated > completed > rumored (hedges outweigh) > announced."""
     heads = headline(deals)
-    weights = [(d.sentence, 1.0 if i == 0 or d.sentence.in_title else 0.6) for i, d in enumerate(heads)]
+    lead = next((d for d in heads if not d.sentence.in_title), None)
+    # The title, the best sentence and the lead's deal sentence speak for the news.
+    weights = [(d.sentence, 1.0 if i == 0 or d.sentence.in_title or d is lead else 0.6)
+               for i, d in enumerate(heads)]
     scores = {"terminated": 0.0, "completed": 0.0, "rumored": 0.0, "announced": 0.0}
     hedged = 0.0
     for sentence, weight in weights:
@@ -299,7 +372,8 @@ def choose_status(doc: Document, deals: list[DealSentence], lex: Lexicon) -> str
                 scores["rumored"] += 1.0 * weight
             elif hit.value == "announced" and not _cue_before(doc, sentence, hit.start, lex.hedges):
                 scores["announced"] += 1.5 * weight
-    hedged += 1.5 * _attributions(doc, {id(s) for s, _ in weights})
+    # an attribution elsewhere in the lead weighs less than one announcement word
+    hedged += 1.0 * _attributions(doc, {id(s) for s, _ in weights})
     if scores["terminated"] >= 2.5:
         return "terminated"
     if scores["completed"] >= 2.0:
