@@ -15,6 +15,7 @@ import signal
 import subprocess
 import sys
 import time
+import urllib.request
 from pathlib import Path
 from urllib.parse import quote, urlsplit
 
@@ -85,16 +86,32 @@ def prepare_airflow(env: dict[str, str]) -> None:
                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
-def print_login(env: dict[str, str]) -> None:
-    """Print the UI address and the generated admin password once standalone wrote it."""
+def ui_answers() -> bool:
+    """True once the api-server serves its API (not merely once the process started)."""
+    try:
+        with urllib.request.urlopen(f"{UI}/api/v2/version", timeout=2) as response:
+            return response.status == 200
+    except OSError:
+        return False
+
+
+def print_login(env: dict[str, str], standalone: subprocess.Popen) -> None:
+    """Print the UI address and the admin password once the UI answers.
+
+    The password file survives restarts, so its presence alone does not mean
+    the UI is up.
+    """
     passwords = Path(env["AIRFLOW_HOME"]) / "simple_auth_manager_passwords.json.generated"
-    for _ in range(120):
-        if passwords.exists():
+    for _ in range(300):
+        if standalone.poll() is not None:
+            return
+        if passwords.exists() and ui_answers():
             users = json.loads(passwords.read_text())
             for user, password in users.items():
                 print(f"\n  tieup is running: {UI}  (login: {user} / {password})\n", flush=True)
             return
         time.sleep(1)
+    print(f"\n  Airflow has not answered on {UI} yet; see the output above.\n", flush=True)
 
 
 def main() -> int:
@@ -113,7 +130,7 @@ def main() -> int:
     print(f"tieup database: {quote(db.database_name(news_url))}; Airflow home: {env['AIRFLOW_HOME']}")
     standalone = subprocess.Popen([str(AIRFLOW), "standalone"], env=env, start_new_session=True)
     try:
-        print_login(env)
+        print_login(env, standalone)
         return standalone.wait()
     except KeyboardInterrupt:
         return 0

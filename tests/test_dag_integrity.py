@@ -30,7 +30,8 @@ def backoff(value):
 
 def uses_http(task):
     try:
-        return "HttpClient" in inspect.getsource(task.python_callable)
+        source = inspect.getsource(task.python_callable)
+        return "HttpClient" in source or "http_client(" in source
     except (AttributeError, OSError, TypeError):
         return False
 
@@ -113,10 +114,17 @@ def test_every_dag_has_docs_tags_and_owner(dagbag):
             assert task["owner"] not in (None, "", "airflow"), (dag_id, task_id)
 
 
+# Data-quality checks fail on data; a retry cannot change the verdict.
+NOT_RETRIED = {("alliance_digest", "check_data_quality")}
+
+
 def test_every_task_retries_with_exponential_backoff(dagbag):
     for dag_id, dag in dagbag["dags"].items():
         for task_id, task in dag["tasks"].items():
             where = (dag_id, task_id)
+            if where in NOT_RETRIED:
+                assert task["retries"] == 0, where
+                continue
             assert task["retries"] > 0, where
             assert task["backoff"] >= 2.0, where
             assert 0 < task["retry_delay"] <= task["max_retry_delay"], where

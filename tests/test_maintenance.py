@@ -1,5 +1,7 @@
 """Housekeeping: reclassification after a classifier change, raw page pruning, VACUUM (ANALYZE)."""
 
+import pytest
+
 from pipeline import classify, maintenance, stages
 from pipeline.store import alliances as alliance_store
 
@@ -146,3 +148,21 @@ def test_vacuum_analyze_the_big_tables(site_settings, conn):
                          AND last_vacuum IS NOT NULL AND last_analyze IS NOT NULL""")
         assert {r[0] for r in cur.fetchall()} == {"articles", "raw_pages", "event_articles"}
     conn.rollback()
+
+
+@pytest.mark.airflow
+def test_dags_test_tieup_maintenance(airflow_home, site_settings, conn):
+    stages.run_once(site_settings)
+    with conn.cursor() as cur:
+        cur.execute("UPDATE articles SET classifier_version = %s", (OLD_VERSION,))
+        cur.execute("UPDATE raw_pages SET fetched_at = now() - interval '400 days' "
+                    "WHERE article_id = (SELECT min(article_id) FROM raw_pages)")
+    conn.commit()
+    airflow_home.run("dags", "test", "tieup_maintenance",
+                     env={"DATABASE_URL": site_settings.database_url})
+    assert _scalar(conn, "SELECT count(*) FROM articles WHERE state = 'loaded' AND classifier_version = %s",
+                   (classify.CLASSIFIER_VERSION,)) == article_count()
+    assert _scalar(conn, "SELECT count(*) FROM raw_pages") == article_count() - 1
+    assert _scalar(conn, "SELECT count(*) FROM v_alliance_events WHERE article_count = 0") == 0
+    assert _scalar(conn, "SELECT count(*) FROM pg_stat_user_tables "
+                         "WHERE relname = 'articles' AND last_vacuum IS NOT NULL") == 1

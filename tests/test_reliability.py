@@ -96,7 +96,7 @@ def test_worker_killed_mid_batch_is_recovered_after_lease(site_settings, news_si
 
 
 def test_database_restart_mid_pass_then_rerun_completes(site_settings, news_site, embedded_server):
-    _slow_pages(news_site, 0.3)
+    _slow_pages(news_site, 2.0)  # fetching lasts ~4 s (8 threads, 12 pages)
     settings = site_settings.with_overrides(lease_seconds=1)
     failure = []
 
@@ -107,7 +107,7 @@ def test_database_restart_mid_pass_then_rerun_completes(site_settings, news_site
             failure.append(exc)
     runner = threading.Thread(target=run)
     runner.start()
-    time.sleep(1.5)  # feeds polled, fetches under way
+    time.sleep(1.0)  # feeds polled, fetches under way
     embedded_server.stop()
     time.sleep(0.5)
     embedded_server.start()
