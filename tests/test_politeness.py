@@ -167,3 +167,23 @@ def test_politeness_refuses_a_connection_in_a_transaction(settings, database_url
     with pytest.raises(ConfigError):
         Politeness(settings, conn)
     conn.close()
+
+
+def test_workers_starting_together_fetch_robots_once(server, settings):
+    import threading
+    server.add("/robots.txt", "User-agent: *\nDisallow: /private/\n", content_type="text/plain")
+    start = threading.Barrier(4)
+
+    def work():
+        client, politeness = polite_client(settings)
+        start.wait()
+        client.fetch(server.url("/news/a"))
+        politeness.close()
+
+    threads = [threading.Thread(target=work) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=20)
+    assert len(server.hits_for("/news/a")) == 4
+    assert len(server.hits_for("/robots.txt")) == 1
