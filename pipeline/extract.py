@@ -72,6 +72,7 @@ _TZ_ABBREVIATIONS = {name: hours * 3600 for name, hours in (
 
 def decode_html(body: bytes, http_charset: str | None) -> tuple[str, str]:
     """(text, encoding used): BOM, then HTTP charset, then <meta charset>, then detection."""
+    # A byte order mark is unambiguous, so it outranks the header (as in the WHATWG decode rules).
     for bom, encoding in _BOMS:
         if body.startswith(bom):
             return body[len(bom):].decode(encoding, errors="replace"), encoding
