@@ -10,6 +10,7 @@ from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 import feedparser
 import yaml
+from bs4 import BeautifulSoup
 
 from . import dates
 from .errors import ConfigError
@@ -116,8 +117,8 @@ def _entry(raw, base: str | None) -> FeedEntry | None:
     updated = dates.plausible(dates.from_struct_time(dict.get(raw, "updated_parsed")))
     published = dates.plausible(dates.from_struct_time(dict.get(raw, "published_parsed"))) or updated
     return FeedEntry(entry_key=guid[:2000] or link, link=link, title=_clean(raw.get("title")),
-                     summary=_clean(raw.get("summary"), limit=20_000), published=published,
-                     updated=updated)
+                     summary=_clean(_plain_text(raw.get("summary")), limit=20_000),
+                     published=published, updated=updated)
 
 
 def _entry_link(raw) -> str:
@@ -130,6 +131,13 @@ def _entry_link(raw) -> str:
     if raw.get("guidislink") and raw.get("id"):
         return raw["id"]
     return ""
+
+
+def _plain_text(html: str | None) -> str | None:
+    """Feed summaries are (sanitised) HTML; keep their text only."""
+    if not html or "<" not in html:
+        return html
+    return BeautifulSoup(html, "html.parser").get_text(" ")
 
 
 def _clean(value: str | None, limit: int = _MAX_TITLE) -> str | None:

@@ -50,6 +50,7 @@ def host_key(url: str) -> str:
 
 
 def robots_url(url: str) -> str:
+    """The robots.txt URL for url's scheme, host and port."""
     parts = urlsplit(url)
     return f"{parts.scheme}://{parts.netloc.rsplit('@', 1)[-1]}/robots.txt"
 
