@@ -405,10 +405,16 @@ def extract_page(html: bytes | str, *, url: str | None = None, http_charset: str
             html, encoding = decode_html(bytes(html), http_charset)
         if not looks_like_html(html):
             return ExtractedPage(text="", encoding=encoding)
-        return replace(_extract(html, url, feed_published), encoding=encoding)
+        return _without_nul(replace(_extract(html, url, feed_published), encoding=encoding))
     except Exception as exc:  # noqa: BLE001 - parsers raise assorted errors on junk; one page must not stop a batch
         log.warning("extraction failed for %s: %s: %s", url, type(exc).__name__, exc)
         return ExtractedPage(text="", encoding=encoding)
+
+
+def _without_nul(page: ExtractedPage) -> ExtractedPage:
+    """PostgreSQL text cannot hold NUL characters; junk pages do contain them."""
+    return replace(page, **{name: value.replace("\x00", "") for name, value in vars(page).items()
+                            if isinstance(value, str) and "\x00" in value})
 
 
 def _extract(html: str, url: str | None, feed_published: datetime | None) -> ExtractedPage:

@@ -114,7 +114,7 @@ class Politeness:
 
     def wait_turn(self, host: str) -> None:
         """Reserve the host's next slot in the database and sleep until it comes."""
-        for attempt in range(2):
+        for _ in range(2):
             slot = store.reserve_slot(self._conn, host, self.settings.host_interval_seconds,
                                       self.settings.max_host_wait_seconds,
                                       self.settings.host_interval_margin_seconds)
@@ -165,7 +165,9 @@ class Politeness:
         text = None
         try:
             result = client.fetch_unpoliced(robots_url(url), accept="text/plain")
-            status, text = result.status, result.body.decode("utf-8", errors="replace")
+            # PostgreSQL text cannot hold NUL; nothing past the parse limit matters.
+            text = result.body.decode("utf-8", errors="replace").replace("\x00", "")[:MAX_ROBOTS_CHARS]
+            status = result.status
         except FetchError as exc:
             status = exc.status or UNREACHABLE
         rules = parse_robots(text, status, self.settings.max_crawl_delay_seconds)
