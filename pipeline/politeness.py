@@ -84,7 +84,10 @@ def parse_robots(text: str | None, status: int, max_delay: float) -> RobotsRules
 
 
 class Politeness:
-    """robots.txt checks and per-host spacing, coordinated through the database."""
+    """robots.txt checks and per-host spacing, coordinated through the database.
+
+    One instance per thread of work, like HttpClient: it holds one database connection.
+    """
 
     def __init__(self, settings: Settings, conn=None, *, sleep=time.sleep):
         self.settings = settings

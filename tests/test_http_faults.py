@@ -176,3 +176,18 @@ def test_brotli_bomb_is_cut(server, http_settings):
     url = server.add("/br-bomb", bomb, Content_Encoding="br")
     err = fetch_error(http_settings, url)
     assert not err.transient and "decompressed body exceeds" in str(err)
+
+
+def test_read_timeout_after_headers_is_transient(server, http_settings):
+    from tests.loopback import send_headers
+
+    def stall(h):
+        send_headers(h, 200, Content_Type="text/html", Content_Length="100")
+        h.wfile.flush()
+        time.sleep(2.5)  # longer than read_timeout, shorter than the test's patience
+
+    url = server.add_handler("/stall", stall)
+    started = time.monotonic()
+    err = fetch_error(http_settings.with_overrides(read_timeout=0.5, max_retries=0), url)
+    assert err.transient and "timeout" in str(err) and "deadline" not in str(err)
+    assert time.monotonic() - started < 1.5
