@@ -10,6 +10,7 @@ from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 import feedparser
 import yaml
+from bs4 import BeautifulSoup
 
 from . import dates
 from .errors import ConfigError
@@ -20,6 +21,7 @@ _TRACKING = re.compile(r"^(utm_\w+|fbclid|gclid|mc_cid|mc_eid|ocid|cmpid|ncid|_g
 _HTML_START = re.compile(rb"^\s*(<!--.*?-->\s*)*<(!doctype\s+html|html[\s>]|head[\s>]|body[\s>])", re.I | re.S)
 _FEED_ROOT = re.compile(rb"<(rss|feed|rdf:RDF)[\s>]", re.I)
 _MAX_TITLE = 1000
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 @dataclass(frozen=True)
@@ -33,7 +35,7 @@ class FeedSpec:
 
 def canonical_link(link: str, base_url: str | None = None) -> str | None:
     """Absolute http(s) form of a link: lower-case host, no fragment, default port or tracking params."""
-    link = (link or "").strip()
+    link = _CONTROL.sub("", link or "").strip()
     if not link:
         return None
     parts = urlsplit(urljoin(base_url or "", link))
@@ -111,13 +113,13 @@ def _entry(raw, base: str | None) -> FeedEntry | None:
     link = canonical_link(_entry_link(raw), base)
     if link is None:
         return None
-    guid = (raw.get("id") or "").strip()
+    guid = (raw.get("id") or "").replace("\x00", "").strip()
     # dict.get bypasses feedparser's deprecated updated->published key aliasing.
     updated = dates.plausible(dates.from_struct_time(dict.get(raw, "updated_parsed")))
     published = dates.plausible(dates.from_struct_time(dict.get(raw, "published_parsed"))) or updated
     return FeedEntry(entry_key=guid[:2000] or link, link=link, title=_clean(raw.get("title")),
-                     summary=_clean(raw.get("summary"), limit=20_000), published=published,
-                     updated=updated)
+                     summary=_clean(_plain_text(raw.get("summary")), limit=20_000),
+                     published=published, updated=updated)
 
 
 def _entry_link(raw) -> str:
@@ -132,11 +134,18 @@ def _entry_link(raw) -> str:
     return ""
 
 
+def _plain_text(html: str | None) -> str | None:
+    """Feed summaries are (sanitised) HTML; keep their text only."""
+    if not html or "<" not in html:
+        return html
+    return BeautifulSoup(html, "html.parser").get_text(" ")
+
+
 def _clean(value: str | None, limit: int = _MAX_TITLE) -> str | None:
     """Whitespace-collapsed text, bounded in length; None when empty."""
     if not value:
         return None
-    text = " ".join(value.split())
+    text = " ".join(value.replace("\x00", "").split())  # PostgreSQL text cannot hold NUL
     return text[:limit] or None
 
 

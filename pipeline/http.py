@@ -11,6 +11,13 @@ failures only. Status classification:
   a page that keeps failing still gets parked after settings.max_attempts passes.
 - terminal: every other 4xx/5xx, refused addresses, too many redirects,
   oversize or undecodable bodies, unsupported schemes.
+
+Outbound safety: each hop's host is resolved and refused if any address is not
+public (unless settings.allow_private_hosts). The check is repeated inside the
+connection layer, which connects to exactly the address it vetted, so a DNS answer
+that changes between check and connect (rebinding) cannot reach a private network.
+Environment proxies are ignored for the same reason. One client per thread of work
+is the intended use; the overall deadline is tracked per thread.
 """
 
 from __future__ import annotations

@@ -8,7 +8,10 @@ robots.txt outcomes, following RFC 9309:
   failure: items are retried later, and the outcome is cached only for
   robots_error_ttl_seconds so a recovered host is asked again soon.
 Spacing is reserved in PostgreSQL (store.hosts.reserve_slot), never in process
-memory, so it holds across processes and machines.
+memory, so it holds across processes and machines. The configured interval is a floor
+as the server sees it: slots are spaced interval + host_interval_margin_seconds apart,
+because a request reaches the server some milliseconds after its slot (scheduling on a
+busy machine) and the next one may be quicker.
 """
 
 from __future__ import annotations
@@ -27,6 +30,8 @@ ROBOTS_AGENT = "tieup"
 # RFC 9309 asks crawlers to parse at least 500 KiB of robots.txt; more is not needed.
 MAX_ROBOTS_CHARS = 512 * 1024
 UNREACHABLE = 0
+# How late after its slot a request may still start before the worker reserves a new one.
+_LATE_TOLERANCE = 0.005
 
 
 class PolitenessDeferral(FetchError):
@@ -45,6 +50,7 @@ def host_key(url: str) -> str:
 
 
 def robots_url(url: str) -> str:
+    """The robots.txt URL for url's scheme, host and port."""
     parts = urlsplit(url)
     return f"{parts.scheme}://{parts.netloc.rsplit('@', 1)[-1]}/robots.txt"
 
@@ -78,7 +84,10 @@ def parse_robots(text: str | None, status: int, max_delay: float) -> RobotsRules
 
 
 class Politeness:
-    """robots.txt checks and per-host spacing, coordinated through the database."""
+    """robots.txt checks and per-host spacing, coordinated through the database.
+
+    One instance per thread of work, like HttpClient: it holds one database connection.
+    """
 
     def __init__(self, settings: Settings, conn=None, *, sleep=time.sleep):
         self.settings = settings
@@ -108,13 +117,22 @@ class Politeness:
 
     def wait_turn(self, host: str) -> None:
         """Reserve the host's next slot in the database and sleep until it comes."""
-        interval = self.settings.host_interval_seconds
-        wait = store.reserve_slot(self._conn, host, interval, self.settings.max_host_wait_seconds)
-        if wait is None:
-            busy = store.seconds_until_free(self._conn, host)
-            raise PolitenessDeferral(f"{host} is booked for the next {busy:.0f}s", retry_after=busy)
-        if wait > 0:
+        for _ in range(2):
+            slot = store.reserve_slot(self._conn, host, self.settings.host_interval_seconds,
+                                      self.settings.max_host_wait_seconds,
+                                      self.settings.host_interval_margin_seconds)
+            if slot is None:
+                busy = store.seconds_until_free(self._conn, host)
+                raise PolitenessDeferral(f"{host} is booked for the next {busy:.0f}s", retry_after=busy)
+            # Slots are database timestamps; workers rely on NTP-synchronised clocks to wait for them.
+            wait = slot - time.time()
+            if wait <= 0:
+                return
             self._sleep(wait)
+            # A worker that overslept its slot (a busy CPU) would crowd the next slot's owner:
+            # it takes one new slot instead.
+            if time.time() - slot <= _LATE_TOLERANCE:
+                return
 
     def rules_for(self, url: str, client) -> RobotsRules:
         """The host's robots rules: from memory, else the hosts table, else fetched now."""
@@ -122,15 +140,24 @@ class Politeness:
         cached = self._rules.get(host)
         if cached and cached[0] > time.monotonic():
             return cached[1]
-        record = store.load_robots(self._conn, host)
-        if record is not None and record.age_seconds < self._ttl(record.status):
-            rules = parse_robots(record.text, record.status, self.settings.max_crawl_delay_seconds)
-            left = self._ttl(record.status) - record.age_seconds
-        else:
-            rules = self._fetch_robots(url, host, client)
-            left = self._ttl(rules.status)
+        rules, left = self._cached_rules(host)
+        if rules is None:
+            # Workers starting together would all fetch robots.txt: one does, the others wait and reuse it.
+            with store.robots_fetch_lock(self._conn, host):
+                rules, left = self._cached_rules(host)
+                if rules is None:
+                    rules = self._fetch_robots(url, host, client)
+                    left = self._ttl(rules.status)
         self._rules[host] = (time.monotonic() + left, rules)
         return rules
+
+    def _cached_rules(self, host: str) -> tuple[RobotsRules | None, float]:
+        """Rules from the hosts table and seconds they stay fresh; (None, 0) when stale or absent."""
+        record = store.load_robots(self._conn, host)
+        if record is None or record.age_seconds >= self._ttl(record.status):
+            return None, 0.0
+        rules = parse_robots(record.text, record.status, self.settings.max_crawl_delay_seconds)
+        return rules, self._ttl(record.status) - record.age_seconds
 
     def _ttl(self, status: int) -> float:
         error = status == UNREACHABLE or status == 429 or status >= 500
@@ -141,7 +168,9 @@ class Politeness:
         text = None
         try:
             result = client.fetch_unpoliced(robots_url(url), accept="text/plain")
-            status, text = result.status, result.body.decode("utf-8", errors="replace")
+            # PostgreSQL text cannot hold NUL; nothing past the parse limit matters.
+            text = result.body.decode("utf-8", errors="replace").replace("\x00", "")[:MAX_ROBOTS_CHARS]
+            status = result.status
         except FetchError as exc:
             status = exc.status or UNREACHABLE
         rules = parse_robots(text, status, self.settings.max_crawl_delay_seconds)

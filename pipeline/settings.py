@@ -42,6 +42,7 @@ class Settings:
     retry_backoff_max_seconds: float = 30.0
     retry_after_max_seconds: float = 60.0
     host_interval_seconds: float = 1.0
+    host_interval_margin_seconds: float = 0.05
     robots_ttl_seconds: int = 3600
     robots_error_ttl_seconds: int = 300
     max_crawl_delay_seconds: float = 60.0
@@ -83,6 +84,7 @@ _ENV = {
     "retry_backoff_max_seconds": "TIEUP_RETRY_BACKOFF_MAX_SECONDS",
     "retry_after_max_seconds": "TIEUP_RETRY_AFTER_MAX_SECONDS",
     "host_interval_seconds": "TIEUP_HOST_INTERVAL_SECONDS",
+    "host_interval_margin_seconds": "TIEUP_HOST_INTERVAL_MARGIN_SECONDS",
     "robots_ttl_seconds": "TIEUP_ROBOTS_TTL_SECONDS",
     "robots_error_ttl_seconds": "TIEUP_ROBOTS_ERROR_TTL_SECONDS",
     "max_crawl_delay_seconds": "TIEUP_MAX_CRAWL_DELAY_SECONDS",

@@ -123,3 +123,9 @@ def test_extract_lines_contract_in_order_with_errors_inline():
     assert "error" in out[1] and "error" in out[2] and "error" in out[3]
     assert out[4]["title"] == "GM and Honda to build affordable EVs"
     assert out[4]["published"] == "2022-04-05T00:00:00+00:00"
+
+
+def test_nul_characters_never_reach_the_output():
+    html = "<html><head><title>Deal\x00 news</title></head><body>" + "<p>Honda\x00 and Nissan sign.</p>" * 20
+    page = extract_page(html + "</body></html>")
+    assert all("\x00" not in (v or "") for v in (page.text, page.title))

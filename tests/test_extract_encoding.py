@@ -79,3 +79,20 @@ def test_meta_charset_wins_over_detection_and_bom_wins_over_all():
 def test_unknown_charset_label_falls_through():
     decoded, _ = decode_html(page(TEXTS["latin-1"]).encode("utf-8"), "x-no-such-charset")
     assert first_sentence(TEXTS["latin-1"]) in decoded
+
+
+def test_fetched_page_with_a_lying_charset_header_extracts_cleanly():
+    """End to end: the server declares UTF-8 but sends Windows-1252 bytes."""
+    from pipeline.http import HttpClient
+    from pipeline.settings import Settings
+    from tests.loopback import LoopbackServer
+
+    text = TEXTS["windows-1252"]
+    with LoopbackServer(poll_interval=0.05) as server:
+        url = server.add("/cp1252", page(text).encode("windows-1252"),
+                         content_type="text/html; charset=utf-8")
+        with HttpClient(Settings(allow_private_hosts=True, max_retries=0)) as client:
+            result = client.fetch(url)
+    extracted = extract_page(result.body, url=result.final_url, http_charset=result.charset)
+    assert result.charset == "utf-8" and extracted.encoding == "cp1252"
+    assert first_sentence(text) in extracted.text

@@ -125,3 +125,10 @@ def test_ten_megabyte_feed_parses_in_bounded_time():
 ])
 def test_canonical_link(link, expected):
     assert canonical_link(link) == expected
+
+
+def test_summary_markup_is_reduced_to_text():
+    body = load("rss_mixed.xml").replace(
+        b"The two carmakers agreed to study a partnership.",
+        b"&lt;p&gt;The two &lt;b&gt;carmakers&lt;/b&gt; agreed.&lt;/p&gt;&lt;img src='x.jpg'&gt;")
+    assert parse_feed(body).entries[0].summary == "The two carmakers agreed."

@@ -135,3 +135,59 @@ def test_backoff_grows_exponentially_with_jitter(server, http_settings):
     assert len(sleeps) == 3
     for attempt, slept in enumerate(sleeps):
         assert 0.5 * 2 ** attempt <= slept <= 2 ** attempt
+
+
+def test_connect_timeout_is_transient(http_settings):
+    """A listener whose accept queue is full drops SYNs: the connect must time out, not hang."""
+    import socket
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(0)
+    fillers = []
+    try:
+        for _ in range(3):  # fill the accept queue so further SYNs are dropped
+            s = socket.socket()
+            s.setblocking(False)
+            s.connect_ex(listener.getsockname())
+            fillers.append(s)
+        time.sleep(0.1)
+        url = f"http://127.0.0.1:{listener.getsockname()[1]}/slow-accept"
+        started = time.monotonic()
+        err = fetch_error(http_settings.with_overrides(connect_timeout=0.5, max_retries=0), url)
+        assert err.transient and time.monotonic() - started < 3.0
+        assert "timeout" in str(err) or "deadline" in str(err)
+    finally:
+        for s in fillers:
+            s.close()
+        listener.close()
+
+
+def test_fifty_megabyte_body_is_cut_without_reading_it_all(server, http_settings):
+    url = server.add_handler("/fifty", chunked(b"<p>" + b"x" * (50 * 1024 * 1024), chunk=1024 * 1024))
+    started = time.monotonic()
+    err = fetch_error(http_settings, url)
+    assert not err.transient and "cap" in str(err)
+    assert time.monotonic() - started < 3.0
+
+
+def test_brotli_bomb_is_cut(server, http_settings):
+    import brotli
+    bomb = brotli.compress(b"\0" * (64 * 1024 * 1024), quality=5)
+    url = server.add("/br-bomb", bomb, Content_Encoding="br")
+    err = fetch_error(http_settings, url)
+    assert not err.transient and "decompressed body exceeds" in str(err)
+
+
+def test_read_timeout_after_headers_is_transient(server, http_settings):
+    from tests.loopback import send_headers
+
+    def stall(h):
+        send_headers(h, 200, Content_Type="text/html", Content_Length="100")
+        h.wfile.flush()
+        time.sleep(2.5)  # longer than read_timeout, shorter than the test's patience
+
+    url = server.add_handler("/stall", stall)
+    started = time.monotonic()
+    err = fetch_error(http_settings.with_overrides(read_timeout=0.5, max_retries=0), url)
+    assert err.transient and "timeout" in str(err) and "deadline" not in str(err)
+    assert time.monotonic() - started < 1.5

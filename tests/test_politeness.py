@@ -167,3 +167,31 @@ def test_politeness_refuses_a_connection_in_a_transaction(settings, database_url
     with pytest.raises(ConfigError):
         Politeness(settings, conn)
     conn.close()
+
+
+def test_workers_starting_together_fetch_robots_once(server, settings):
+    import threading
+    server.add("/robots.txt", "User-agent: *\nDisallow: /private/\n", content_type="text/plain")
+    start = threading.Barrier(4)
+
+    def work():
+        client, politeness = polite_client(settings)
+        start.wait()
+        client.fetch(server.url("/news/a"))
+        politeness.close()
+
+    threads = [threading.Thread(target=work) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=20)
+    assert len(server.hits_for("/news/a")) == 4
+    assert len(server.hits_for("/robots.txt")) == 1
+
+
+def test_robots_with_nul_bytes_is_cached_without_them(server, settings, conn):
+    server.add("/robots.txt", b"User-agent: *\x00\nDisallow: /private/\n", content_type="text/plain")
+    client, _ = polite_client(settings)
+    assert client.fetch(server.url("/news/a")).status == 200
+    conn.autocommit = True
+    assert "\x00" not in store.load_robots(conn, host_key(server.url("/"))).text

@@ -6,6 +6,11 @@ SELECT f.id                                   AS feed_id,
        f.url,
        f.enabled,
        f.origin,
+       CASE WHEN NOT f.enabled                THEN 'disabled'
+            WHEN f.last_polled_at IS NULL     THEN 'never_polled'
+            WHEN f.consecutive_failures > 0   THEN 'failing'
+            WHEN f.last_error IS NOT NULL     THEN 'degraded'   -- answered, but the feed was malformed
+            ELSE 'ok' END                     AS health,
        f.last_status,
        f.last_error,
        f.consecutive_failures,
@@ -19,13 +24,15 @@ SELECT f.id                                   AS feed_id,
                                               AS failing_over_a_day
 FROM feeds f
 LEFT JOIN (SELECT feed_id, count(DISTINCT article_id) AS articles_discovered
-           FROM feed_entries GROUP BY feed_id) n ON n.feed_id = f.id;
+           FROM feed_entries GROUP BY feed_id) n ON n.feed_id = f.id
+ORDER BY f.enabled DESC, f.consecutive_failures DESC, f.name;
 
 COMMENT ON VIEW v_feed_health IS 'One row per feed: last poll, last error, failures in a row, next poll and articles found.';
 COMMENT ON COLUMN v_feed_health.feed_id IS 'Feed id (feeds.id); pass it to tieup feeds disable/enable.';
 COMMENT ON COLUMN v_feed_health.name IS 'Feed name.';
 COMMENT ON COLUMN v_feed_health.url IS 'Feed URL.';
 COMMENT ON COLUMN v_feed_health.enabled IS 'Whether the feed is polled.';
+COMMENT ON COLUMN v_feed_health.health IS 'ok, degraded (answered but malformed), failing (consecutive failures), never_polled or disabled.';
 COMMENT ON COLUMN v_feed_health.origin IS 'feeds.yml (synced from the file) or cli (added by hand).';
 COMMENT ON COLUMN v_feed_health.last_status IS 'HTTP status of the last poll (null when the request failed before a response).';
 COMMENT ON COLUMN v_feed_health.last_error IS 'Error of the last poll, or the parse error of a partly readable feed.';
