@@ -8,7 +8,8 @@ import pendulum
 from airflow.sdk import Asset, dag, task
 
 from tieup_airflow import (ALLIANCE_EVENTS_URI, HTTP_POOL, default_args, drain, events_changed,
-                           task_settings, tieup_connection, tieup_errors)
+                           fail_run_if_a_task_failed, task_settings, tieup_connection,
+                           tieup_errors)
 
 ALLIANCE_EVENTS = Asset(ALLIANCE_EVENTS_URI)
 MAX_FETCH_BATCHES = 16
@@ -26,7 +27,9 @@ triggers `alliance_digest`.
 Transient errors (timeouts, a dropped or restarting database) fail the task and
 Airflow retries it with exponential backoff; configuration errors (a bad
 `feeds.yml`) fail at once without retries. A failing article or feed is
-recorded on its row and does not fail the run.
+recorded on its row and does not fail the run. Because fetching and the later
+steps go on after a failed task (`all_done`), the leaf `a_task_failed` fails the
+run whenever any task failed, so the run's state tells the truth.
 """
 
 
@@ -100,11 +103,17 @@ def news_ingest():
     def publish_changes(loaded: dict) -> int:
         return events_changed(loaded)
 
-    feed_ids = due_feeds(sync_feeds())
+    synced = sync_feeds()
+    feed_ids = due_feeds(synced)
     polled = poll_feed.expand(feed_id=feed_ids)
     tokens = claim_fetch_batches(polled)
     fetched = fetch_and_extract.expand(token=tokens)
-    publish_changes(load_records(classify(dedupe(fetched))))
+    deduped = dedupe(fetched)
+    classified = classify(deduped)
+    loaded = load_records(classified)
+    published = publish_changes(loaded)
+    fail_run_if_a_task_failed(synced, feed_ids, polled, tokens, fetched, deduped, classified,
+                              loaded, published)
 
 
 news_ingest()

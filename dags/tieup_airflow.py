@@ -115,3 +115,21 @@ def events_changed(loaded: dict) -> int:
     if not changed:
         raise AirflowSkipException("no alliance event was created or changed")
     return changed
+
+
+def fail_run_if_a_task_failed(*upstream):
+    """A leaf task that fails the run when any upstream task failed.
+
+    Tasks with trigger_rule all_done run after a failure, so without it a run whose
+    sync_feeds or prune task failed would still end as "success".
+    """
+    from airflow.sdk import task
+
+    @task(trigger_rule="one_failed")
+    def a_task_failed() -> None:
+        from airflow.sdk.exceptions import AirflowFailException
+        raise AirflowFailException("a task of this run failed; see the failed task's log")
+
+    watcher = a_task_failed()
+    list(upstream) >> watcher
+    return watcher

@@ -5,8 +5,9 @@ from __future__ import annotations
 import pendulum
 from airflow.sdk import Asset, dag, task
 
-from tieup_airflow import (ALLIANCE_EVENTS_URI, default_args, drain, events_changed, task_settings,
-                           tieup_connection, tieup_errors)
+from tieup_airflow import (ALLIANCE_EVENTS_URI, default_args, drain, events_changed,
+                           fail_run_if_a_task_failed, task_settings, tieup_connection,
+                           tieup_errors)
 
 ALLIANCE_EVENTS = Asset(ALLIANCE_EVENTS_URI)
 
@@ -22,7 +23,9 @@ Daily housekeeping of the tieup database.
   When events changed, the `tieup://alliance_events` asset is updated.
 - **prune_raw_pages**: deletes raw HTML older than `TIEUP_RAW_HTML_RETENTION_DAYS`
   (90 by default); the extracted text stays.
-- **vacuum_analyze**: `VACUUM (ANALYZE)` on the big tables, after the others.
+- **vacuum_analyze**: `VACUUM (ANALYZE)` on the big tables, after the others
+  (even when one of them failed).
+- **a_task_failed**: fails the run when any task failed.
 """
 
 
@@ -75,9 +78,14 @@ def tieup_maintenance():
         with tieup_connection(task_settings()) as conn:
             return maintenance.vacuum_analyze(conn)
 
-    loaded = load_records(classify(reclassify_outdated()))
-    publish_changes(loaded)
-    [loaded, prune_raw_pages()] >> vacuum_analyze()
+    reset = reclassify_outdated()
+    classified = classify(reset)
+    loaded = load_records(classified)
+    published = publish_changes(loaded)
+    pruned = prune_raw_pages()
+    vacuumed = vacuum_analyze()
+    [loaded, pruned] >> vacuumed
+    fail_run_if_a_task_failed(reset, classified, loaded, published, pruned, vacuumed)
 
 
 tieup_maintenance()

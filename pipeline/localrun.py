@@ -117,10 +117,21 @@ def print_login(env: dict[str, str], standalone: subprocess.Popen) -> None:
 def main() -> int:
     server = None
     server_url = os.environ.get("DATABASE_URL")
-    if not server_url:
-        from .embedded_pg import start
-        server = start(DATA / "pg")
-        server_url = server.get_uri()
+    try:
+        if not server_url:
+            from .embedded_pg import start
+            server = start(DATA / "pg")
+            server_url = server.get_uri()
+        return serve(server_url)
+    except KeyboardInterrupt:  # Ctrl-C, also while preparing
+        return 0
+    finally:
+        if server is not None:
+            server.stop()  # make run owns this server, whatever other handles were left
+
+
+def serve(server_url: str) -> int:
+    """Prepare both databases and Airflow, then run standalone until it exits or Ctrl-C."""
     news_url = ensure_database(server_url, "tieup")
     metadata_url = ensure_database(server_url, "airflow")
     with db.connection(news_url) as conn:
@@ -132,12 +143,8 @@ def main() -> int:
     try:
         print_login(env, standalone)
         return standalone.wait()
-    except KeyboardInterrupt:
-        return 0
     finally:
         _stop(standalone)
-        if server is not None:
-            server.stop()  # make run owns this server, whatever other handles were left
 
 
 def _stop(process: subprocess.Popen) -> None:

@@ -127,3 +127,22 @@ def test_task_failing_on_a_database_outage_is_retried_and_adds_nothing_twice(
                          AND cardinality(parties) >= 2
                          AND id NOT IN (SELECT article_id FROM event_articles)""")
         assert cur.fetchone()[0] == 0
+
+
+def test_bad_feeds_file_fails_at_once_without_retries_and_fails_the_run(
+        airflow_home, site_settings, tmp_path):
+    broken = tmp_path / "feeds.yml"
+    broken.write_text("feeds:\n  - name: no url here\n", encoding="utf-8")
+    env = {**_task_env(site_settings), "TIEUP_FEEDS_FILE": str(broken),
+           "TIEUP_RETRY_DELAY_SECONDS": "1"}
+    proc = airflow_home.run("dags", "test", "news_ingest", env=env, check=False)
+    assert proc.returncode != 0
+    with sqlite3.connect(airflow_home.home / "airflow.db") as meta:
+        run_id, state = meta.execute("SELECT run_id, state FROM dag_run WHERE dag_id = 'news_ingest' "
+                                     "ORDER BY id DESC LIMIT 1").fetchone()
+        tasks = dict(meta.execute("SELECT task_id, state || ':' || try_number FROM task_instance "
+                                  "WHERE dag_id = 'news_ingest' AND run_id = ? AND map_index = -1",
+                                  (run_id,)).fetchall())
+    assert state == "failed"
+    assert tasks["sync_feeds"] == "failed:1"  # ConfigError: no second try
+    assert tasks["a_task_failed"].startswith("failed")
