@@ -46,6 +46,9 @@ _NOT_HTML_MAGIC = (b"%PDF", b"PK\x03\x04", b"\x89PNG", b"GIF8", b"\xff\xd8\xff",
 # Candidates whose mess score is this close to the best one count as equally good fits.
 _CHAOS_TOLERANCE = 0.02
 _PREFERRED = ("utf-8", "ascii", "cp1252")
+_LATIN_CODEPAGES = {"cp1250", "cp1252", "cp1254", "cp1257", "cp775", "cp850", "cp852", "cp858",
+                    "latin_1", "iso8859-1"}
+_CP1252_PUNCTUATION = set("\u00a0‘’‚“”„–—…€«»°·•©®™§¶¿¡×÷±½¼¾¹²³µ")
 
 # Only the tags that carry metadata are handed to BeautifulSoup: parsing a whole page
 # with it costs more than extracting the text.
@@ -160,7 +163,24 @@ def _detect(body: bytes) -> tuple[str, str]:
     encoding = next((p for p in _PREFERRED if p in close), close[0])
     if encoding == "ascii":
         encoding = "utf-8"
+    elif _is_latin_single_byte(encoding) and _clean_cp1252(body):
+        # On short texts the detector cannot tell Western from Baltic or Central European
+        # single-byte code pages; like browsers, fall back to windows-1252 when it fits.
+        encoding = "cp1252"
     return body.decode(encoding, errors="replace"), encoding
+
+
+def _is_latin_single_byte(encoding: str) -> bool:
+    return encoding in _LATIN_CODEPAGES or encoding.startswith(("iso8859-", "mac-"))
+
+
+def _clean_cp1252(body: bytes) -> bool:
+    """True when windows-1252 decodes every byte to a letter or common punctuation."""
+    try:
+        text = body.decode("cp1252")
+    except UnicodeDecodeError:
+        return False
+    return all(c.isascii() or c.isalpha() or c in _CP1252_PUNCTUATION for c in text)
 
 
 # ------------------------------------------------------------------------ metadata
