@@ -46,7 +46,9 @@ def _connection(args):
 def cmd_db_migrate(args) -> int:
     with _connection(args) as conn:
         applied = migrate(conn)
-    print(f"applied {len(applied)} migration(s): {', '.join(applied) or 'none pending'}; views refreshed")
+        companies = stages.sync_companies(conn)
+    print(f"applied {len(applied)} migration(s): {', '.join(applied) or 'none pending'}; "
+          f"views refreshed; {companies} companies synced from the gazetteer")
     return 0
 
 

@@ -22,7 +22,7 @@ from urllib.parse import quote, urlsplit
 import psycopg2
 from psycopg2 import sql
 
-from . import db
+from . import db, stages
 from .store.migrations import migrate
 
 ROOT = Path.cwd()
@@ -136,6 +136,7 @@ def serve(server_url: str) -> int:
     metadata_url = ensure_database(server_url, "airflow")
     with db.connection(news_url) as conn:
         migrate(conn)
+        stages.sync_companies(conn)
     env = airflow_env(news_url, metadata_url)
     prepare_airflow(env)
     print(f"tieup database: {quote(db.database_name(news_url))}; Airflow home: {env['AIRFLOW_HOME']}")

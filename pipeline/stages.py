@@ -27,6 +27,7 @@ from .politeness import Politeness
 from .models import ExtractedPage
 from .settings import Settings
 from .store import alliances as alliance_store
+from .store import companies as company_store
 from .store import dedupe as dedupe_store
 from .store import articles as article_store
 from .store import feeds as feed_store
@@ -50,6 +51,11 @@ def new_worker_id() -> str:
 def sync_feeds(conn, settings: Settings) -> dict:
     """Upsert the feeds listed in feeds.yml."""
     return feed_store.sync_feed_specs(conn, feeds.load_feeds_file(settings.feeds_file))
+
+
+def sync_companies(conn) -> int:
+    """Load the gazetteer's organisations and aliases into companies/company_aliases."""
+    return company_store.sync_companies(conn, classifier.load_gazetteer().organisations)
 
 
 def due_feeds(conn) -> list[int]:

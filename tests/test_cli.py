@@ -71,3 +71,22 @@ def test_extract_contract_keeps_order():
     assert [o.get("id") for o in out][::2] == [1, 3] and "error" in out[1]
     assert set(out[0]) == {"id", "text", "title", "published", "language"}
     assert "Body text here." in out[0]["text"]
+
+
+def test_db_migrate_syncs_the_gazetteer(empty_database_url):
+    assert tieup("db", "migrate", database_url=empty_database_url).returncode == 0
+    import psycopg2
+    with psycopg2.connect(empty_database_url) as conn, conn.cursor() as cur:
+        cur.execute("""SELECT c.name, p.name FROM companies c JOIN companies p ON p.id = c.parent_id
+                       WHERE c.name IN ('Chevrolet', 'Infiniti')  ORDER BY 1""")
+        assert cur.fetchall() == [("Chevrolet", "General Motors"), ("Infiniti", "Nissan")]
+        cur.execute("""SELECT c.name FROM company_aliases a JOIN companies c ON c.id = a.company_id
+                       WHERE a.alias = 'ホンダ'""")
+        assert cur.fetchone() == ("Honda",)
+        cur.execute("SELECT count(*) FROM companies")
+        count = cur.fetchone()[0]
+    assert count >= 250
+    assert tieup("db", "migrate", database_url=empty_database_url).returncode == 0  # idempotent
+    with psycopg2.connect(empty_database_url) as conn, conn.cursor() as cur:
+        cur.execute("SELECT count(*) FROM companies")
+        assert cur.fetchone()[0] == count
