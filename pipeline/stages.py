@@ -287,6 +287,11 @@ def ingest_archive(conn, settings: Settings, records, progress=None) -> Counter:
     parsing its line raised. Bad records are counted and reported through `progress(line_no, error)`; the
     rest go through the same dedupe, classification and loading as fetched news.
     """
+    return store_archive_records(conn, records, progress) + process_queue(conn, settings)
+
+
+def store_archive_records(conn, records, progress=None) -> Counter:
+    """The storing half of ingest_archive: validate and insert records as 'extracted', committed."""
     counts = Counter()
     for line_no, record in records:
         try:
@@ -299,7 +304,7 @@ def ingest_archive(conn, settings: Settings, records, progress=None) -> Counter:
         if line_no % 500 == 0:
             conn.commit()
     conn.commit()
-    return counts + process_queue(conn, settings)
+    return counts
 
 
 def _ingest_record(conn, record) -> str:
