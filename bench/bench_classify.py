@@ -40,8 +40,8 @@ def _articles() -> list[tuple[str, str | None]]:
     return out
 
 
-def run() -> dict:
-    """Classify the padded articles for at least MIN_SECONDS of this process's CPU time.
+def run(min_seconds: float = MIN_SECONDS, quality: bool = True) -> dict:
+    """Classify the padded articles for at least min_seconds of this process's CPU time.
 
     Throughput is per core: articles / CPU seconds of this single-threaded process, so
     other work on a shared machine does not count against it (wall time is reported too).
@@ -49,7 +49,7 @@ def run() -> dict:
     articles = _articles()
     classify_article("warm-up: load gazetteer and lexicon", title="warm up")
     done, cpu0, wall0 = 0, time.process_time(), time.perf_counter()
-    while time.process_time() - cpu0 < MIN_SECONDS:
+    while time.process_time() - cpu0 < min_seconds:
         for text, title in articles:
             classify_article(text, title=title)
         done += len(articles)
@@ -58,7 +58,8 @@ def run() -> dict:
               "articles": done, "cpu_seconds": round(cpu, 3), "wall_seconds": round(wall, 3),
               "articles_per_second": round(done / cpu, 1),
               "articles_per_wall_second": round(done / wall, 1)}
-    result["quality"] = evaluate(FIXTURES)
+    if quality:
+        result["quality"] = evaluate(FIXTURES)
     return result
 
 
