@@ -41,6 +41,8 @@ PAGE_ACCEPT = "text/html, application/xhtml+xml;q=0.9, */*;q=0.1"
 FETCH_THREADS = 8
 # First feed backoff step after a failure; doubles with each consecutive failure.
 FEED_BACKOFF_BASE_SECONDS = 300
+# Archive records per INSERT in a backfill: one round trip and one commit per batch, not per row.
+ARCHIVE_BATCH_ROWS = 500
 
 
 def new_worker_id() -> str:
@@ -296,22 +298,34 @@ def ingest_archive(conn, settings: Settings, records, progress=None) -> Counter:
     parsing its line raised. Bad records are counted and reported through `progress(line_no, error)`; the
     rest go through the same dedupe, classification and loading as fetched news.
     """
-    counts = Counter()
+    return store_archive_records(conn, records, progress) + process_queue(conn, settings)
+
+
+def store_archive_records(conn, records, progress=None) -> Counter:
+    """The storing half of ingest_archive: validate and insert records as 'extracted', committed."""
+    counts, batch = Counter(), []
     for line_no, record in records:
         try:
-            counts[_ingest_record(conn, record)] += 1
+            batch.append(_archived_row(record))
         except (KeyError, TypeError, ValueError) as exc:  # raised before anything is written
             counts["records_invalid"] += 1
             if progress:
                 progress(line_no, f"line {line_no}: {exc}")
             continue
-        if line_no % 500 == 0:
-            conn.commit()
+        if len(batch) >= ARCHIVE_BATCH_ROWS:
+            counts += _store_archived(conn, batch)
+            batch = []
+    return counts + _store_archived(conn, batch)
+
+
+def _store_archived(conn, rows: list[dict]) -> Counter:
+    stored = len(article_store.insert_archived_batch(conn, rows))
     conn.commit()
-    return counts + process_queue(conn, settings)
+    return Counter(records_stored=stored, records_known=len(rows) - stored)
 
 
-def _ingest_record(conn, record) -> str:
+def _archived_row(record) -> dict:
+    """The articles row of one archive record; ValueError when the record is unusable."""
     if isinstance(record, ValueError):
         raise ValueError(f"not valid JSON ({record})")
     if not isinstance(record, dict) or not isinstance(record.get("url"), str):
@@ -320,12 +334,10 @@ def _ingest_record(conn, record) -> str:
     if not page.text.strip():
         raise ValueError("a record needs non-empty 'text' or 'html'")
     canonical = dedupe.canonical_url(record["url"])
-    article_id = article_store.insert_archived(
-        conn, canonical=canonical, url_hash=dedupe.url_hash(canonical), url=record["url"],
-        domain=urlsplit(canonical).hostname or "", title=record.get("title") or page.title,
-        text=page.text, text_hash=dedupe.text_hash(page.text), published=page.published,
-        language=page.language)
-    return "records_stored" if article_id else "records_known"
+    return {"canonical": canonical, "url_hash": dedupe.url_hash(canonical), "url": record["url"],
+            "domain": urlsplit(canonical).hostname or "", "title": record.get("title") or page.title,
+            "text": page.text, "text_hash": dedupe.text_hash(page.text), "published": page.published,
+            "language": page.language}
 
 
 def _archived_page(record: dict):

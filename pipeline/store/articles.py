@@ -191,19 +191,23 @@ def leased_ids(conn, state: str, worker: str) -> list[int]:
         return [r[0] for r in cur.fetchall()]
 
 
-def insert_archived(conn, *, canonical: str, url_hash: bytes, url: str, domain: str,
-                    title: str | None, text: str, text_hash: bytes, published,
-                    language: str | None) -> int | None:
-    """Store a backfilled article ready for dedupe; returns its id, or None if already known."""
+def insert_archived_batch(conn, rows: list[dict]) -> list[int]:
+    """Store backfilled articles ready for dedupe in one statement; returns the ids of new ones.
+
+    Each row has canonical, url_hash, url, domain, title, text, text_hash, published,
+    language. A row whose URL is already stored (or repeated in rows) is skipped.
+    """
+    if not rows:
+        return []
     with conn.cursor() as cur:
-        cur.execute("""
+        inserted = psycopg2.extras.execute_values(cur, """
             INSERT INTO articles (canonical_url, url_hash, url, source_domain, title, text,
                                   text_hash, published_at, language, state, fetched_at)
-            VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, 'extracted', now())
-            ON CONFLICT (url_hash) DO NOTHING RETURNING id""",
-                    (canonical, url_hash, url, domain, title, text, text_hash, published, language))
-        row = cur.fetchone()
-        return row[0] if row else None
+            VALUES %s ON CONFLICT (url_hash) DO NOTHING RETURNING id""", rows,
+            template="(%(canonical)s, %(url_hash)s, %(url)s, %(domain)s, %(title)s, %(text)s, "
+                     "%(text_hash)s, %(published)s, %(language)s, 'extracted', now())",
+            page_size=len(rows), fetch=True)
+        return [r[0] for r in inserted]
 
 
 def requeue_for_classification(conn, *, since=None, outdated_version: str | None = None) -> int:
