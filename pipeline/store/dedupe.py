@@ -231,17 +231,19 @@ def dedupe_article(conn, article_id: int) -> DedupeOutcome:
     that should represent the group arrives late (published earlier, or longer),
     the whole group is re-pointed at it, so the result does not depend on arrival order.
     """
-    with conn.cursor() as cur:
-        cur.execute("SELECT pg_advisory_xact_lock(%s)", (DEDUPE_LOCK_KEY,))
     text, stored_hash = _article_for_dedupe(conn, article_id)
     if not dedupe.is_dedupable(text):
         return DedupeOutcome(article_id)
+    # Hashes and signatures are pure work on this article: compute them before taking
+    # the lock, so workers only queue for the index reads and writes.
     key = dedupe.text_hash(text)
+    sig = dedupe.signature(text)
+    with conn.cursor() as cur:
+        cur.execute("SELECT pg_advisory_xact_lock(%s)", (DEDUPE_LOCK_KEY,))
     if stored_hash != key:
         with conn.cursor() as cur:
             cur.execute("UPDATE articles SET text_hash = %s, updated_at = now() WHERE id = %s",
                         (key, article_id))
-    sig = dedupe.signature(text)
     save_signature(conn, article_id, sig)
     matched = set(exact_matches(conn, article_id, key)) | set(near_matches(conn, article_id, text, sig))
     rows = _group_rows(conn, [article_id, *sorted(matched)])
