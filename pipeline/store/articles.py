@@ -40,14 +40,6 @@ def discover_entry(conn, *, feed_id: int, entry_key: str, link: str, canonical: 
     return entry_is_new, article_is_new
 
 
-def known_entry_keys(conn, feed_id: int, keys: list[str]) -> set[str]:
-    """Which of these entry keys this feed has already produced."""
-    with conn.cursor() as cur:
-        cur.execute("SELECT entry_key FROM feed_entries WHERE feed_id = %s AND entry_key = ANY(%s)",
-                    (feed_id, keys))
-        return {r[0] for r in cur.fetchall()}
-
-
 def claim_batch(conn, state: str, worker: str, limit: int, lease_seconds: int) -> list[int]:
     """Lease up to `limit` due articles in `state` to `worker`; returns their ids."""
     with conn.cursor() as cur:
