@@ -8,7 +8,8 @@ fresh database: (a) one `python -m pipeline.cli run --once` process, (b) two at 
 same time on the same database (both poll; claims split the work). Reported:
 articles loaded per wall second, and each worker's peak RSS (VmHWM, read until
 it exits). Anchor, in the same run: trafilatura.extract alone on the same pages in
-one process. Optionally a cProfile of one worker on a subset shows where the time goes.
+one process. With --profile (and py-spy installed) one worker on 5 hosts is sampled
+to show where its time goes.
 
     python bench/bench_e2e.py [--database-url URL] [--quick] [--profile]
 """
@@ -360,7 +361,7 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--database-url", help="server URL (scratch databases are created on it)")
     parser.add_argument("--quick", action="store_true", help="2 hosts x 6 articles, for a smoke test")
-    parser.add_argument("--profile", action="store_true", help="also cProfile one worker on 5 hosts")
+    parser.add_argument("--profile", action="store_true", help="also sample one worker on 5 hosts with py-spy")
     args = parser.parse_args(argv)
     print(json.dumps(run(args.database_url, args.quick, args.profile), indent=2))
     return 0
