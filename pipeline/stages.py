@@ -8,7 +8,6 @@ doubling anything. The CLI (`tieup run --once`) and the Airflow DAGs call these.
 
 from __future__ import annotations
 
-import email.utils
 import logging
 import os
 import socket
@@ -20,7 +19,7 @@ from datetime import datetime, timezone
 from urllib.parse import urlsplit
 
 from . import classify as classifier
-from . import db, dedupe, extract, feeds
+from . import dates, db, dedupe, extract, feeds
 from .errors import FetchError, TerminalError
 from .http import HttpClient, require_content_type
 from .politeness import Politeness
@@ -341,7 +340,8 @@ def _archived_row(record) -> dict:
 
 
 def _archived_page(record: dict):
-    published = _parse_timestamp(record.get("published"))
+    # the same date parsing (and plausibility check) as page metadata
+    published = dates.plausible(extract.parse_date(record.get("published")))
     if isinstance(record.get("text"), str):
         # PostgreSQL text cannot hold NUL characters
         return ExtractedPage(text=record["text"].replace("\x00", ""), title=record.get("title"),
@@ -349,17 +349,6 @@ def _archived_page(record: dict):
     if isinstance(record.get("html"), str):
         return extract.extract_page(record["html"], url=record["url"], feed_published=published)
     raise ValueError("a record needs 'text' or 'html'")
-
-
-def _parse_timestamp(value) -> datetime | None:
-    """ISO 8601 or RFC 2822 timestamp of an archive record, as aware UTC; None when absent."""
-    if not isinstance(value, str) or not value.strip():
-        return None
-    try:
-        parsed = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
-    except ValueError:
-        parsed = email.utils.parsedate_to_datetime(value)  # raises ValueError when unparseable
-    return parsed.replace(tzinfo=timezone.utc) if parsed.tzinfo is None else parsed.astimezone(timezone.utc)
 
 
 def run_once(settings: Settings, trigger: str = "cli") -> dict:

@@ -234,13 +234,14 @@ def dedupe_article(conn, article_id: int) -> DedupeOutcome:
     text, stored_hash = _article_for_dedupe(conn, article_id)
     if not dedupe.is_dedupable(text):
         return DedupeOutcome(article_id)
-    # Hashes and signatures are pure work on this article: compute them before taking
-    # the lock, so workers only queue for the index reads and writes.
-    key = dedupe.text_hash(text)
+    # The stage that stored the text stored its hash too; compute it only when missing.
+    # Hash and signature are pure work: done before taking the lock, so workers only
+    # queue for the index reads and writes.
+    key = bytes(stored_hash) if stored_hash else dedupe.text_hash(text)
     sig = dedupe.signature(text)
     with conn.cursor() as cur:
         cur.execute("SELECT pg_advisory_xact_lock(%s)", (DEDUPE_LOCK_KEY,))
-    if stored_hash != key:
+    if not stored_hash:
         with conn.cursor() as cur:
             cur.execute("UPDATE articles SET text_hash = %s, updated_at = now() WHERE id = %s",
                         (key, article_id))
