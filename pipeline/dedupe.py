@@ -335,17 +335,37 @@ def band_keys(sig: Signature) -> list[tuple[int, int]]:
 
 def band_keys_many(sigs: list[Signature]) -> list[list[tuple[int, int]]]:
     """band_keys of many signatures with a handful of array operations (batched lookups)."""
-    if not sigs:
-        return []
-    mains = band_buckets(np.stack([s.minhash for s in sigs]), ROWS, 0).tolist()
-    owners = [i for i, s in enumerate(sigs) for _ in s.leads]
-    leads = (band_buckets(np.stack([lead for s in sigs for lead in s.leads]), LEAD_ROWS,
-                          LEAD_BAND_BASE).tolist() if owners else [])
-    keys = [list(zip(_MAIN_BANDS, row)) for row in mains]
-    for owner, row in zip(owners, leads):
-        keys[owner].extend(zip(_LEAD_BAND_IDS, row))
+    owners, bands, buckets = band_key_arrays(sigs)
+    keys: list[list[tuple[int, int]]] = [[] for _ in sigs]
+    for owner, band, bucket in zip(owners.tolist(), bands.tolist(), buckets.tolist()):
+        keys[owner].append((band, bucket))
     # Two identical lead paragraphs give the same keys once; order stays band order.
     return [list(dict.fromkeys(k)) for k in keys]
+
+
+def band_key_arrays(sigs: list[Signature]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Every (signature index, band, bucket) of sigs as three flat arrays, in band order.
+
+    A signature with two identical lead paragraphs repeats their keys; callers that
+    count shared keys count each distinct key once.
+    """
+    if not sigs:
+        empty = np.empty(0, dtype=np.int64)
+        return empty, empty, empty
+    mains = band_buckets(np.stack([s.minhash for s in sigs]), ROWS, 0)
+    owners = [np.repeat(np.arange(len(sigs)), BANDS)]
+    bands = [np.tile(np.array(_MAIN_BANDS, dtype=np.int64), len(sigs))]
+    buckets = [mains.reshape(-1)]
+    lead_owners = [i for i, s in enumerate(sigs) for _ in s.leads]
+    if lead_owners:
+        leads = band_buckets(np.stack([lead for s in sigs for lead in s.leads]), LEAD_ROWS,
+                             LEAD_BAND_BASE)
+        owners.append(np.repeat(np.array(lead_owners), LEAD_BANDS))
+        bands.append(np.tile(np.array(_LEAD_BAND_IDS, dtype=np.int64), len(lead_owners)))
+        buckets.append(leads.reshape(-1))
+    owner, band, bucket = (np.concatenate(a).astype(np.int64) for a in (owners, bands, buckets))
+    order = np.argsort(owner, kind="stable")  # each signature's keys together, bands in order
+    return owner[order], band[order], bucket[order]
 
 
 def estimated_jaccard(a: Signature, b: Signature) -> float:

@@ -177,16 +177,15 @@ def _extract_article(result, row):
 
 def dedupe_articles(conn, settings: Settings, worker: str, ids: list[int],
                     run_id: int | None = None) -> Counter:
-    """Link exact and near copies to their group's representative (MinHash LSH index)."""
-    counts = Counter()
-    for article_id in ids:
-        outcome = dedupe_store.dedupe_article(conn, article_id)
-        if outcome.kind:
-            counts[f"duplicates_{outcome.kind}"] += 1
-        article_store.advance(conn, article_id, worker, "extracted")
-        conn.commit()
-        counts["articles_deduped"] += 1
-    return counts
+    """Link exact and near copies to their group's representative (MinHash LSH index).
+
+    The batch is one transaction: one lock and one batched index lookup for all of it.
+    """
+    outcomes = dedupe_store.dedupe_articles(conn, ids)
+    counts = Counter(f"duplicates_{d.kind}" for d in outcomes if d.kind)
+    advanced = article_store.advance_many(conn, ids, worker, "extracted")
+    conn.commit()
+    return counts + Counter(articles_deduped=advanced)
 
 
 def classify_articles(conn, settings: Settings, worker: str, ids: list[int],

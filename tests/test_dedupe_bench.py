@@ -31,4 +31,4 @@ def test_bench_runs_and_finds_copies(pg_server_url):
     for size in result["sizes"].values():
         assert size["copies_found"] == 1.0 and size["batched_agrees"]
         assert size["false_candidates"] == 0
-    assert result["plan_scans_lsh_buckets"] is False
+    assert result["largest_plans_use_hash_index"]["single"] is True

@@ -192,3 +192,34 @@ def test_identical_paywall_stubs_are_not_linked(conn):
     b = add_article(conn, "https://a.example/2", stub)
     store.dedupe_article(conn, a)
     assert store.dedupe_article(conn, b).duplicate_of is None
+
+
+def test_one_batch_links_copies_within_it_as_one_by_one_would(conn):
+    banner = "Reposted from the Tokyo wire service.\n"
+    texts = [STORY, OTHER, banner + STORY, STORY.replace("Friday", "Thursday"), OTHER]
+    urls = [f"https://site{i}.example/a" for i in range(len(texts))]
+    batch_ids = [add_article(conn, url, text, T0 + timedelta(hours=i))
+                 for i, (url, text) in enumerate(zip(urls, texts))]
+    outcomes = store.dedupe_articles(conn, batch_ids)
+    batched = links(conn)
+    assert [o.article_id for o in outcomes] == batch_ids
+    story, other, bannered, edited, exact = batch_ids
+    by_id = {row[0]: row[1:] for row in batched}
+    assert by_id[story][0] is None and by_id[other][0] is None
+    assert by_id[bannered][:2] == (story, "near") and by_id[edited][:2] == (story, "near")
+    assert by_id[exact][:2] == (other, "exact")
+    # the same articles deduped one at a time link the same way
+    with conn.cursor() as cur:
+        cur.execute("UPDATE articles SET duplicate_of = NULL, duplicate_kind = NULL, "
+                    "duplicate_similarity = NULL")
+        cur.execute("DELETE FROM lsh_buckets")
+        cur.execute("DELETE FROM article_signatures")
+    for aid in batch_ids:
+        store.dedupe_article(conn, aid)
+    assert links(conn) == batched
+
+
+def test_a_batch_naming_a_missing_article_raises_not_found(conn):
+    a = add_article(conn, "https://a.example/1", STORY)
+    with pytest.raises(NotFoundError):
+        store.dedupe_articles(conn, [a, 999])

@@ -94,6 +94,17 @@ def advance(conn, article_id: int, worker: str, from_state: str) -> bool:
         return _advance(cur, article_id, worker, from_state)
 
 
+def advance_many(conn, article_ids: list[int], worker: str, from_state: str) -> int:
+    """advance() for a batch in one statement; returns how many this worker still held."""
+    with conn.cursor() as cur:
+        cur.execute("""
+            UPDATE articles SET state = %s, leased_until = NULL, lease_owner = NULL,
+                   attempts = 0, last_error = NULL, updated_at = now()
+            WHERE id = ANY(%s) AND lease_owner = %s AND state = %s""",
+                    (NEXT_STATE[from_state], list(article_ids), worker, from_state))
+        return cur.rowcount
+
+
 def save_extraction(conn, article_id: int, worker: str, *, fetch, page, canonical: str | None,
                     text_hash: bytes) -> bool:
     """Store the raw page (compressed) and extracted text, and advance to 'extracted'."""

@@ -18,6 +18,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+import numpy as np
+import psycopg2
+
 from .. import dedupe
 from ..dedupe import DedupeOutcome, Member, Signature, StoryArticle, StoryCandidate
 from ..errors import NotFoundError
@@ -44,30 +47,38 @@ class Candidate:
 
 def save_signature(conn, article_id: int, sig: Signature) -> None:
     """Upsert an article's signature and LSH buckets; stale buckets of an old text go."""
-    old = load_signatures(conn, [article_id]).get(article_id)
-    new_keys = dedupe.band_keys(sig)
+    save_signatures(conn, {article_id: sig})
+
+
+def save_signatures(conn, sigs: dict[int, Signature]) -> None:
+    """save_signature for many articles: a few statements, whatever the count."""
+    if not sigs:
+        return
+    ids = sorted(sigs)
+    keys = {aid: dedupe.band_keys(sigs[aid]) for aid in ids}
+    stale = [(aid, band, bucket) for aid, old in load_signatures(conn, ids).items()
+             for band, bucket in sorted(set(dedupe.band_keys(old)) - set(keys[aid]))]
+    new = [(aid, band, bucket) for aid in ids for band, bucket in keys[aid]]
     with conn.cursor() as cur:
-        if old is not None:
-            stale = sorted(set(dedupe.band_keys(old)) - set(new_keys))
-            if stale:
-                cur.execute("""
-                    DELETE FROM lsh_buckets b
-                    USING unnest(%s::smallint[], %s::bigint[]) AS k(band, bucket)
-                    WHERE b.band = k.band AND b.bucket = k.bucket AND b.article_id = %s""",
-                            ([k[0] for k in stale], [k[1] for k in stale], article_id))
+        if stale:
+            cur.execute("""
+                DELETE FROM lsh_buckets b
+                USING unnest(%s::bigint[], %s::smallint[], %s::bigint[]) AS k(article_id, band, bucket)
+                WHERE b.article_id = k.article_id AND b.band = k.band AND b.bucket = k.bucket""",
+                        tuple(map(list, zip(*stale))))
         cur.execute("""
             INSERT INTO article_signatures (article_id, minhash, token_count)
-            VALUES (%s, %s, %s)
+            SELECT * FROM unnest(%s::bigint[], %s::bytea[], %s::integer[])
             ON CONFLICT (article_id) DO UPDATE
                SET minhash = EXCLUDED.minhash, token_count = EXCLUDED.token_count
              WHERE article_signatures.minhash IS DISTINCT FROM EXCLUDED.minhash
                 OR article_signatures.token_count IS DISTINCT FROM EXCLUDED.token_count""",
-                    (article_id, sig.to_bytes(), sig.token_count))
+                    (ids, [psycopg2.Binary(sigs[aid].to_bytes()) for aid in ids],
+                     [sigs[aid].token_count for aid in ids]))
         cur.execute("""
-            INSERT INTO lsh_buckets (band, bucket, article_id)
-            SELECT band, bucket, %s FROM unnest(%s::smallint[], %s::bigint[]) AS k(band, bucket)
-            ON CONFLICT DO NOTHING""",
-                    (article_id, [k[0] for k in new_keys], [k[1] for k in new_keys]))
+            INSERT INTO lsh_buckets (article_id, band, bucket)
+            SELECT * FROM unnest(%s::bigint[], %s::smallint[], %s::bigint[])
+            ON CONFLICT DO NOTHING""", tuple(map(list, zip(*new))))
 
 
 def load_signatures(conn, article_ids) -> dict[int, Signature]:
@@ -80,12 +91,12 @@ def load_signatures(conn, article_ids) -> dict[int, Signature]:
 
 # Two plain indexed queries (bucket rows, then signatures of the best candidates) plan
 # in a fraction of the time of one query that groups and joins, and most lookups
-# (unique articles) stop after the first.
+# (unique articles) stop after the first. A batch of lookups sends all its buckets at once.
 _BUCKET_HITS_SQL = """
     SELECT article_id, band, bucket FROM lsh_buckets
-     WHERE bucket = ANY(%s::bigint[]) AND article_id <> %s
+     WHERE bucket = ANY(%s::bigint[])
      LIMIT %s"""
-MAX_BUCKET_ROWS = 20_000   # bounds a lookup that hits a pathological (boilerplate) bucket
+MAX_BUCKET_ROWS = 20_000   # per lookup: bounds a pathological (boilerplate) bucket
 
 
 def _bigint_array(values) -> str:
@@ -94,43 +105,54 @@ def _bigint_array(values) -> str:
     return "{" + ",".join(map(str, values)) + "}"
 
 
-def _bucket_rows(conn, buckets, exclude_id: int, limit: int):
-    with conn.cursor() as cur:
-        cur.execute(_BUCKET_HITS_SQL, (_bigint_array(sorted(set(buckets))), exclude_id, limit))
-        return cur.fetchall()
-
-
 def _best(hits: dict[int, int], limit: int) -> list[tuple[int, int]]:
     return sorted(hits.items(), key=lambda item: (-item[1], item[0]))[:limit]
 
 
 def lookup_candidates(conn, sig: Signature, exclude_id: int = 0) -> list[Candidate]:
     """Articles sharing a bucket with sig, most shared bands first: two indexed queries."""
-    keys = set(dedupe.band_keys(sig))
-    hits: dict[int, int] = {}
-    for aid, band, bucket in _bucket_rows(conn, [k[1] for k in keys], exclude_id, MAX_BUCKET_ROWS):
-        if (band, bucket) in keys:  # a bucket of another band matching is a 2**-64 accident
-            hits[aid] = hits.get(aid, 0) + 1
-    best = _best(hits, MAX_CANDIDATES)
-    sigs = load_signatures(conn, [aid for aid, _ in best]) if best else {}
-    return [Candidate(aid, n, sigs[aid]) for aid, n in best if aid in sigs]
+    return lookup_candidates_many(conn, [sig], [exclude_id])[0]
 
 
-def lookup_candidates_many(conn, sigs: list[Signature]) -> list[list[Candidate]]:
-    """lookup_candidates for a batch (backfill): the same two queries for all signatures."""
-    wanted: dict[tuple[int, int], list[int]] = {}
-    for q, keys in enumerate(dedupe.band_keys_many(sigs)):
-        for key in keys:
-            wanted.setdefault(key, []).append(q)
-    hits: list[dict[int, int]] = [{} for _ in sigs]
-    rows = _bucket_rows(conn, [k[1] for k in wanted], 0, MAX_BUCKET_ROWS * max(1, len(sigs)))
-    for aid, band, bucket in rows:
-        for q in wanted.get((band, bucket), ()):
-            hits[q][aid] = hits[q].get(aid, 0) + 1
+def lookup_candidates_many(conn, sigs: list[Signature],
+                           exclude_ids: list[int] | None = None) -> list[list[Candidate]]:
+    """lookup_candidates for a batch: the same two queries for all signatures.
+
+    exclude_ids[i] (an article's own id) is never a candidate of sigs[i].
+    """
+    hits = _shared_bands(conn, sigs, exclude_ids or [0] * len(sigs))
     best = [_best(h, MAX_CANDIDATES) for h in hits]
     ids = {aid for b in best for aid, _ in b}
     stored = load_signatures(conn, ids) if ids else {}
     return [[Candidate(aid, n, stored[aid]) for aid, n in b if aid in stored] for b in best]
+
+
+def _shared_bands(conn, sigs: list[Signature], exclude_ids: list[int]) -> list[dict[int, int]]:
+    """Per signature: indexed article id -> number of distinct (band, bucket) keys shared."""
+    owners, bands, buckets = dedupe.band_key_arrays(sigs)
+    hits: list[dict[int, int]] = [{} for _ in sigs]
+    if not buckets.size:
+        return hits
+    # Array work instead of a dict of every key: only the few rows that come back are
+    # matched to their queries (searchsorted over the keys sorted by bucket).
+    order = np.argsort(buckets, kind="stable")
+    sorted_buckets, owner_of, band_of = buckets[order], owners[order].tolist(), bands[order].tolist()
+    with conn.cursor() as cur:
+        cur.execute(_BUCKET_HITS_SQL, (_bigint_array(np.unique(buckets).tolist()),
+                                       MAX_BUCKET_ROWS * len(sigs)))
+        rows = cur.fetchall()
+    if not rows:
+        return hits
+    row_buckets = np.array([r[2] for r in rows], dtype=np.int64)
+    lows = np.searchsorted(sorted_buckets, row_buckets, "left").tolist()
+    highs = np.searchsorted(sorted_buckets, row_buckets, "right").tolist()
+    for (aid, band, _), low, high in zip(rows, lows, highs):
+        # a bucket of another band matching is a 2**-64 accident; a key repeated by two
+        # identical lead paragraphs counts once
+        for q in {owner_of[k] for k in range(low, high) if band_of[k] == band}:
+            if aid != exclude_ids[q]:
+                hits[q][aid] = hits[q].get(aid, 0) + 1
+    return hits
 
 
 # --------------------------------------------------------------------------- duplicates
@@ -148,21 +170,22 @@ class _Row:
         return Member(self.article_id, self.published_at, self.text_length)
 
 
-def _article_for_dedupe(conn, article_id: int):
+def _articles_for_dedupe(conn, article_ids) -> dict[int, tuple[str | None, bytes | None]]:
     with conn.cursor() as cur:
-        cur.execute("SELECT text, text_hash FROM articles WHERE id = %s", (article_id,))
-        row = cur.fetchone()
-    if row is None:
-        raise NotFoundError(f"article {article_id} does not exist")
-    return row[0], (bytes(row[1]) if row[1] is not None else None)
+        cur.execute("SELECT id, text, text_hash FROM articles WHERE id = ANY(%s)", (list(article_ids),))
+        return {aid: (text, bytes(key) if key is not None else None)
+                for aid, text, key in cur.fetchall()}
 
 
-def exact_matches(conn, article_id: int, key: bytes) -> list[int]:
-    """Other articles whose normalised text hashes to the same key."""
+def _exact_matches_many(conn, keys: dict[int, bytes]) -> dict[int, list[int]]:
+    """Per article id: the other articles whose text hashes to its key."""
     with conn.cursor() as cur:
-        cur.execute("SELECT id FROM articles WHERE text_hash = %s AND id <> %s ORDER BY id",
-                    (key, article_id))
-        return [r[0] for r in cur.fetchall()]
+        cur.execute("SELECT id, text_hash FROM articles WHERE text_hash = ANY(%s) ORDER BY id",
+                    ([psycopg2.Binary(k) for k in set(keys.values())],))
+        holders: dict[bytes, list[int]] = {}
+        for aid, key in cur.fetchall():
+            holders.setdefault(bytes(key), []).append(aid)
+    return {aid: [other for other in holders.get(key, []) if other != aid] for aid, key in keys.items()}
 
 
 def _texts(conn, article_ids) -> dict[int, str]:
@@ -171,17 +194,19 @@ def _texts(conn, article_ids) -> dict[int, str]:
         return {aid: text or "" for aid, text in cur.fetchall()}
 
 
-def near_matches(conn, article_id: int, text: str, sig: Signature) -> dict[int, float]:
-    """Verified near-duplicates of the article: id -> similarity score."""
-    candidates = [c for c in lookup_candidates(conn, sig, article_id)
-                  if dedupe.worth_verifying(sig, c.signature)]
-    if not candidates:
-        return {}
+def _worth_fetching(sig: Signature, candidates: list[Candidate]) -> list[int]:
+    return [c.article_id for c in candidates if dedupe.worth_verifying(sig, c.signature)]
+
+
+def _verified(text: str, sig: Signature, candidates: list[Candidate],
+              texts: dict[int, str]) -> dict[int, float]:
+    """The candidates whose real text is a near copy of text: id -> similarity score."""
     found = {}
-    for aid, other in _texts(conn, [c.article_id for c in candidates]).items():
-        sim = dedupe.similarity(text, other)
-        if sim.is_near_duplicate:
-            found[aid] = sim.score
+    for aid in _worth_fetching(sig, candidates):
+        if aid in texts:
+            sim = dedupe.similarity(text, texts[aid])
+            if sim.is_near_duplicate:
+                found[aid] = sim.score
     return found
 
 
@@ -225,32 +250,64 @@ def _link(conn, rows: list[_Row], rep: _Row) -> list[int]:
 
 
 def dedupe_article(conn, article_id: int) -> DedupeOutcome:
-    """Exact then near dedupe of an article holding text; writes the index and the links.
+    """Exact then near dedupe of one article holding text (see dedupe_articles)."""
+    return dedupe_articles(conn, [article_id])[0]
 
-    Duplicates point straight at their group's representative. When a member
-    that should represent the group arrives late (published earlier, or longer),
-    the whole group is re-pointed at it, so the result does not depend on arrival order.
+
+def dedupe_articles(conn, article_ids: list[int]) -> list[DedupeOutcome]:
+    """Exact then near dedupe of articles holding text; writes the index and the links.
+
+    One lock and one batched index lookup for the whole batch: every signature
+    is indexed first, so copies within the batch find each other too. Duplicates
+    point straight at their group's representative. When a member that should
+    represent the group arrives late (published earlier, or longer), the whole
+    group is re-pointed at it, so the result does not depend on arrival order.
     """
-    text, stored_hash = _article_for_dedupe(conn, article_id)
-    if not dedupe.is_dedupable(text):
-        return DedupeOutcome(article_id)
-    # The stage that stored the text stored its hash too; compute it only when missing.
-    # Hash and signature are pure work: done before taking the lock, so workers only
+    stored = _articles_for_dedupe(conn, article_ids)
+    missing = [aid for aid in article_ids if aid not in stored]
+    if missing:
+        raise NotFoundError(f"article {missing[0]} does not exist")
+    texts = {aid: text for aid, (text, _) in stored.items() if dedupe.is_dedupable(text)}
+    # The stage that stored a text stored its hash too; compute it only when missing.
+    # Hashes and signatures are pure work: done before taking the lock, so workers only
     # queue for the index reads and writes.
-    key = bytes(stored_hash) if stored_hash else dedupe.text_hash(text)
-    sig = dedupe.signature(text)
-    with conn.cursor() as cur:
-        cur.execute("SELECT pg_advisory_xact_lock(%s)", (DEDUPE_LOCK_KEY,))
-    if not stored_hash:
+    keys = {aid: stored[aid][1] or dedupe.text_hash(texts[aid]) for aid in texts}
+    sigs = {aid: dedupe.signature(texts[aid]) for aid in texts}
+    if texts:
         with conn.cursor() as cur:
-            cur.execute("UPDATE articles SET text_hash = %s, updated_at = now() WHERE id = %s",
-                        (key, article_id))
-    save_signature(conn, article_id, sig)
-    matched = set(exact_matches(conn, article_id, key)) | set(near_matches(conn, article_id, text, sig))
-    rows = _group_rows(conn, [article_id, *sorted(matched)])
-    if len(rows) == 1:
-        return DedupeOutcome(article_id, group=(article_id,))
-    return _outcome(conn, article_id, rows)
+            cur.execute("SELECT pg_advisory_xact_lock(%s)", (DEDUPE_LOCK_KEY,))
+        _save_missing_hashes(conn, {aid: keys[aid] for aid in texts if not stored[aid][1]})
+        save_signatures(conn, sigs)
+    matched = _matches(conn, texts, keys, sigs)
+    outcomes = []
+    for aid in article_ids:
+        rows = _group_rows(conn, [aid, *sorted(matched[aid])]) if matched.get(aid) else []
+        outcomes.append(_outcome(conn, aid, rows) if len(rows) > 1
+                        else DedupeOutcome(aid, group=(aid,) if aid in texts else ()))
+    return outcomes
+
+
+def _save_missing_hashes(conn, keys: dict[int, bytes]) -> None:
+    if keys:
+        with conn.cursor() as cur:
+            cur.execute("""
+                UPDATE articles a SET text_hash = k.key, updated_at = now()
+                  FROM unnest(%s::bigint[], %s::bytea[]) AS k(id, key) WHERE a.id = k.id""",
+                        (list(keys), [psycopg2.Binary(k) for k in keys.values()]))
+
+
+def _matches(conn, texts: dict[int, str], keys: dict[int, bytes],
+             sigs: dict[int, Signature]) -> dict[int, set[int]]:
+    """Per article: the other articles that are exact or verified near copies of it."""
+    if not texts:
+        return {}
+    ids = list(texts)
+    exact = _exact_matches_many(conn, keys)
+    candidates = dict(zip(ids, lookup_candidates_many(conn, [sigs[aid] for aid in ids], ids)))
+    wanted = {other for aid in ids for other in _worth_fetching(sigs[aid], candidates[aid])}
+    other_texts = _texts(conn, wanted) if wanted else {}
+    return {aid: set(exact[aid]) | set(_verified(texts[aid], sigs[aid], candidates[aid], other_texts))
+            for aid in ids}
 
 
 def _outcome(conn, article_id: int, rows: list[_Row]) -> DedupeOutcome:
