@@ -253,7 +253,7 @@ STAGES = (("poll feeds", "poll_feed"), ("fetch and extract", "fetch_and_extract"
 SQL_CALLS = ("execute(", "commit()", "fetchone()", "fetchall()", "execute_values(")
 CAUSES = (("waiting for fetch threads", ("result_iterator (", "_result_or_cancel (")),
           ("dedupe.normalise_text (per-character loop)", ("normalise_text (",)),
-          ("extract_page: langdetect", ("detect_language (",)),
+          ("extract_page: language", ("detect_language (",)),
           ("extract_page: trafilatura text", ("main_text (",)),
           ("extract_page: metadata and date", ("read_metadata (", "htmldate_published (", "_published (")),
           ("extract_page: other", ("extract_page (",)),

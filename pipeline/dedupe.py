@@ -24,6 +24,7 @@ import re
 import struct
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 from datetime import datetime, timedelta
 from urllib.parse import parse_qsl, quote, unquote, urlencode, urljoin, urlsplit, urlunsplit
 
@@ -218,9 +219,9 @@ def tokens(text: str | None) -> list[str]:
 MIN_TEXT_TOKENS = 20
 
 
-def is_dedupable(text: str | None) -> bool:
+def is_dedupable(text: str | None, text_tokens: list[str] | None = None) -> bool:
     """True when the text is long enough for its copies to mean the same article."""
-    return len(tokens(text)) >= MIN_TEXT_TOKENS
+    return len(tokens(text) if text_tokens is None else text_tokens) >= MIN_TEXT_TOKENS
 
 
 # --------------------------------------------------------------------------- MinHash + LSH
@@ -276,8 +277,20 @@ def shingles(text_tokens: list[str], size: int = SHINGLE_SIZE) -> set[str]:
     return {" ".join(text_tokens[i:i + size]) for i in range(len(text_tokens) - size + 1)}
 
 
+@lru_cache(maxsize=None)
+def _permutations(num_perm: int, seed: int):
+    # datasketch draws these from the seed for every new MinHash; they never change.
+    return MinHash(num_perm=num_perm, seed=seed, scheme="affine32").permutations
+
+
+def _sha1_hash32(data: bytes) -> int:
+    # The value of datasketch's default sha1_hash32, without its struct round trip.
+    return int.from_bytes(hashlib.sha1(data).digest()[:4], "little")
+
+
 def _minhash(items: set[str], num_perm: int, seed: int) -> np.ndarray:
-    mh = MinHash(num_perm=num_perm, seed=seed, scheme="affine32")
+    mh = MinHash(num_perm=num_perm, seed=seed, scheme="affine32", hashfunc=_sha1_hash32,
+                 permutations=_permutations(num_perm, seed))
     mh.update_batch([item.encode("utf-8") for item in items])
     return mh.hashvalues.astype(np.uint32)
 
@@ -294,9 +307,12 @@ def lead_paragraphs(text: str | None) -> list[list[str]]:
     return leads
 
 
-def signature(text: str | None) -> Signature:
-    """MinHash signature of a body text (whole text and lead paragraphs)."""
-    whole = shingles(tokens(text))
+def signature(text: str | None, text_tokens: list[str] | None = None) -> Signature:
+    """MinHash signature of a body text (whole text and lead paragraphs).
+
+    text_tokens: tokens(text), when the caller already has them.
+    """
+    whole = shingles(tokens(text) if text_tokens is None else text_tokens)
     leads = tuple(_minhash(shingles(lead), LEAD_PERM, _LEAD_SEED) for lead in lead_paragraphs(text))
     return Signature(_minhash(whole, NUM_PERM, _SEED), leads, len(whole))
 

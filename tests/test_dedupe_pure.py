@@ -146,3 +146,11 @@ def test_band_keys_many_matches_one_by_one():
 ])
 def test_deal_compatibility(a, b, expected):
     assert dedupe.deal_compatibility(a, b) == dedupe.deal_compatibility(b, a) == expected
+
+
+def test_minhash_values_are_datasketch_defaults_so_stored_signatures_stay_valid():
+    from datasketch import MinHash
+    items = dedupe.shingles(dedupe.tokens(TEXT))
+    plain = MinHash(num_perm=dedupe.NUM_PERM, seed=1, scheme="affine32")
+    plain.update_batch([item.encode("utf-8") for item in items])
+    assert (dedupe._minhash(items, dedupe.NUM_PERM, 1) == plain.hashvalues.astype("uint32")).all()

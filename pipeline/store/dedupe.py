@@ -267,12 +267,13 @@ def dedupe_articles(conn, article_ids: list[int]) -> list[DedupeOutcome]:
     missing = [aid for aid in article_ids if aid not in stored]
     if missing:
         raise NotFoundError(f"article {missing[0]} does not exist")
-    texts = {aid: text for aid, (text, _) in stored.items() if dedupe.is_dedupable(text)}
     # The stage that stored a text stored its hash too; compute it only when missing.
-    # Hashes and signatures are pure work: done before taking the lock, so workers only
-    # queue for the index reads and writes.
+    # Tokens, hashes and signatures are pure work: done before taking the lock, so
+    # workers only queue for the index reads and writes.
+    tokens = {aid: dedupe.tokens(text) for aid, (text, _) in stored.items()}
+    texts = {aid: text for aid, (text, _) in stored.items() if dedupe.is_dedupable(text, tokens[aid])}
     keys = {aid: stored[aid][1] or dedupe.text_hash(texts[aid]) for aid in texts}
-    sigs = {aid: dedupe.signature(texts[aid]) for aid in texts}
+    sigs = {aid: dedupe.signature(texts[aid], tokens[aid]) for aid in texts}
     if texts:
         with conn.cursor() as cur:
             cur.execute("SELECT pg_advisory_xact_lock(%s)", (DEDUPE_LOCK_KEY,))
