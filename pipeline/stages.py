@@ -159,9 +159,12 @@ def _store_fetched(conn, settings: Settings, worker: str, row: dict, fetched, ru
             transient=getattr(exc, "transient", False), max_attempts=settings.max_attempts,
             run_id=run_id)
         return Counter({f"articles_{outcome}": 1})
-    stored = article_store.save_extraction(conn, row["id"], worker, fetch=fetched, page=page,
-                                           canonical=page.canonical_url,
-                                           text_hash=dedupe.text_hash(page.text))
+    # The page's own rel=canonical (same site only) or the URL it redirected to.
+    canonical = dedupe.canonical_url(fetched.final_url, page.canonical_url)
+    stored = article_store.save_extraction(
+        conn, row["id"], worker, fetch=fetched, page=page,
+        canonical=canonical if canonical != row["canonical_url"] else None,
+        text_hash=dedupe.text_hash(page.text))
     conn.commit()
     return Counter({"articles_stored" if stored else "articles_lease_lost": 1})
 
@@ -179,26 +182,38 @@ def dedupe_articles(conn, settings: Settings, worker: str, ids: list[int],
                     run_id: int | None = None) -> Counter:
     """Link exact and near copies to their group's representative (MinHash LSH index).
 
-    The batch is one transaction: one lock and one batched index lookup for all of it.
+    One transaction per batch: one lock and one batched index lookup for all of it.
     """
-    outcomes = dedupe_store.dedupe_articles(conn, ids)
-    counts = Counter(f"duplicates_{d.kind}" for d in outcomes if d.kind)
-    advanced = article_store.advance_many(conn, ids, worker, "extracted")
-    conn.commit()
-    return counts + Counter(articles_deduped=advanced)
+    return _per_batch(conn, settings, worker, ids, run_id, "dedupe", _dedupe_batch)
+
+
+def _dedupe_batch(conn, worker: str, ids: list[int]) -> Counter:
+    held = article_store.lock_leased(conn, ids, worker, "extracted")
+    outcomes = dedupe_store.dedupe_articles(conn, held)
+    article_store.advance_many(conn, held, worker, "extracted")
+    return (Counter(f"duplicates_{d.kind}" for d in outcomes if d.kind)
+            + Counter(articles_deduped=len(held), articles_lease_lost=len(ids) - len(held)))
 
 
 def classify_articles(conn, settings: Settings, worker: str, ids: list[int],
                       run_id: int | None = None) -> Counter:
-    """Classify the claimed articles and store the verdicts."""
-    counts = Counter()
-    for row in article_store.articles_with_text(conn, ids):
-        result = classifier.classify_article(row["text"] or "", row["title"], row["url"],
-                                             row["published_at"])
-        article_store.save_classification(conn, row["id"], result, classifier.CLASSIFIER_VERSION)
-        dedupe_store.assign_story(conn, row["id"], result)
-        article_store.advance(conn, row["id"], worker, "deduped")
-        conn.commit()
+    """Classify the claimed articles, put each in its story and store the verdicts."""
+    return _per_batch(conn, settings, worker, ids, run_id, "classify", _classify_batch)
+
+
+def _classify_batch(conn, worker: str, ids: list[int]) -> Counter:
+    held = article_store.lock_leased(conn, ids, worker, "deduped")
+    rows = article_store.articles_with_text(conn, held)
+    verdicts = [classifier.classify_article(row["text"] or "", row["title"], row["url"],
+                                            row["published_at"]) for row in rows]
+    dedupe_store.lock_stories(conn)
+    counts = Counter(articles_lease_lost=len(ids) - len(held))
+    for row, result in zip(rows, verdicts):
+        story_id, joined = dedupe_store.find_story(conn, row, result)
+        article_store.save_classification(conn, row["id"], worker, result,
+                                          classifier.CLASSIFIER_VERSION, story_id)
+        if joined:
+            dedupe_store.join_story(conn, story_id, result)
         counts["articles_classified"] += 1
         counts["alliance_articles"] += result.is_alliance and result.is_auto
     return counts
@@ -207,11 +222,43 @@ def classify_articles(conn, settings: Settings, worker: str, ids: list[int],
 def load_records(conn, settings: Settings, worker: str, ids: list[int],
                  run_id: int | None = None) -> Counter:
     """Fold classified alliance articles into alliances, events and evidence links."""
-    counts = Counter()
-    for article in article_store.articles_for_load(conn, ids):
+    return _per_batch(conn, settings, worker, ids, run_id, "load", _load_batch)
+
+
+def _load_batch(conn, worker: str, ids: list[int]) -> Counter:
+    held = article_store.lock_leased(conn, ids, worker, "classified")
+    counts = Counter(articles_lease_lost=len(ids) - len(held))
+    for article in article_store.articles_for_load(conn, held):
         counts += _load_article(conn, article)
-        article_store.advance(conn, article["id"], worker, "classified")
+    article_store.advance_many(conn, held, worker, "classified")
+    return counts
+
+
+def _per_batch(conn, settings: Settings, worker: str, ids: list[int], run_id: int | None,
+               stage: str, process) -> Counter:
+    """Run process(conn, worker, ids) and commit it as one transaction.
+
+    When it fails on something other than the database being unavailable (a bad
+    article, a bug), the batch is rolled back and redone one article at a time, so
+    the article that fails is parked with its error and the others go on.
+    """
+    try:
+        counts = process(conn, worker, ids)
         conn.commit()
+        return +counts
+    except Exception as exc:  # noqa: BLE001 - sorted out below: transient errors propagate
+        conn.rollback()
+        if db.is_transient_db_error(exc):
+            raise
+        if len(ids) == 1:
+            log.warning("%s failed for article %s: %s", stage, ids[0], exc)
+            outcome = article_store.record_failure(
+                conn, ids[0], worker, stage=stage, error=f"{type(exc).__name__}: {exc}",
+                transient=False, max_attempts=settings.max_attempts, run_id=run_id)
+            return Counter({f"articles_{outcome}": 1})
+    counts = Counter()
+    for article_id in ids:
+        counts += _per_batch(conn, settings, worker, [article_id], run_id, stage, process)
     return counts
 
 

@@ -1,5 +1,6 @@
 """Crashes, restarts and concurrency: nothing lost, nothing doubled."""
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -16,14 +17,17 @@ from .site import article_count
 
 
 
-def _slow_pages(server, delay):
-    """Make every article page of the fixture site take `delay` seconds."""
+def _slow_pages(server, delay, one_at_a_time=False):
+    """Make every article page of the fixture site take `delay` seconds (and with
+    one_at_a_time, answer them in turn, so pages keep arriving over the whole fetch)."""
+    turn = threading.Lock() if one_at_a_time else contextlib.nullcontext()
     for path, route in list(server.routes.items()):
         if path.startswith("/news/"):
             body, headers = route.body, route.headers
 
             def slow(handler, body=body, headers=headers):
-                time.sleep(delay)
+                with turn:
+                    time.sleep(delay)
                 handler.send_response(200)
                 for k, v in headers.items():
                     handler.send_header(k, v)
@@ -72,7 +76,7 @@ def test_two_passes_at_once_process_each_article_once(site_settings, news_site):
 
 
 def test_worker_killed_mid_batch_is_recovered_after_lease(site_settings, news_site):
-    _slow_pages(news_site, 0.4)
+    _slow_pages(news_site, 0.3, one_at_a_time=True)
     env = {**os.environ, "DATABASE_URL": site_settings.database_url,
            "TIEUP_FEEDS_FILE": str(site_settings.feeds_file), "TIEUP_ALLOW_PRIVATE_HOSTS": "1",
            "TIEUP_HOST_INTERVAL_SECONDS": "0", "TIEUP_LEASE_SECONDS": "2"}

@@ -8,8 +8,12 @@ result is written only by the worker that still holds the lease.
 from __future__ import annotations
 
 import gzip
+from urllib.parse import urlsplit
 
+import psycopg2.errors
 import psycopg2.extras
+
+from ..dedupe import url_hash
 
 # state a stage claims -> the state it moves an article to
 NEXT_STATE = {"discovered": "extracted", "extracted": "deduped",
@@ -19,18 +23,25 @@ NEXT_STATE = {"discovered": "extracted", "extracted": "deduped",
 def discover_entry(conn, *, feed_id: int, entry_key: str, link: str, canonical: str,
                    url_hash: bytes, domain: str, title: str | None, summary: str | None,
                    published) -> tuple[bool, bool]:
-    """Record a feed entry and its article; returns (entry_is_new, article_is_new)."""
+    """Record a feed entry and its article; returns (entry_is_new, article_is_new).
+
+    An article re-keyed on its page's canonical URL is still found under the old one.
+    """
     with conn.cursor() as cur:
         cur.execute("""
             INSERT INTO articles (canonical_url, url_hash, url, source_domain, feed_id, title,
                                   summary, feed_published_at, published_at)
-            VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)
+            SELECT %s, %s, %s, %s, %s, %s, %s, %s, %s
+             WHERE NOT EXISTS (SELECT 1 FROM url_aliases WHERE url_hash = %s)
             ON CONFLICT (url_hash) DO NOTHING RETURNING id""",
-                    (canonical, url_hash, link, domain, feed_id, title, summary, published, published))
+                    (canonical, url_hash, link, domain, feed_id, title, summary, published, published,
+                     url_hash))
         row = cur.fetchone()
         article_is_new = row is not None
         if not article_is_new:
-            cur.execute("SELECT id FROM articles WHERE url_hash = %s", (url_hash,))
+            cur.execute("""SELECT coalesce((SELECT id FROM articles WHERE url_hash = %s),
+                                           (SELECT article_id FROM url_aliases WHERE url_hash = %s))""",
+                        (url_hash, url_hash))
             row = cur.fetchone()
         cur.execute("""
             INSERT INTO feed_entries (feed_id, entry_key, article_id, link)
@@ -107,8 +118,26 @@ def advance_many(conn, article_ids: list[int], worker: str, from_state: str) -> 
 
 def save_extraction(conn, article_id: int, worker: str, *, fetch, page, canonical: str | None,
                     text_hash: bytes) -> bool:
-    """Store the raw page (compressed) and extracted text, and advance to 'extracted'."""
+    """Store the extracted text and advance to 'extracted' in one update, then the raw page
+    (compressed). Nothing is written when this worker no longer holds the lease.
+
+    canonical: a new canonical URL for the article (its page's rel=canonical, or where
+    it redirected), or None to keep the one it was discovered under.
+    """
     with conn.cursor() as cur:
+        cur.execute("""
+            UPDATE articles SET text = %s, text_hash = %s, title = coalesce(%s, title),
+                   author = %s, site_name = %s, language = %s,
+                   published_at = coalesce(%s, published_at), modified_at = %s,
+                   fetched_at = now(), state = 'extracted', leased_until = NULL,
+                   lease_owner = NULL, attempts = 0, last_error = NULL, updated_at = now()
+            WHERE id = %s AND lease_owner = %s AND state = 'discovered'""",
+                    (page.text, text_hash, page.title, page.author, page.site_name, page.language,
+                     page.published, page.modified, article_id, worker))
+        if cur.rowcount != 1:
+            return False
+        if canonical:
+            _adopt_canonical(cur, article_id, canonical)
         cur.execute("""
             INSERT INTO raw_pages (article_id, final_url, http_status, content_type, charset,
                                    headers, body_gz, body_bytes)
@@ -119,15 +148,33 @@ def save_extraction(conn, article_id: int, worker: str, *, fetch, page, canonica
                 body_gz = EXCLUDED.body_gz, body_bytes = EXCLUDED.body_bytes, fetched_at = now()""",
                     (article_id, fetch.final_url, fetch.status, fetch.content_type, fetch.charset,
                      psycopg2.extras.Json(fetch.headers), gzip.compress(fetch.body, 6), len(fetch.body)))
+        return True
+
+
+def _adopt_canonical(cur, article_id: int, canonical: str) -> None:
+    """Re-key the article on the canonical URL its page declares (or redirected to).
+
+    When another article already holds that URL, the two rows stay apart and the
+    exact-copy dedupe links them; a savepoint keeps a concurrent claim of the same
+    URL from failing the whole transaction.
+    """
+    key = url_hash(canonical)
+    cur.execute("SAVEPOINT adopt_canonical")
+    try:
         cur.execute("""
-            UPDATE articles SET text = %s, text_hash = %s, title = coalesce(%s, title),
-                   author = %s, site_name = %s, language = %s,
-                   published_at = coalesce(%s, published_at), modified_at = %s,
-                   fetched_at = now()
-            WHERE id = %s""",
-                    (page.text, text_hash, page.title, page.author, page.site_name, page.language,
-                     page.published, page.modified, article_id))
-        return _advance(cur, article_id, worker, "discovered")
+            INSERT INTO url_aliases (url_hash, url, article_id)
+            SELECT url_hash, canonical_url, id FROM articles
+             WHERE id = %s AND url_hash <> %s
+               AND NOT EXISTS (SELECT 1 FROM articles other WHERE other.url_hash = %s)
+               AND NOT EXISTS (SELECT 1 FROM url_aliases a WHERE a.url_hash = %s)
+            ON CONFLICT (url_hash) DO NOTHING""", (article_id, key, key, key))
+        if cur.rowcount == 1:
+            cur.execute("UPDATE articles SET canonical_url = %s, url_hash = %s, source_domain = %s "
+                        "WHERE id = %s", (canonical, key, urlsplit(canonical).hostname or "", article_id))
+    except psycopg2.errors.UniqueViolation:
+        cur.execute("ROLLBACK TO SAVEPOINT adopt_canonical")
+    else:
+        cur.execute("RELEASE SAVEPOINT adopt_canonical")
 
 
 def record_failure(conn, article_id: int, worker: str, *, stage: str, error: str,
@@ -163,17 +210,34 @@ def record_feed_error(conn, feed_id: int, *, stage: str, error: str, transient: 
                     (run_id, feed_id, stage, transient, error))
 
 
-def save_classification(conn, article_id: int, result, version: str) -> None:
-    """Store the classifier's verdict on an article."""
+def save_classification(conn, article_id: int, worker: str, result, version: str,
+                        story_id: int | None) -> bool:
+    """Store the classifier's verdict and story, and advance to 'classified', in one update."""
     with conn.cursor() as cur:
         cur.execute("""
             UPDATE articles SET is_auto = %s, is_alliance = %s, deal_type = %s, deal_status = %s,
                    parties = %s, focus_areas = %s, confidence = %s, evidence = %s,
-                   event_date = %s, classifier_version = %s, classified_at = now()
-            WHERE id = %s""",
+                   event_date = %s, classifier_version = %s, classified_at = now(),
+                   story_id = coalesce(%s, story_id),
+                   state = 'classified', leased_until = NULL, lease_owner = NULL,
+                   attempts = 0, last_error = NULL, updated_at = now()
+            WHERE id = %s AND lease_owner = %s AND state = 'deduped'""",
                     (result.is_auto, result.is_alliance, result.deal_type, result.status,
                      list(result.parties), list(result.focus_areas), result.confidence,
-                     list(result.evidence), result.event_date, version, article_id))
+                     list(result.evidence), result.event_date, version, story_id,
+                     article_id, worker))
+        return cur.rowcount == 1
+
+
+def lock_leased(conn, article_ids: list[int], worker: str, state: str) -> list[int]:
+    """Row-lock the articles still leased to worker in state; returns their ids.
+
+    Held until the transaction ends, so no other worker can take them over midway.
+    """
+    with conn.cursor() as cur:
+        cur.execute("""SELECT id FROM articles WHERE id = ANY(%s) AND lease_owner = %s AND state = %s
+                       ORDER BY id FOR UPDATE""", (list(article_ids), worker, state))
+        return [r[0] for r in cur.fetchall()]
 
 
 def articles_for_load(conn, ids: list[int]) -> list[dict]:

@@ -1,8 +1,8 @@
 """SQL for deduplication and stories: the LSH index, duplicate links, story assignment.
 
 Functions take a psycopg2 connection and never commit: the calling stage commits
-the result together with the article's state change. dedupe_article and
-assign_story take a transaction-scoped advisory lock so two workers cannot both
+the result together with the article's state change. dedupe_articles and
+lock_stories take a transaction-scoped advisory lock so two workers cannot both
 miss each other's uncommitted copies or both create the same story.
 
 Duplicate groups are flat: every copy points straight at the representative
@@ -428,33 +428,58 @@ def refresh_story(conn, story_id: int, organisations=(), deal_type: str | None =
              WHERE s.id = %s""", (list(organisations), deal_type, story_id, story_id))
 
 
-def assign_story(conn, article_id: int, classification: Classification) -> int:
-    """Put a classified article in its story (existing or new); returns the story id.
-
-    An article that already has a story keeps it, so re-running changes nothing.
-    """
+def lock_stories(conn) -> None:
+    """Serialise story matching and creation across workers until the transaction ends."""
     with conn.cursor() as cur:
         cur.execute("SELECT pg_advisory_xact_lock(%s)", (STORY_LOCK_KEY,))
-        cur.execute("SELECT story_id, duplicate_of, published_at, language, text "
+
+
+def find_story(conn, article: dict, classification: Classification) -> tuple[int, bool]:
+    """The story a classified article belongs in, existing or created; saves its mentions.
+
+    article has id, story_id, duplicate_of, published_at, language and text. Returns
+    (story id, True when the article is not in it yet). The caller holds lock_stories,
+    then stores the story id on the article and calls join_story when it is new.
+    An article that already has a story keeps it, so re-running changes nothing.
+    """
+    article_id, published_at = article["id"], article["published_at"]
+    save_mentions(conn, article_id, classification.mentions)
+    if article["story_id"] is not None:
+        return article["story_id"], False
+    organisations = dedupe.story_organisations(classification.parties, classification.mentions)
+    story_id = _story_of_group(conn, article_id, article["duplicate_of"])
+    if story_id is None and published_at is not None and organisations:
+        sig = load_signatures(conn, [article_id]).get(article_id) or dedupe.signature(article["text"])
+        candidate = StoryArticle(article_id, published_at, article["language"],
+                                 tuple(classification.parties), classification.deal_type,
+                                 dict(classification.mentions), sig)
+        story_id = dedupe.match_story(candidate, story_candidates(conn, organisations, published_at))
+    if story_id is None:
+        story_id = create_story(conn, organisations, classification.deal_type, published_at)
+    return story_id, True
+
+
+def join_story(conn, story_id: int, classification: Classification) -> None:
+    """Refresh a story after an article joined it (its story_id is stored)."""
+    refresh_story(conn, story_id,
+                  dedupe.story_organisations(classification.parties, classification.mentions),
+                  classification.deal_type)
+
+
+def assign_story(conn, article_id: int, classification: Classification) -> int:
+    """Put a classified article in its story (existing or new); returns the story id."""
+    lock_stories(conn)
+    with conn.cursor() as cur:
+        cur.execute("SELECT id, story_id, duplicate_of, published_at, language, text "
                     "FROM articles WHERE id = %s", (article_id,))
+        columns = [c.name for c in cur.description]
         row = cur.fetchone()
     if row is None:
         raise NotFoundError(f"article {article_id} does not exist")
-    story_id, duplicate_of, published_at, language, text = row
-    save_mentions(conn, article_id, classification.mentions)
-    if story_id is not None:
-        return story_id
-    organisations = dedupe.story_organisations(classification.parties, classification.mentions)
-    story_id = _story_of_group(conn, article_id, duplicate_of)
-    if story_id is None and published_at is not None and organisations:
-        sig = load_signatures(conn, [article_id]).get(article_id) or dedupe.signature(text)
-        article = StoryArticle(article_id, published_at, language, tuple(classification.parties),
-                               classification.deal_type, dict(classification.mentions), sig)
-        story_id = dedupe.match_story(article, story_candidates(conn, organisations, published_at))
-    if story_id is None:
-        story_id = create_story(conn, organisations, classification.deal_type, published_at)
-    with conn.cursor() as cur:
-        cur.execute("UPDATE articles SET story_id = %s, updated_at = now() WHERE id = %s",
-                    (story_id, article_id))
-    refresh_story(conn, story_id, organisations, classification.deal_type)
+    story_id, joined = find_story(conn, dict(zip(columns, row)), classification)
+    if joined:
+        with conn.cursor() as cur:
+            cur.execute("UPDATE articles SET story_id = %s, updated_at = now() WHERE id = %s",
+                        (story_id, article_id))
+        join_story(conn, story_id, classification)
     return story_id

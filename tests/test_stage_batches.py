@@ -1,0 +1,72 @@
+"""Stages commit a batch at a time; a bad article is parked alone, a database outage is not."""
+
+import psycopg2
+import pytest
+
+from pipeline import classify, dedupe, stages
+
+GOOD = ("Toyota said on Monday it would build a new battery plant in North Carolina, adding "
+        "jobs and raising its planned investment in the state as demand for hybrids grows.")
+
+
+def _add(conn, n, state, text=GOOD):
+    ids = []
+    with conn.cursor() as cur:
+        for i in range(n):
+            url = f"https://wire.example/a/{i}"
+            cur.execute("""INSERT INTO articles (canonical_url, url_hash, url, source_domain, title,
+                                                 text, state, published_at)
+                           VALUES (%s, %s, %s, 'wire.example', %s, %s, %s, now()) RETURNING id""",
+                        (url, dedupe.url_hash(url), url, f"Story {i}", f"{text} Item {i}.", state))
+            ids.append(cur.fetchone()[0])
+    conn.commit()
+    return ids
+
+
+def _states(conn):
+    with conn.cursor() as cur:
+        cur.execute("SELECT id, state, failed_stage, last_error FROM articles ORDER BY id")
+        return cur.fetchall()
+
+
+def test_an_article_that_breaks_the_classifier_is_parked_and_the_batch_goes_on(
+        conn, settings, monkeypatch):
+    ids = _add(conn, 3, "deduped")
+    real = classify.classify_article
+
+    def breaks_on_second(text, title, url, published):
+        if url.endswith("/1"):
+            raise ValueError("unexpected input")
+        return real(text, title, url, published)
+    monkeypatch.setattr(classify, "classify_article", breaks_on_second)
+    counts = stages.drain(conn, settings, "deduped", stages.classify_articles)
+    assert counts["articles_classified"] == 2 and counts["articles_parked"] == 1
+    states = {row[0]: row[1:] for row in _states(conn)}
+    assert states[ids[0]][0] == states[ids[2]][0] == "classified"
+    assert states[ids[1]][:2] == ("failed", "classify")
+    assert "ValueError: unexpected input" in states[ids[1]][2]
+    with conn.cursor() as cur:
+        cur.execute("SELECT item_id, stage, transient FROM item_errors")
+        assert cur.fetchall() == [(ids[1], "classify", False)]
+
+
+def test_a_database_outage_is_not_blamed_on_an_article(conn, settings, monkeypatch):
+    _add(conn, 2, "deduped")
+
+    def outage(*args):
+        raise psycopg2.OperationalError("server closed the connection unexpectedly")
+    monkeypatch.setattr(classify, "classify_article", outage)
+    with pytest.raises(psycopg2.OperationalError):
+        stages.drain(conn, settings, "deduped", stages.classify_articles)
+    assert {row[1:3] for row in _states(conn)} == {("deduped", None)}
+
+
+def test_each_stage_moves_a_whole_batch(conn, settings):
+    ids = _add(conn, 5, "extracted")
+    assert stages.drain(conn, settings, "extracted", stages.dedupe_articles)["articles_deduped"] == 5
+    assert stages.drain(conn, settings, "deduped", stages.classify_articles)["articles_classified"] == 5
+    stages.drain(conn, settings, "classified", stages.load_records)
+    assert [row[1] for row in _states(conn)] == ["loaded"] * len(ids)
+    with conn.cursor() as cur:
+        cur.execute("SELECT count(*) FROM articles WHERE lease_owner IS NOT NULL OR story_id IS NULL")
+        assert cur.fetchone()[0] == 0
