@@ -70,14 +70,30 @@ def parse_feed(body: bytes, *, base_url: str | None = None,
     if looks_like_html(body, content_type):
         return ParsedFeed(entries=(), error="not a feed: the URL returned an HTML page")
     headers = {"content-location": base_url or "", "content-type": content_type or "application/xml"}
-    # A BytesIO, never raw bytes: feedparser treats a bytes/str argument that names a file as a path.
-    parsed = feedparser.parse(io.BytesIO(body), response_headers=headers,
-                              resolve_relative_uris=True, sanitize_html=True)
+    try:
+        parsed = _feedparser(body, headers)
+    except (UnicodeError, ValueError, LookupError) as exc:
+        # feedparser's charset sniffing raises on some garbled declarations (a non-ASCII or
+        # NUL byte in the encoding name): read the document again without its declaration.
+        try:
+            parsed = _feedparser(_XML_DECLARATION.sub(b"", body, count=1),
+                                 {**headers, "content-type": "application/xml; charset=utf-8"})
+        except (UnicodeError, ValueError, LookupError):
+            return ParsedFeed(entries=(), error=f"unreadable feed ({type(exc).__name__}: {exc})")
     base = base_url or parsed.feed.get("link")
     entries, skipped, duplicates = _collect_entries(parsed.entries, base)
     return ParsedFeed(entries=tuple(entries), title=_clean(parsed.feed.get("title")),
                       error=_feed_error(parsed, entries), skipped_without_link=skipped,
                       duplicates=duplicates)
+
+
+_XML_DECLARATION = re.compile(rb"^\s*<\?[^>]*\?>")
+
+
+def _feedparser(body: bytes, headers: dict):
+    # A BytesIO, never raw bytes: feedparser treats a bytes/str argument that names a file as a path.
+    return feedparser.parse(io.BytesIO(body), response_headers=headers,
+                            resolve_relative_uris=True, sanitize_html=True)
 
 
 def _feed_error(parsed, entries: list[FeedEntry]) -> str | None:

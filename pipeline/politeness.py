@@ -113,7 +113,8 @@ class Politeness:
                                      "host treated as disallowed until it answers")
         if not rules.allows(url):
             raise RobotsDisallowedError(f"robots.txt of {host} disallows {url}")
-        self.wait_turn(host)
+        if self.settings.host_interval_seconds > 0 or rules.crawl_delay:
+            self.wait_turn(host)  # with no interval and no Crawl-delay there is no turn to wait for
 
     def wait_turn(self, host: str) -> None:
         """Reserve the host's next slot in the database and sleep until it comes."""

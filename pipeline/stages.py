@@ -100,20 +100,16 @@ def poll_feed(conn, settings: Settings, client: HttpClient, feed_id: int,
 
 
 def _discover_entries(conn, feed_id: int, entries) -> Counter:
-    counts = Counter()
+    rows = []
     for entry in entries:
         canonical = dedupe.canonical_url(entry.link)
-        entry_new, article_new = article_store.discover_entry(
-            conn, feed_id=feed_id, entry_key=entry.entry_key, link=entry.link,
-            canonical=canonical, url_hash=dedupe.url_hash(canonical),
-            domain=urlsplit(canonical).hostname or "", title=entry.title,
-            summary=entry.summary, published=entry.published)
-        # one entry per transaction: two passes polling feeds that share
-        # articles in a different order can never deadlock on each other's rows
-        conn.commit()
-        counts["entries_new" if entry_new else "entries_seen"] += 1
-        counts["articles_discovered"] += article_new
-    return counts
+        rows.append({"entry_key": entry.entry_key, "link": entry.link, "canonical": canonical,
+                     "url_hash": dedupe.url_hash(canonical),
+                     "domain": urlsplit(canonical).hostname or "", "title": entry.title,
+                     "summary": entry.summary, "published": entry.published})
+    entries_new, articles_new = article_store.discover_entries(conn, feed_id, rows)
+    return +Counter(entries_new=entries_new, entries_seen=len(rows) - entries_new,
+                    articles_discovered=articles_new)
 
 
 @contextmanager

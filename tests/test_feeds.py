@@ -132,3 +132,12 @@ def test_summary_markup_is_reduced_to_text():
         b"The two carmakers agreed to study a partnership.",
         b"&lt;p&gt;The two &lt;b&gt;carmakers&lt;/b&gt; agreed.&lt;/p&gt;&lt;img src='x.jpg'&gt;")
     assert parse_feed(body).entries[0].summary == "The two carmakers agreed."
+
+
+@pytest.mark.parametrize("encoding", [b"\x80", b"ut\x00f"])
+def test_garbled_encoding_declaration_still_yields_the_entries(encoding):
+    body = (b'<?xml version="1.0" encoding="' + encoding + b'"?><rss version="2.0"><channel>'
+            b"<item><title>Kia and Hyundai share a platform</title>"
+            b"<link>https://wire.example/kia-hyundai</link></item></channel></rss>")
+    parsed = parse_feed(body)
+    assert [e.link for e in parsed.entries] == ["https://wire.example/kia-hyundai"]

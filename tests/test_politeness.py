@@ -112,6 +112,18 @@ def test_crawl_delay_spaces_requests(server, settings):
     assert times[1] - times[0] >= 0.95
 
 
+def test_no_interval_and_no_crawl_delay_books_no_slots(server, settings, conn):
+    client, _ = polite_client(settings, host_interval_seconds=0)
+    client.fetch(server.url("/news/a"))  # fetches robots.txt (404) first
+    with conn.cursor() as cur:
+        cur.execute("SELECT next_request_at FROM hosts")
+        booked = cur.fetchall()
+    client.fetch(server.url("/news/b"))
+    with conn.cursor() as cur:
+        cur.execute("SELECT next_request_at FROM hosts")
+        assert cur.fetchall() == booked  # the page requests reserved nothing
+
+
 def test_host_booked_too_far_ahead_is_deferred(server, settings):
     client, _ = polite_client(settings, host_interval_seconds=30.0, max_host_wait_seconds=1.0)
     started = time.monotonic()

@@ -20,35 +20,43 @@ NEXT_STATE = {"discovered": "extracted", "extracted": "deduped",
               "deduped": "classified", "classified": "loaded"}
 
 
-def discover_entry(conn, *, feed_id: int, entry_key: str, link: str, canonical: str,
-                   url_hash: bytes, domain: str, title: str | None, summary: str | None,
-                   published) -> tuple[bool, bool]:
-    """Record a feed entry and its article; returns (entry_is_new, article_is_new).
+def discover_entries(conn, feed_id: int, entries: list[dict]) -> tuple[int, int]:
+    """Record a feed's entries and their articles; returns (new entries, new articles).
 
-    An article re-keyed on its page's canonical URL is still found under the old one.
+    Each entry has entry_key, link, canonical, url_hash, domain, title, summary and
+    published. Articles are inserted in url_hash order, so two passes discovering
+    overlapping entries (in any order) take their key locks in the same order and
+    cannot deadlock. An article re-keyed on its page's canonical URL is still found
+    under the old one (url_aliases).
     """
+    if not entries:
+        return 0, 0
+    column = lambda name: [e[name] for e in entries]  # noqa: E731
+    hashes = column("url_hash")
     with conn.cursor() as cur:
         cur.execute("""
             INSERT INTO articles (canonical_url, url_hash, url, source_domain, feed_id, title,
                                   summary, feed_published_at, published_at)
-            SELECT %s, %s, %s, %s, %s, %s, %s, %s, %s
-             WHERE NOT EXISTS (SELECT 1 FROM url_aliases WHERE url_hash = %s)
+            SELECT e.canonical, e.url_hash, e.link, e.domain, %s, e.title, e.summary, e.published,
+                   e.published
+              FROM unnest(%s::text[], %s::bytea[], %s::text[], %s::text[], %s::text[], %s::text[],
+                          %s::timestamptz[])
+                   AS e(canonical, url_hash, link, domain, title, summary, published)
+             WHERE NOT EXISTS (SELECT 1 FROM url_aliases a WHERE a.url_hash = e.url_hash)
+             ORDER BY e.url_hash
             ON CONFLICT (url_hash) DO NOTHING RETURNING id""",
-                    (canonical, url_hash, link, domain, feed_id, title, summary, published, published,
-                     url_hash))
-        row = cur.fetchone()
-        article_is_new = row is not None
-        if not article_is_new:
-            cur.execute("""SELECT coalesce((SELECT id FROM articles WHERE url_hash = %s),
-                                           (SELECT article_id FROM url_aliases WHERE url_hash = %s))""",
-                        (url_hash, url_hash))
-            row = cur.fetchone()
+                    (feed_id, column("canonical"), hashes, column("link"), column("domain"),
+                     column("title"), column("summary"), column("published")))
+        articles_new = cur.rowcount
         cur.execute("""
             INSERT INTO feed_entries (feed_id, entry_key, article_id, link)
-            VALUES (%s, %s, %s, %s) ON CONFLICT DO NOTHING RETURNING 1""",
-                    (feed_id, entry_key, row[0], link))
-        entry_is_new = cur.fetchone() is not None
-    return entry_is_new, article_is_new
+            SELECT %s, e.entry_key, coalesce(a.id, al.article_id), e.link
+              FROM unnest(%s::text[], %s::bytea[], %s::text[]) AS e(entry_key, url_hash, link)
+              LEFT JOIN articles a ON a.url_hash = e.url_hash
+              LEFT JOIN url_aliases al ON al.url_hash = e.url_hash
+             ORDER BY e.entry_key
+            ON CONFLICT DO NOTHING""", (feed_id, column("entry_key"), hashes, column("link")))
+        return cur.rowcount, articles_new
 
 
 def claim_batch(conn, state: str, worker: str, limit: int, lease_seconds: int) -> list[int]:
