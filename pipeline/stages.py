@@ -223,6 +223,7 @@ def load_records(conn, settings: Settings, worker: str, ids: list[int],
 
 def _load_batch(conn, worker: str, ids: list[int]) -> Counter:
     held = article_store.lock_leased(conn, ids, worker, "classified")
+    alliance_store.lock_for_load(conn)
     counts = Counter(articles_lease_lost=len(ids) - len(held))
     for article in article_store.articles_for_load(conn, held):
         counts += _load_article(conn, article)

@@ -11,6 +11,17 @@ from __future__ import annotations
 EVENT_WINDOW_DAYS = 21
 
 
+# pg_advisory_xact_lock key: loading a batch touches many alliances and events; one loader
+# at a time means two workers can never lock them in opposite orders.
+LOAD_LOCK_KEY = 0x7_1E_10_AD
+
+
+def lock_for_load(conn) -> None:
+    """Serialise loading across workers until the transaction ends."""
+    with conn.cursor() as cur:
+        cur.execute("SELECT pg_advisory_xact_lock(%s)", (LOAD_LOCK_KEY,))
+
+
 def party_key(parties) -> str:
     """The identity of a relationship: its sorted party names."""
     return "|".join(sorted(set(parties)))

@@ -15,6 +15,10 @@ import psycopg2.extras
 
 from ..dedupe import url_hash
 
+# Raw pages are a reprocessing cache: level 1 costs a third of level 6's CPU for
+# about 18% more bytes (110 KB news pages: 0.5 ms and 20% of the size, against 1.7 ms and 17%).
+RAW_PAGE_GZIP_LEVEL = 1
+
 # state a stage claims -> the state it moves an article to
 NEXT_STATE = {"discovered": "extracted", "extracted": "deduped",
               "deduped": "classified", "classified": "loaded"}
@@ -155,7 +159,7 @@ def save_extraction(conn, article_id: int, worker: str, *, fetch, page, canonica
                 charset = EXCLUDED.charset, headers = EXCLUDED.headers,
                 body_gz = EXCLUDED.body_gz, body_bytes = EXCLUDED.body_bytes, fetched_at = now()""",
                     (article_id, fetch.final_url, fetch.status, fetch.content_type, fetch.charset,
-                     psycopg2.extras.Json(fetch.headers), gzip.compress(fetch.body, 6), len(fetch.body)))
+                     psycopg2.extras.Json(fetch.headers), gzip.compress(fetch.body, RAW_PAGE_GZIP_LEVEL), len(fetch.body)))
         return True
 
 
