@@ -206,7 +206,7 @@ def stage_rows(results: dict) -> list[tuple]:
             (f"extraction (extract_page, {x['page_kb_min']}-{x['page_kb_max']} KB pages)",
              f"{x['pages_per_second']:,} pages/CPU-s", f"trafilatura.extract {x['trafilatura_pages_per_second']:,}",
              f"{x['ratio_vs_trafilatura']}x", "—", "—"),
-            ("dedupe step (dedupe_article; index 0 to "
+            ("dedupe step (dedupe_articles in batches of 50; index 0 to "
              f"{d['articles']} articles)", f"{d['articles_per_second']:,} articles/s", "—", "—", "—", "—"),
             (f"classification ({c['article_chars']}-char articles)", f"{c['articles_per_second']:,} articles/CPU-s",
              "—", "—", "—", "—"),
