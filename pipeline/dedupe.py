@@ -205,8 +205,8 @@ _ASCII_SEPARATED = bytes(32 if _NON_WORD.match(chr(i)) else i
                          for i in range(128)) + bytes(range(128, 256))
 _ASCII_BYTES = bytes(range(128))
 _SPACE_RUNS = re.compile(rb"  +")
-# One bytes.replace pass per distinct non-ASCII separator (quotes, dashes, CJK
-# punctuation); text with more kinds than this takes a single regex pass instead.
+# Mostly-ASCII text gets one bytes.replace pass per distinct non-ASCII separator
+# (quotes, dashes); with more kinds than this, the single regex pass is cheaper.
 _MAX_SEPARATOR_KINDS = 24
 
 
@@ -233,15 +233,18 @@ def _normalised_utf8(text: str | None) -> bytes:
 def _separated_unicode(folded: str) -> bytes:
     """UTF-8 of folded with every _NON_WORD character replaced by a space."""
     # surrogatepass: a lone surrogate (valid JSON) is a separator, never an encoding error
-    data = folded.encode("utf-8", "surrogatepass").translate(_ASCII_SEPARATED)
-    others = set(data.translate(None, _ASCII_BYTES).decode("utf-8", "surrogatepass"))
-    separators = [char for char in others if _NON_WORD.match(char)]
-    if len(separators) > _MAX_SEPARATOR_KINDS:
-        return _NON_WORD.sub(" ", folded).encode("utf-8")
-    # UTF-8 is self-synchronising: a character's bytes only match at character boundaries
-    for char in separators:
-        data = data.replace(char.encode("utf-8", "surrogatepass"), b" ")
-    return data
+    data = folded.encode("utf-8", "surrogatepass")
+    if len(data) - len(folded) <= len(folded) // 2:  # mostly ASCII
+        data = data.translate(_ASCII_SEPARATED)
+        others = data.translate(None, _ASCII_BYTES).decode("utf-8", "surrogatepass")
+        separators = [char for char in set(others) if _NON_WORD.match(char)]
+        if len(separators) <= _MAX_SEPARATOR_KINDS:
+            # UTF-8 is self-synchronising: a character's bytes only match at character boundaries
+            for char in separators:
+                data = data.replace(char.encode("utf-8", "surrogatepass"), b" ")
+            return data
+    # mostly another script (CJK, Cyrillic), or many kinds of separators: one regex pass is cheaper
+    return _NON_WORD.sub(" ", folded).encode("utf-8")
 
 
 def tokens(text: str | None) -> list[str]:
