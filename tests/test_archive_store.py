@@ -57,6 +57,28 @@ def test_hostile_strings_are_stored_verbatim(conn):
         (row["url"], row["title"], row["text"], row["text_hash"]) for row in rows]
 
 
+def test_naive_published_time_is_in_the_session_time_zone_as_before(conn):
+    with conn.cursor() as cur:
+        cur.execute("SET TIME ZONE 'Asia/Tokyo'")
+        naive = datetime(2024, 3, 15, 8, 30)
+        insert_archived_batch(conn, [_row("https://news.example/a", published=naive)])
+        cur.execute("SELECT published_at = %s::timestamptz FROM articles", (naive,))  # how a parameter is read
+        assert cur.fetchone() == (True,)
+    assert _stored(conn)[0][8] == datetime(2024, 3, 14, 23, 30, tzinfo=timezone.utc)
+
+
+def test_text_is_sent_in_the_client_encoding(conn):
+    conn.set_client_encoding("LATIN1")
+    insert_archived_batch(conn, [_row("https://news.example/a", title="Citroën", text="Ça roule")])
+    with pytest.raises(UnicodeEncodeError):  # as a query parameter would
+        insert_archived_batch(conn, [_row("https://news.example/b", title="Škoda")])
+    conn.rollback()
+    insert_archived_batch(conn, [_row("https://news.example/a", title="Citroën", text="Ça roule")])
+    conn.commit()
+    conn.set_client_encoding("UTF8")
+    assert [(r[5], r[6]) for r in _stored(conn)] == [("Citroën", "Ça roule")]
+
+
 def test_repeated_url_in_a_batch_is_stored_once_first_row_wins(conn):
     rows = [_row("https://news.example/a", title="first"), _row("https://news.example/b"),
             _row("https://news.example/a?utm_source=rss", title="second")]
