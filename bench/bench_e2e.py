@@ -278,7 +278,7 @@ STAGES = (("poll feeds", "poll_feed"), ("fetch and extract", "fetch_and_extract"
 # What a main-thread sample is doing, first match wins (leaf = the innermost Python frame).
 SQL_CALLS = ("execute(", "commit()", "fetchone()", "fetchall()", "execute_values(")
 CAUSES = (("waiting for fetch threads", ("result_iterator (", "_result_or_cancel (")),
-          ("dedupe.normalise_text (per-character loop)", ("normalise_text (",)),
+          ("dedupe: text normalisation and hash", ("normalise_text (", "_normalised_utf8 (")),
           ("extract_page: language", ("detect_language (",)),
           ("extract_page: trafilatura text", ("main_text (",)),
           ("extract_page: metadata and date", ("read_metadata (", "htmldate_published (", "_published (")),

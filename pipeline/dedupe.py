@@ -192,22 +192,60 @@ _TOKEN = re.compile(f"[{_CJK}]|[^\\s{_CJK}]+")
 
 # Anything that is not a letter or digit (punctuation, symbols, separators, controls,
 # and also combining marks, which NFKC has mostly composed away) separates tokens.
-# One C-level regex: the per-character category test it replaces was the slowest
-# step of loading an article.
+# The definition of the normalised text (and so of every stored text_hash) is
+#     _NON_WORD.sub(" ", unicodedata.normalize("NFKC", text).casefold()).strip()
+# _normalised_utf8 computes exactly that, faster: the regex over every character
+# was most of the cost of loading an article.
 _NON_WORD = re.compile(r"[\W_]+")
+# Byte tables built from _NON_WORD itself, so they cannot disagree with it. ASCII
+# text is already NFKC, and its casefold is per character; bytes >= 128 (UTF-8 of
+# other characters) pass through unchanged.
+_ASCII_FOLDED = bytes(32 if _NON_WORD.match(chr(i)) else ord(chr(i).casefold())
+                      for i in range(128)) + bytes(range(128, 256))
+_ASCII_SEPARATED = bytes(32 if _NON_WORD.match(chr(i)) else i
+                         for i in range(128)) + bytes(range(128, 256))
+_ASCII_BYTES = bytes(range(128))
+_SPACE_RUNS = re.compile(rb"  +")
+# Mostly-ASCII text gets one bytes.replace pass per distinct non-ASCII separator
+# (quotes, dashes); with more kinds than this, the single regex pass is cheaper.
+_MAX_SEPARATOR_KINDS = 24
 
 
 def normalise_text(text: str | None) -> str:
     """NFKC, case-folded, punctuation and symbols turned into spaces, whitespace collapsed."""
-    if not text:
-        return ""
-    folded = unicodedata.normalize("NFKC", text).casefold()
-    return _NON_WORD.sub(" ", folded).strip()
+    return _normalised_utf8(text).decode("utf-8")
 
 
 def text_hash(text: str | None) -> bytes:
     """Exact-copy key: sha256 of the normalised body text."""
-    return hashlib.sha256(normalise_text(text).encode("utf-8")).digest()
+    return hashlib.sha256(_normalised_utf8(text)).digest()
+
+
+def _normalised_utf8(text: str | None) -> bytes:
+    if not text:
+        return b""
+    if text.isascii():
+        separated = text.encode("ascii").translate(_ASCII_FOLDED)
+    else:
+        separated = _separated_unicode(unicodedata.normalize("NFKC", text).casefold())
+    return _SPACE_RUNS.sub(b" ", separated).strip(b" ")
+
+
+def _separated_unicode(folded: str) -> bytes:
+    """UTF-8 of folded with every _NON_WORD character replaced by a space."""
+    # surrogatepass: a lone surrogate (valid JSON) is a separator, never an encoding error
+    data = folded.encode("utf-8", "surrogatepass")
+    if len(data) - len(folded) <= len(folded) // 2:  # mostly ASCII
+        data = data.translate(_ASCII_SEPARATED)
+        others = data.translate(None, _ASCII_BYTES).decode("utf-8", "surrogatepass")
+        separators = [char for char in set(others) if _NON_WORD.match(char)]
+        if len(separators) <= _MAX_SEPARATOR_KINDS:
+            # UTF-8 is self-synchronising: a character's bytes only match at character boundaries
+            for char in separators:
+                data = data.replace(char.encode("utf-8", "surrogatepass"), b" ")
+            return data
+    # mostly another script (CJK, Cyrillic), or many kinds of separators: one regex pass is cheaper
+    return _NON_WORD.sub(" ", folded).encode("utf-8")
 
 
 def tokens(text: str | None) -> list[str]:

@@ -375,11 +375,28 @@ def _archived_row(record) -> dict:
     page = _archived_page(record)
     if not page.text.strip():
         raise ValueError("a record needs non-empty 'text' or 'html'")
-    canonical = dedupe.canonical_url(record["url"])
-    return {"canonical": canonical, "url_hash": dedupe.url_hash(canonical), "url": record["url"],
-            "domain": urlsplit(canonical).hostname or "", "title": record.get("title") or page.title,
-            "text": page.text, "text_hash": dedupe.text_hash(page.text), "published": page.published,
+    title = record.get("title") or page.title
+    if title is not None and not isinstance(title, str):
+        raise ValueError("'title' must be a string")
+    url, text = _storable(record["url"], "url"), _storable(page.text, "text")
+    canonical = dedupe.canonical_url(url)
+    return {"canonical": canonical, "url_hash": dedupe.url_hash(canonical), "url": url,
+            "domain": urlsplit(canonical).hostname or "",
+            "title": _storable(title.replace("\x00", ""), "title") if title is not None else None,
+            "text": text, "text_hash": dedupe.text_hash(text), "published": page.published,
             "language": page.language}
+
+
+def _storable(value: str, field: str) -> str:
+    """value, if PostgreSQL text can hold it; ValueError for a NUL or a lone surrogate."""
+    if "\x00" in value:
+        raise ValueError(f"'{field}' contains a NUL character")
+    if not value.isascii():
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            raise ValueError(f"'{field}' contains a lone surrogate (not Unicode text)") from None
+    return value
 
 
 def _archived_page(record: dict):

@@ -76,3 +76,17 @@ def test_canonical_held_by_another_article_leaves_both_linked_as_copies(settings
     (rep,), (copy,) = [r for r in rows if r[2] is None], [r for r in rows if r[2] is not None]
     assert copy[2:] == (rep[0], "exact")
     assert _rows(conn, "SELECT count(*) FROM url_aliases") == [(0,)]
+
+
+def test_backfill_of_a_url_the_article_was_rekeyed_from_adds_nothing(settings, conn, tmp_path):
+    with LoopbackServer() as server:
+        canonical = server.url("/autos/honda-nissan-software")
+        server.add("/share/story?id=7", PAGE.format(canonical=canonical))
+        server.add("/first.rss", _feed(server.base, "/share/story?id=7"),
+                   content_type="application/rss+xml")
+        stages.run_once(settings.with_overrides(feeds_file=_write_feeds(tmp_path, server, "first")))
+        record = {"url": server.url("/share/story?id=7"), "title": "Honda and Nissan",
+                  "text": "Honda and Nissan agreed to extend their partnership to software."}
+        counts = stages.store_archive_records(conn, [(1, record)])
+    assert counts["records_known"] == 1 and not counts.get("records_stored")
+    assert _rows(conn, "SELECT count(*) FROM articles") == [(1,)]
