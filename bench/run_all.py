@@ -309,7 +309,8 @@ def _profile_lines(p: dict | None) -> list[str]:
         return lines + [f"Not profiled: {p['skipped']}."]
     lines += [f"One worker on the first {p['hosts']} hosts ({p['articles_loaded']} articles): "
               f"{p['plain_wall_seconds']} s wall as is, {p['synchronous_commit_off_wall_seconds']} s with "
-              "`synchronous_commit=off` (the price of committing every item of every stage), "
+              "`synchronous_commit=off` (the price of the commits: one per fetched article, one per batch "
+              "in the later stages), "
               f"{p['sampled_wall_seconds']} s under py-spy (100 samples/s, waits included). "
               f"Main-thread seconds from the samples ({p['main_thread_seconds']} s in all; the 8 fetch "
               "threads only wait on the network):", ""]

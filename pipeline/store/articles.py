@@ -106,23 +106,8 @@ def articles_with_text(conn, ids: list[int]) -> list[dict]:
         return _dict_rows(cur)
 
 
-def _advance(cur, article_id: int, worker: str, from_state: str) -> bool:
-    cur.execute("""
-        UPDATE articles SET state = %s, leased_until = NULL, lease_owner = NULL,
-               attempts = 0, last_error = NULL, updated_at = now()
-        WHERE id = %s AND lease_owner = %s AND state = %s""",
-                (NEXT_STATE[from_state], article_id, worker, from_state))
-    return cur.rowcount == 1
-
-
-def advance(conn, article_id: int, worker: str, from_state: str) -> bool:
-    """Move an article to its next state if this worker still holds its lease."""
-    with conn.cursor() as cur:
-        return _advance(cur, article_id, worker, from_state)
-
-
 def advance_many(conn, article_ids: list[int], worker: str, from_state: str) -> int:
-    """advance() for a batch in one statement; returns how many this worker still held."""
+    """Move a batch to its next state, for the rows this worker still holds; returns how many."""
     with conn.cursor() as cur:
         cur.execute("""
             UPDATE articles SET state = %s, leased_until = NULL, lease_owner = NULL,
