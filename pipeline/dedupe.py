@@ -384,17 +384,9 @@ def band_buckets(values: np.ndarray, rows: int, band_offset: int) -> np.ndarray:
 
 def band_keys(sig: Signature) -> list[tuple[int, int]]:
     """(band, bucket) keys for lsh_buckets: whole-text bands, then lead-paragraph bands."""
-    return band_keys_many([sig])[0]
-
-
-def band_keys_many(sigs: list[Signature]) -> list[list[tuple[int, int]]]:
-    """band_keys of many signatures with a handful of array operations (batched lookups)."""
-    owners, bands, buckets = band_key_arrays(sigs)
-    keys: list[list[tuple[int, int]]] = [[] for _ in sigs]
-    for owner, band, bucket in zip(owners.tolist(), bands.tolist(), buckets.tolist()):
-        keys[owner].append((band, bucket))
+    _, bands, buckets = band_key_arrays([sig])
     # Two identical lead paragraphs give the same keys once; order stays band order.
-    return [list(dict.fromkeys(k)) for k in keys]
+    return list(dict.fromkeys(zip(bands.tolist(), buckets.tolist())))
 
 
 def band_key_arrays(sigs: list[Signature]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -134,10 +134,14 @@ def test_stub_texts_are_not_deduplicated():
     assert dedupe.is_dedupable(TEXT)
 
 
-def test_band_keys_many_matches_one_by_one():
+def test_band_key_arrays_of_many_match_one_by_one():
     sigs = [dedupe.signature(TEXT), dedupe.signature("short text only"), dedupe.signature(TEXT * 2)]
-    assert dedupe.band_keys_many(sigs) == [dedupe.band_keys(s) for s in sigs]
-    assert dedupe.band_keys_many([]) == []
+    owners, bands, buckets = dedupe.band_key_arrays(sigs)
+    for i, sig in enumerate(sigs):
+        mine = owners == i
+        assert list(dict.fromkeys(zip(bands[mine].tolist(), buckets[mine].tolist()))) == \
+            dedupe.band_keys(sig)
+    assert all(a.size == 0 for a in dedupe.band_key_arrays([]))
 
 
 @pytest.mark.parametrize("a, b, expected", [

@@ -45,13 +45,9 @@ class Candidate:
 
 # --------------------------------------------------------------------------- LSH index
 
-def save_signature(conn, article_id: int, sig: Signature) -> None:
-    """Upsert an article's signature and LSH buckets; stale buckets of an old text go."""
-    save_signatures(conn, {article_id: sig})
-
-
 def save_signatures(conn, sigs: dict[int, Signature]) -> None:
-    """save_signature for many articles: a few statements, whatever the count."""
+    """Upsert articles' signatures and LSH buckets (stale buckets of an old text go):
+    a few statements, whatever the count."""
     if not sigs:
         return
     ids = sorted(sigs)
