@@ -285,13 +285,32 @@ def _load_article(conn, article: dict) -> Counter:
 def drain(conn, settings: Settings, state: str, step, run_id: int | None = None) -> Counter:
     """Claim and process batches in `state` until none is left; returns summed counts."""
     counts = Counter()
+    while (done := _one_batch(conn, settings, state, step, run_id)) is not None:
+        counts += done
+    return counts
+
+
+def flow(conn, settings: Settings, steps, run_id: int | None = None) -> Counter:
+    """Take work through `steps` ((state, step) pairs) a batch per step per round, until none is left.
+
+    Unlike draining each step in turn, the first alliances are loaded while later
+    articles are still being fetched. And when several workers share the queue, the
+    steps that serialise on a lock (dedupe, stories, load) overlap with another
+    worker's fetching and extraction instead of queueing behind each other at the end.
+    """
+    counts = Counter()
     while True:
-        worker = new_worker_id()
-        ids = article_store.claim_batch(conn, state, worker, settings.batch_size,
-                                        settings.lease_seconds)
-        if not ids:
+        rounds = [_one_batch(conn, settings, state, step, run_id) for state, step in steps]
+        if all(done is None for done in rounds):
             return counts
-        counts += step(conn, settings, worker, ids, run_id)
+        counts += sum((done for done in rounds if done is not None), Counter())
+
+
+def _one_batch(conn, settings: Settings, state: str, step, run_id: int | None) -> Counter | None:
+    """Claim one batch in `state` and process it; None when there was nothing to claim."""
+    worker = new_worker_id()
+    ids = article_store.claim_batch(conn, state, worker, settings.batch_size, settings.lease_seconds)
+    return step(conn, settings, worker, ids, run_id) if ids else None
 
 
 def claim_batches(conn, settings: Settings, state: str, max_batches: int) -> list[str]:
@@ -317,11 +336,13 @@ def fetch_claimed(conn, settings: Settings, client: HttpClient, token: str,
     return fetch_and_extract(conn, settings, client, token, ids, run_id)
 
 
+AFTER_FETCH = (("extracted", dedupe_articles), ("deduped", classify_articles),
+               ("classified", load_records))
+
+
 def process_queue(conn, settings: Settings, run_id: int | None = None) -> Counter:
-    """Drain every stage after fetching: dedupe, classify, load."""
-    counts = drain(conn, settings, "extracted", dedupe_articles, run_id)
-    counts += drain(conn, settings, "deduped", classify_articles, run_id)
-    return counts + drain(conn, settings, "classified", load_records, run_id)
+    """Take everything fetched through dedupe, classification and loading."""
+    return flow(conn, settings, AFTER_FETCH, run_id)
 
 
 def reclassify(conn, settings: Settings, *, since=None, outdated_only: bool = False) -> Counter:
@@ -412,7 +433,7 @@ def _archived_page(record: dict):
 
 
 def run_once(settings: Settings, trigger: str = "cli") -> dict:
-    """One full pass: sync and poll feeds, then fetch, extract, dedupe, classify and load."""
+    """One full pass: sync and poll feeds, then fetch, extract, dedupe, classify and load, batch by batch."""
     with db.connection(settings.database_url) as conn:
         run_id = run_store.start_run(conn, trigger)
         counts = Counter()
@@ -422,8 +443,7 @@ def run_once(settings: Settings, trigger: str = "cli") -> dict:
                 for feed_id in due_feeds(conn):
                     counts += poll_feed(conn, settings, client, feed_id, run_id)
                 fetch = lambda c, s, w, ids, r: fetch_and_extract(c, s, client, w, ids, r)  # noqa: E731
-                counts += drain(conn, settings, "discovered", fetch, run_id)
-            counts += process_queue(conn, settings, run_id)
+                counts += flow(conn, settings, (("discovered", fetch), *AFTER_FETCH), run_id)
         except BaseException:
             _record_failed_run(settings, run_id, counts)
             raise

@@ -1,9 +1,12 @@
 """Stages commit a batch at a time; a bad article is parked alone, a database outage is not."""
 
+from collections import Counter
+
 import psycopg2
 import pytest
 
 from pipeline import classify, dedupe, stages
+from pipeline.store import articles as article_store
 
 GOOD = ("Toyota said on Monday it would build a new battery plant in North Carolina, adding "
         "jobs and raising its planned investment in the state as demand for hybrids grows.")
@@ -70,3 +73,23 @@ def test_each_stage_moves_a_whole_batch(conn, settings):
     with conn.cursor() as cur:
         cur.execute("SELECT count(*) FROM articles WHERE lease_owner IS NOT NULL OR story_id IS NULL")
         assert cur.fetchone()[0] == 0
+
+
+def test_flow_takes_each_batch_through_every_step_before_the_next_is_claimed(conn, settings):
+    """run --once interleaves the steps: the first batch is loaded while later ones wait to be fetched."""
+    _add(conn, 3, "extracted")
+    calls = []
+
+    def step(name, after):
+        def run(conn, settings, worker, ids, run_id):
+            calls.append((name, len(ids)))
+            article_store.advance_many(conn, ids, worker, after)
+            conn.commit()
+            return Counter({name: len(ids)})
+        return run
+    one_at_a_time = settings.with_overrides(batch_size=1)
+    counts = stages.flow(conn, one_at_a_time, (("extracted", step("dedupe", "extracted")),
+                                               ("deduped", step("classify", "deduped"))))
+    assert calls == [("dedupe", 1), ("classify", 1)] * 3
+    assert counts == Counter(dedupe=3, classify=3)
+    assert {state for _, state, _, _ in _states(conn)} == {"classified"}
