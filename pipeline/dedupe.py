@@ -29,7 +29,6 @@ from datetime import datetime, timedelta
 from urllib.parse import parse_qsl, quote, unquote, urlencode, urljoin, urlsplit, urlunsplit
 
 import numpy as np
-from datasketch import MinHash
 
 # --------------------------------------------------------------------------- URLs
 
@@ -315,22 +314,41 @@ def shingles(text_tokens: list[str], size: int = SHINGLE_SIZE) -> set[str]:
     return {" ".join(text_tokens[i:i + size]) for i in range(len(text_tokens) - size + 1)}
 
 
+# The MinHash is datasketch's (scheme "affine32" over SHA-1), value for value, so stored
+# signatures stay comparable; tests/test_dedupe_pure.py checks it against datasketch.
+# It is written out here because it is a few numpy lines while importing datasketch
+# pulls in scipy (0.35 s at every worker and task start) and its per-object set-up
+# costs more than hashing a typical article.
+_FMIX32 = tuple(np.uint32(c) for c in (16, 0x85EBCA6B, 13, 0xC2B2AE35, 16))
+_MAX_HASH32 = np.uint32(0xFFFFFFFF)
+
+
 @lru_cache(maxsize=None)
-def _permutations(num_perm: int, seed: int):
-    # datasketch draws these from the seed for every new MinHash; they never change.
-    return MinHash(num_perm=num_perm, seed=seed, scheme="affine32").permutations
+def _permutations(num_perm: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """datasketch's affine permutations h -> a*h + b (mod 2^32), a odd, drawn from the seed."""
+    gen = np.random.RandomState(seed)
+    a = gen.randint(0, 1 << 31, num_perm, dtype=np.uint32) * np.uint32(2) + np.uint32(1)
+    b = gen.randint(0, 1 << 32, num_perm, dtype=np.uint32)
+    return a, b
 
 
-def _sha1_hash32(data: bytes) -> int:
-    # The value of datasketch's default sha1_hash32, without its struct round trip.
-    return int.from_bytes(hashlib.sha1(data).digest()[:4], "little")
+def _fmix32(hv: np.ndarray) -> np.ndarray:
+    """MurmurHash3's 32-bit finaliser, applied once to the input hashes (as datasketch does)."""
+    s1, m1, s2, m2, s3 = _FMIX32
+    hv = (hv ^ (hv >> s1)) * m1
+    hv = (hv ^ (hv >> s2)) * m2
+    return hv ^ (hv >> s3)
 
 
 def _minhash(items: set[str], num_perm: int, seed: int) -> np.ndarray:
-    mh = MinHash(num_perm=num_perm, seed=seed, scheme="affine32", hashfunc=_sha1_hash32,
-                 permutations=_permutations(num_perm, seed))
-    mh.update_batch([item.encode("utf-8") for item in items])
-    return mh.hashvalues.astype(np.uint32)
+    """uint32[num_perm]: the least permuted hash per permutation (all 2^32-1 for no items)."""
+    if not items:
+        return np.full(num_perm, _MAX_HASH32, dtype=np.uint32)
+    # The first four bytes of each SHA-1, little-endian: datasketch's sha1_hash32.
+    digests = b"".join([hashlib.sha1(item.encode("utf-8")).digest()[:4] for item in items])
+    hv = _fmix32(np.frombuffer(digests, dtype="<u4").astype(np.uint32))
+    a, b = _permutations(num_perm, seed)
+    return (hv[:, None] * a + b).min(axis=0)
 
 
 def lead_paragraphs(text: str | None) -> list[list[str]]:

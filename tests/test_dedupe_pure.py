@@ -4,6 +4,8 @@ from datetime import datetime, timedelta, timezone
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pipeline import dedupe
 from pipeline.dedupe import Member, Signature, StoryArticle, StoryCandidate
@@ -152,9 +154,21 @@ def test_deal_compatibility(a, b, expected):
     assert dedupe.deal_compatibility(a, b) == dedupe.deal_compatibility(b, a) == expected
 
 
-def test_minhash_values_are_datasketch_defaults_so_stored_signatures_stay_valid():
+def _datasketch_minhash(items, num_perm, seed):
     from datasketch import MinHash
-    items = dedupe.shingles(dedupe.tokens(TEXT))
-    plain = MinHash(num_perm=dedupe.NUM_PERM, seed=1, scheme="affine32")
-    plain.update_batch([item.encode("utf-8") for item in items])
-    assert (dedupe._minhash(items, dedupe.NUM_PERM, 1) == plain.hashvalues.astype("uint32")).all()
+    reference = MinHash(num_perm=num_perm, seed=seed, scheme="affine32")
+    reference.update_batch([item.encode("utf-8") for item in items])
+    return reference.hashvalues.astype("uint32")
+
+
+@pytest.mark.parametrize("num_perm, seed", [(dedupe.NUM_PERM, 1), (dedupe.LEAD_PERM, 2)])
+def test_minhash_values_are_datasketch_defaults_so_stored_signatures_stay_valid(num_perm, seed):
+    items = dedupe.shingles(dedupe.tokens(TEXT + " 丰田 与 宝马 签署 合作 备忘录 Kooperation für Brennstoffzellen"))
+    assert (dedupe._minhash(items, num_perm, seed) == _datasketch_minhash(items, num_perm, seed)).all()
+    assert (dedupe._minhash(set(), num_perm, seed) == _datasketch_minhash(set(), num_perm, seed)).all()
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.sets(st.text(min_size=1, max_size=30), max_size=40))
+def test_minhash_matches_datasketch_on_any_shingles(items):
+    assert (dedupe._minhash(items, dedupe.LEAD_PERM, 2) == _datasketch_minhash(items, dedupe.LEAD_PERM, 2)).all()
