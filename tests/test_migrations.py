@@ -38,3 +38,11 @@ def test_failed_migration_rolls_back_whole_file(empty_database_url):
         assert cur.fetchone()[0] is None
     assert applied_migrations(conn) == {}
     conn.close()
+
+
+def test_raw_pages_are_stored_without_a_second_compression(conn):
+    """body_gz is already gzip: TOAST keeps it out of line as is (storage 'e'), never pglz."""
+    with conn.cursor() as cur:
+        cur.execute("""SELECT attstorage FROM pg_attribute
+                        WHERE attrelid = 'raw_pages'::regclass AND attname = 'body_gz'""")
+        assert cur.fetchone()[0] == "e"
