@@ -8,7 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.extract import extract_lines, extract_page, parse_date
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from pipeline.extract import extract_lines, extract_page, load_tree, parse_date
 
 PAGES = Path(__file__).parent / "fixtures" / "pages"
 FULL = (PAGES / "article_full_metadata.html").read_bytes()
@@ -129,3 +132,33 @@ def test_nul_characters_never_reach_the_output():
     html = "<html><head><title>Deal\x00 news</title></head><body>" + "<p>Honda\x00 and Nissan sign.</p>" * 20
     page = extract_page(html + "</body></html>")
     assert all("\x00" not in (v or "") for v in (page.text, page.title))
+
+
+def _same_tree(html: str) -> bool:
+    import lxml.etree
+    import trafilatura
+    ours, theirs = load_tree(html), trafilatura.load_html(html)
+    if ours is None or theirs is None:
+        return ours is None and theirs is None
+    return lxml.etree.tostring(ours) == lxml.etree.tostring(theirs)
+
+
+@pytest.mark.parametrize("html", [
+    *(path.read_text(encoding="utf-8", errors="replace") for path in sorted(PAGES.glob("*.html"))),
+    '<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0//EN" "x/y.dtd">\n<html><body><p>Deal signed.</p></body></html>',
+    "<!doctype html>\n<meta charset=utf-8>\n<html lang=en xmlns='x' />\n<body><p>Partners.</p></body>",
+    '<?xml version="1.0" encoding="utf-8"?>\n<html><body><article><p>Joint venture.</p></article></body></html>',
+    "<html><body><p>One line, no newline at all.</p></body></html>",
+    "<html>\r<head><title>CR only</title></head>\r<body><p>Old Mac line ends.</p></body>\r</html>",
+    "just some text without any markup", "", "\n\n\n\n\n", "<p>fragment</p>",
+])
+def test_load_tree_builds_the_tree_trafilatura_would(html):
+    assert _same_tree(html)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.sampled_from(["<html>", "<html a='1'/>", "<!DOCTYPE html>", "<!DOCTYPE x/y>", "<p>", "</p>",
+                                 "text", "\n", "\r\n", "\r", "<body>", "<?xml version='1.0'?>", "é", "<br/>"]),
+                max_size=30))
+def test_load_tree_matches_trafilatura_on_odd_openings(parts):
+    assert _same_tree("".join(parts))
