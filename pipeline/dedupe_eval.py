@@ -11,9 +11,8 @@ from itertools import combinations
 from pathlib import Path
 from urllib.parse import urlsplit
 
-import yaml
 
-from . import dedupe
+from . import dedupe, yamlfile
 from .models import Classification
 from .store import dedupe as store
 
@@ -53,7 +52,7 @@ def apply_edits(text: str, edits: dict) -> str:
 
 def load_fixture(path: Path) -> list[dict]:
     """Articles in arrival order with copies materialised and labels inherited."""
-    raw = yaml.safe_load(Path(path).read_text(encoding="utf-8"))["articles"]
+    raw = yamlfile.safe_load(Path(path).read_text(encoding="utf-8"))["articles"]
     originals = {a["id"]: a for a in raw if "copy_of" not in a}
     articles = []
     for item in raw:

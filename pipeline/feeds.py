@@ -12,7 +12,7 @@ import feedparser
 import yaml
 from bs4 import BeautifulSoup
 
-from . import dates
+from . import dates, yamlfile
 from .errors import ConfigError
 from .models import FeedEntry, ParsedFeed
 
@@ -168,7 +168,7 @@ def _clean(value: str | None, limit: int = _MAX_TITLE) -> str | None:
 def load_feeds_file(path: str | Path) -> list[FeedSpec]:
     """Read a feeds.yml (`feeds:` list of {name, url, enabled}); raise ConfigError on bad entries."""
     try:
-        document = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+        document = yamlfile.safe_load(Path(path).read_text(encoding="utf-8")) or {}
     except (OSError, yaml.YAMLError) as exc:
         raise ConfigError(f"cannot read feeds file {path}: {exc}") from exc
     items = document.get("feeds") if isinstance(document, dict) else None

@@ -5,6 +5,8 @@ import sys
 import zipfile
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).parent.parent
 
 
@@ -19,3 +21,12 @@ def test_wheel_contains_sql_and_data(tmp_path):
     assert {f"pipeline/sql/views/{v}" for v in views} <= names
     assert "pipeline/data/feeds.yml" in names
     assert not any(n.startswith(("tests/", "dags/")) for n in names)
+
+
+@pytest.mark.parametrize("name", ["gazetteer.yml", "classify_lexicon.yml", "feeds.yml"])
+def test_packaged_yaml_reads_the_same_with_the_fast_loader(name):
+    import yaml
+    from pipeline import yamlfile
+    text = (Path(__file__).parents[1] / "pipeline" / "data" / name).read_text(encoding="utf-8")
+    assert yamlfile.SAFE_LOADER is getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    assert yamlfile.safe_load(text) == yaml.safe_load(text)

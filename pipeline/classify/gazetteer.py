@@ -6,7 +6,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
-import yaml
+from pipeline import yamlfile
+
 
 # Kinds whose organisations make an article auto-industry news when they are parties.
 AUTO_KINDS = frozenset({"automaker", "brand", "supplier", "battery", "autonomous_driving",
@@ -75,5 +76,5 @@ def _organisation(row: dict) -> Organisation:
 def load_gazetteer() -> Gazetteer:
     """The packaged gazetteer (pipeline/data/gazetteer.yml), parsed once."""
     raw = resources.files("pipeline").joinpath("data/gazetteer.yml").read_text("utf-8")
-    rows = yaml.safe_load(raw)["organisations"]
+    rows = yamlfile.safe_load(raw)["organisations"]
     return Gazetteer(tuple(_organisation(row) for row in rows))

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
-import yaml
 
+from pipeline import yamlfile
 from pipeline.classify.text import WORD_CLASS, fold, is_word_char
 
 STRONG, WEAK = 2.0, 1.0
@@ -103,7 +103,7 @@ def _window_pattern(terms: list[str]) -> re.Pattern:
 def load_lexicon() -> Lexicon:
     """The packaged lexicon, parsed once."""
     raw = resources.files("pipeline").joinpath("data/classify_lexicon.yml").read_text("utf-8")
-    data = yaml.safe_load(raw)
+    data = yamlfile.safe_load(raw)
     people = data["person_before"]
     return Lexicon(
         terms=tuple(t for t in _terms(data) if t is not None),
