@@ -203,9 +203,11 @@ def _classify_batch(conn, worker: str, ids: list[int]) -> Counter:
     verdicts = [classifier.classify_article(row["text"] or "", row["title"], row["url"],
                                             row["published_at"]) for row in rows]
     dedupe_store.lock_stories(conn)
+    dedupe_store.save_mentions(conn, {row["id"]: result.mentions for row, result in zip(rows, verdicts)})
+    stories = dedupe_store.story_context(conn, rows)
     counts = Counter(articles_lease_lost=len(ids) - len(held))
     for row, result in zip(rows, verdicts):
-        story_id, joined = dedupe_store.find_story(conn, row, result)
+        story_id, joined = dedupe_store.find_story(conn, row, result, stories)
         article_store.save_classification(conn, row["id"], worker, result,
                                           classifier.CLASSIFIER_VERSION, story_id)
         if joined:

@@ -223,3 +223,25 @@ def test_a_batch_naming_a_missing_article_raises_not_found(conn):
     a = add_article(conn, "https://a.example/1", STORY)
     with pytest.raises(NotFoundError):
         store.dedupe_articles(conn, [a, 999])
+
+
+def test_in_one_batch_a_copy_follows_the_story_its_representative_just_joined(conn):
+    a = add_article(conn, "https://a.example/1", STORY)
+    b = add_article(conn, "https://b.example/1", STORY, T0 + timedelta(days=9))
+    for aid in (a, b):
+        store.dedupe_article(conn, aid)
+    with conn.cursor() as cur:
+        cur.execute("SELECT id, story_id, duplicate_of, published_at, language, text FROM articles "
+                    "WHERE id = ANY(%s) ORDER BY id", ([a, b],))
+        columns = [c.name for c in cur.description]
+        rows = [dict(zip(columns, row)) for row in cur.fetchall()]
+    assert rows[1]["duplicate_of"] == a
+    context = store.story_context(conn, rows)  # read before either has a story
+    honda_nissan, nothing = classification(["Honda", "Nissan"], "mou"), classification([], None)
+    story, joined = store.find_story(conn, rows[0], honda_nissan, context)
+    assert joined
+    with conn.cursor() as cur:
+        cur.execute("UPDATE articles SET story_id = %s WHERE id = %s", (story, a))
+    # the copy names no organisation: only its group can place it
+    assert store.find_story(conn, rows[1], nothing, context) == (story, True)
+    assert table_count(conn, "stories") == 1

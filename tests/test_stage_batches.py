@@ -1,6 +1,7 @@
 """Stages commit a batch at a time; a bad article is parked alone, a database outage is not."""
 
 from collections import Counter
+from pathlib import Path
 
 import psycopg2
 import pytest
@@ -93,3 +94,28 @@ def test_flow_takes_each_batch_through_every_step_before_the_next_is_claimed(con
     assert calls == [("dedupe", 1), ("classify", 1)] * 3
     assert counts == Counter(dedupe=3, classify=3)
     assert {state for _, state, _, _ in _states(conn)} == {"classified"}
+
+
+def _story_partition(conn):
+    with conn.cursor() as cur:
+        cur.execute("SELECT story_id, array_agg(id ORDER BY id) FROM articles GROUP BY story_id")
+        return {frozenset(ids) for _, ids in cur.fetchall()}
+
+
+def test_a_classify_batch_forms_the_stories_one_by_one_classification_would(conn, settings):
+    """Story matching reads a batch's signatures and group stories once; the stories come out the same."""
+    from pipeline import dedupe_eval
+    for article in dedupe_eval.load_fixture(Path(__file__).parent / "fixtures" / "dedupe" / "articles.yml"):
+        dedupe_eval.insert_article(conn, article)
+    conn.commit()
+    stages.drain(conn, settings, "extracted", stages.dedupe_articles)
+    stages.drain(conn, settings.with_overrides(batch_size=50), "deduped", stages.classify_articles)
+    batched = _story_partition(conn)
+    with conn.cursor() as cur:
+        cur.execute("UPDATE articles SET story_id = NULL, state = 'deduped'")
+        cur.execute("DELETE FROM stories")
+        cur.execute("DELETE FROM article_mentions")
+    conn.commit()
+    stages.drain(conn, settings.with_overrides(batch_size=1), "deduped", stages.classify_articles)
+    assert _story_partition(conn) == batched
+    assert any(len(story) >= 3 for story in batched)

@@ -323,78 +323,98 @@ def _outcome(conn, article_id: int, rows: list[_Row]) -> DedupeOutcome:
 
 # --------------------------------------------------------------------------- stories
 
-def save_mentions(conn, article_id: int, mentions: dict[str, int]) -> None:
-    """Upsert the organisations an article names (classifier output) and their counts."""
-    if not mentions:
+def save_mentions(conn, mentions_by_article: dict[int, dict[str, int]]) -> None:
+    """Upsert the organisations articles name (classifier output) and their counts, in one statement."""
+    rows = [(aid, name, int(count)) for aid in sorted(mentions_by_article)
+            for name, count in sorted(mentions_by_article[aid].items())]
+    if not rows:
         return
-    names = sorted(mentions)
     with conn.cursor() as cur:
         cur.execute("""
             INSERT INTO article_mentions (article_id, company, mentions)
-            SELECT %s, c, n FROM unnest(%s::text[], %s::int[]) AS m(c, n)
+            SELECT * FROM unnest(%s::bigint[], %s::text[], %s::int[])
             ON CONFLICT (article_id, company) DO UPDATE SET mentions = EXCLUDED.mentions
-             WHERE article_mentions.mentions <> EXCLUDED.mentions""",
-                    (article_id, names, [int(mentions[n]) for n in names]))
+             WHERE article_mentions.mentions <> EXCLUDED.mentions""", tuple(map(list, zip(*rows))))
+
+
+# One round trip per article to match: the candidate stories with a sample of their
+# members' signatures and their summed mentions.
+_STORY_CANDIDATES_SQL = """
+    SELECT s.id, s.parties, s.deal_type, s.first_published_at, s.last_published_at,
+           sig.minhashes, sig.token_counts, men.companies, men.mentions
+      FROM (SELECT id, parties, deal_type, first_published_at, last_published_at FROM stories
+             WHERE parties && %(organisations)s::text[]
+               AND first_published_at <= %(latest)s AND last_published_at >= %(earliest)s
+             ORDER BY id LIMIT %(limit)s) s
+      LEFT JOIN LATERAL (
+            SELECT array_agg(m.minhash ORDER BY m.id) AS minhashes,
+                   array_agg(m.token_count ORDER BY m.id) AS token_counts
+              FROM (SELECT a.id, g.minhash, g.token_count
+                      FROM articles a JOIN article_signatures g ON g.article_id = a.id
+                     WHERE a.story_id = s.id AND a.duplicate_of IS NULL
+                     ORDER BY a.id LIMIT %(sample)s) m) sig ON true
+      LEFT JOIN LATERAL (
+            SELECT array_agg(c.company) AS companies, array_agg(c.n) AS mentions
+              FROM (SELECT m.company, sum(m.mentions)::int AS n
+                      FROM articles a JOIN article_mentions m ON m.article_id = a.id
+                     WHERE a.story_id = s.id GROUP BY m.company) c) men ON true
+     ORDER BY s.id"""
 
 
 def story_candidates(conn, organisations, published_at: datetime) -> list[StoryCandidate]:
     """Stories sharing an organisation whose window is near the date (GIN + date index)."""
     window = dedupe.STORY_WINDOW
     with conn.cursor() as cur:
-        cur.execute("""
-            SELECT id, parties, deal_type, first_published_at, last_published_at FROM stories
-             WHERE parties && %s::text[]
-               AND first_published_at <= %s AND last_published_at >= %s
-             ORDER BY id LIMIT %s""",
-                    (list(organisations), published_at + window, published_at - window,
-                     MAX_STORY_CANDIDATES))
-        stories = cur.fetchall()
-    if not stories:
-        return []
-    ids = [s[0] for s in stories]
-    sigs, mentions = _story_signatures(conn, ids), _story_mentions(conn, ids)
-    return [StoryCandidate(sid, tuple(parties), deal, first, last, tuple(sigs.get(sid, ())),
-                           mentions.get(sid, {}))
-            for sid, parties, deal, first, last in stories]
+        cur.execute(_STORY_CANDIDATES_SQL, {
+            "organisations": list(organisations), "latest": published_at + window,
+            "earliest": published_at - window, "limit": MAX_STORY_CANDIDATES,
+            "sample": STORY_SAMPLE_MEMBERS})
+        rows = cur.fetchall()
+    return [StoryCandidate(sid, tuple(parties), deal, first, last,
+                           tuple(Signature.from_bytes(bytes(raw), count)
+                                 for raw, count in zip(minhashes or (), counts or ())),
+                           dict(zip(companies or (), mentions or ())))
+            for sid, parties, deal, first, last, minhashes, counts, companies, mentions in rows]
 
 
-def _story_signatures(conn, story_ids) -> dict[int, list[Signature]]:
+@dataclass
+class StoryContext:
+    """What story matching needs of a batch, read once: signatures and the stories its groups are in.
+
+    group_holders maps a duplicate group's representative to the (not the representative,
+    article id, story id) of the member whose story the group follows: the
+    representative's own, else the lowest id's.
+    """
+
+    signatures: dict[int, Signature]
+    group_holders: dict[int, tuple[bool, int, int]]
+
+    def group_story(self, article: dict) -> int | None:
+        holder = self.group_holders.get(article["duplicate_of"] or article["id"])
+        return holder[2] if holder else None
+
+    def joined(self, article: dict, story_id: int) -> None:
+        """Note that article now belongs to story_id (so later members of its group follow)."""
+        rep = article["duplicate_of"] or article["id"]
+        holder = (article["id"] != rep, article["id"], story_id)
+        if rep not in self.group_holders or holder < self.group_holders[rep]:
+            self.group_holders[rep] = holder
+
+
+def story_context(conn, articles: list[dict]) -> StoryContext:
+    """Signatures of articles and the stories their duplicate groups are already in."""
+    reps = sorted({a["duplicate_of"] or a["id"] for a in articles})
     with conn.cursor() as cur:
         cur.execute("""
-            SELECT story_id, minhash, token_count FROM (
-                SELECT a.story_id, s.minhash, s.token_count,
-                       row_number() OVER (PARTITION BY a.story_id ORDER BY a.id) AS n
-                  FROM articles a JOIN article_signatures s ON s.article_id = a.id
-                 WHERE a.story_id = ANY(%s) AND a.duplicate_of IS NULL) t
-             WHERE n <= %s""", (list(story_ids), STORY_SAMPLE_MEMBERS))
-        found: dict[int, list[Signature]] = {}
-        for sid, raw, count in cur.fetchall():
-            found.setdefault(sid, []).append(Signature.from_bytes(bytes(raw), count))
-        return found
-
-
-def _story_mentions(conn, story_ids) -> dict[int, dict[str, int]]:
-    with conn.cursor() as cur:
-        cur.execute("""
-            SELECT a.story_id, m.company, sum(m.mentions)::int
-              FROM articles a JOIN article_mentions m ON m.article_id = a.id
-             WHERE a.story_id = ANY(%s) GROUP BY a.story_id, m.company""", (list(story_ids),))
-        found: dict[int, dict[str, int]] = {}
-        for sid, company, count in cur.fetchall():
-            found.setdefault(sid, {})[company] = count
-        return found
-
-
-def _story_of_group(conn, article_id: int, duplicate_of: int | None) -> int | None:
-    """A story already holding the article's duplicate group (its representative first)."""
-    rep = duplicate_of or article_id
-    with conn.cursor() as cur:
-        cur.execute("""
-            SELECT story_id FROM articles
-             WHERE (id = %s OR duplicate_of = %s) AND story_id IS NOT NULL
-             ORDER BY (id = %s) DESC, id LIMIT 1""", (rep, rep, rep))
-        row = cur.fetchone()
-    return row[0] if row else None
+            SELECT DISTINCT ON (rep) rep, id, story_id FROM (
+                SELECT id AS rep, id, story_id FROM articles
+                 WHERE id = ANY(%(reps)s) AND story_id IS NOT NULL
+                UNION ALL
+                SELECT duplicate_of, id, story_id FROM articles
+                 WHERE duplicate_of = ANY(%(reps)s) AND story_id IS NOT NULL) members
+             ORDER BY rep, (id = rep) DESC, id""", {"reps": reps})
+        holders = {rep: (aid != rep, aid, sid) for rep, aid, sid in cur.fetchall()}
+    return StoryContext(load_signatures(conn, [a["id"] for a in articles]), holders)
 
 
 def create_story(conn, organisations, deal_type: str | None, published_at) -> int:
@@ -430,28 +450,30 @@ def lock_stories(conn) -> None:
         cur.execute("SELECT pg_advisory_xact_lock(%s)", (STORY_LOCK_KEY,))
 
 
-def find_story(conn, article: dict, classification: Classification) -> tuple[int, bool]:
-    """The story a classified article belongs in, existing or created; saves its mentions.
+def find_story(conn, article: dict, classification: Classification,
+               context: StoryContext) -> tuple[int, bool]:
+    """The story a classified article belongs in, existing or created.
 
-    article has id, story_id, duplicate_of, published_at, language and text. Returns
-    (story id, True when the article is not in it yet). The caller holds lock_stories,
-    then stores the story id on the article and calls join_story when it is new.
-    An article that already has a story keeps it, so re-running changes nothing.
+    article has id, story_id, duplicate_of, published_at, language and text; context
+    is story_context() of its batch, after save_mentions. Returns (story id, True
+    when the article is not in it yet). The caller holds lock_stories, then stores
+    the story id on the article and calls join_story when it is new. An article
+    that already has a story keeps it, so re-running changes nothing.
     """
     article_id, published_at = article["id"], article["published_at"]
-    save_mentions(conn, article_id, classification.mentions)
     if article["story_id"] is not None:
         return article["story_id"], False
     organisations = dedupe.story_organisations(classification.parties, classification.mentions)
-    story_id = _story_of_group(conn, article_id, article["duplicate_of"])
+    story_id = context.group_story(article)
     if story_id is None and published_at is not None and organisations:
-        sig = load_signatures(conn, [article_id]).get(article_id) or dedupe.signature(article["text"])
+        sig = context.signatures.get(article_id) or dedupe.signature(article["text"])
         candidate = StoryArticle(article_id, published_at, article["language"],
                                  tuple(classification.parties), classification.deal_type,
                                  dict(classification.mentions), sig)
         story_id = dedupe.match_story(candidate, story_candidates(conn, organisations, published_at))
     if story_id is None:
         story_id = create_story(conn, organisations, classification.deal_type, published_at)
+    context.joined(article, story_id)
     return story_id, True
 
 
@@ -472,7 +494,9 @@ def assign_story(conn, article_id: int, classification: Classification) -> int:
         row = cur.fetchone()
     if row is None:
         raise NotFoundError(f"article {article_id} does not exist")
-    story_id, joined = find_story(conn, dict(zip(columns, row)), classification)
+    article = dict(zip(columns, row))
+    save_mentions(conn, {article_id: classification.mentions})
+    story_id, joined = find_story(conn, article, classification, story_context(conn, [article]))
     if joined:
         with conn.cursor() as cur:
             cur.execute("UPDATE articles SET story_id = %s, updated_at = now() WHERE id = %s",
