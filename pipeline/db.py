@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import weakref
 from urllib.parse import urlsplit, urlunsplit
 
 import psycopg2
@@ -46,6 +47,26 @@ def connection(url: str | None, **kwargs):
         yield conn
     finally:
         conn.close()
+
+
+# The statements each open connection has prepared on its server.
+_PREPARED: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def execute_prepared(cur, name: str, sql: str, params: tuple) -> None:
+    """Run sql (placeholders $1, $2 ...) as a server-side prepared statement named name.
+
+    For statements that take the server longer to plan than to run: the first call on
+    a connection prepares it, later calls reuse the plan. psycopg2 has no prepare call
+    of its own. A PREPARE outlives a rolled-back transaction, and a reconnect is a new
+    connection object, so the bookkeeping stays true. (Not for a pooler in
+    transaction mode, which tieup does not use.)
+    """
+    prepared = _PREPARED.setdefault(cur.connection, set())
+    if name not in prepared:
+        cur.execute(f"PREPARE {name} AS {sql}")
+        prepared.add(name)
+    cur.execute(f"EXECUTE {name} ({', '.join(['%s'] * len(params))})", params)
 
 
 def is_transient_db_error(exc: BaseException) -> bool:

@@ -21,7 +21,7 @@ from datetime import datetime
 import numpy as np
 import psycopg2
 
-from .. import dedupe
+from .. import db, dedupe
 from ..dedupe import DedupeOutcome, Member, Signature, StoryArticle, StoryCandidate
 from ..errors import NotFoundError
 from ..models import Classification
@@ -338,26 +338,30 @@ def save_mentions(conn, mentions_by_article: dict[int, dict[str, int]]) -> None:
 
 
 # One round trip per article to match: the candidate stories with a sample of their
-# members' signatures and their summed mentions.
+# members' signatures and their summed mentions. Prepared: planning it costs more than running it.
 _STORY_CANDIDATES_SQL = """
+    WITH s AS MATERIALIZED (
+            SELECT id, parties, deal_type, first_published_at, last_published_at FROM stories
+             WHERE parties && $1::text[]
+               AND first_published_at <= $2 AND last_published_at >= $3
+             ORDER BY id LIMIT $4),
+         sig AS (
+            SELECT story_id, array_agg(minhash ORDER BY id) AS minhashes,
+                   array_agg(token_count ORDER BY id) AS token_counts
+              FROM (SELECT a.story_id, a.id, g.minhash, g.token_count,
+                           row_number() OVER (PARTITION BY a.story_id ORDER BY a.id) AS n
+                      FROM articles a JOIN article_signatures g ON g.article_id = a.id
+                     WHERE a.story_id = ANY(ARRAY(SELECT id FROM s)) AND a.duplicate_of IS NULL) t
+             WHERE n <= $5 GROUP BY story_id),
+         men AS (
+            SELECT story_id, array_agg(company) AS companies, array_agg(n) AS mentions
+              FROM (SELECT a.story_id, m.company, sum(m.mentions)::int AS n
+                      FROM articles a JOIN article_mentions m ON m.article_id = a.id
+                     WHERE a.story_id = ANY(ARRAY(SELECT id FROM s)) GROUP BY a.story_id, m.company) t
+             GROUP BY story_id)
     SELECT s.id, s.parties, s.deal_type, s.first_published_at, s.last_published_at,
            sig.minhashes, sig.token_counts, men.companies, men.mentions
-      FROM (SELECT id, parties, deal_type, first_published_at, last_published_at FROM stories
-             WHERE parties && %(organisations)s::text[]
-               AND first_published_at <= %(latest)s AND last_published_at >= %(earliest)s
-             ORDER BY id LIMIT %(limit)s) s
-      LEFT JOIN LATERAL (
-            SELECT array_agg(m.minhash ORDER BY m.id) AS minhashes,
-                   array_agg(m.token_count ORDER BY m.id) AS token_counts
-              FROM (SELECT a.id, g.minhash, g.token_count
-                      FROM articles a JOIN article_signatures g ON g.article_id = a.id
-                     WHERE a.story_id = s.id AND a.duplicate_of IS NULL
-                     ORDER BY a.id LIMIT %(sample)s) m) sig ON true
-      LEFT JOIN LATERAL (
-            SELECT array_agg(c.company) AS companies, array_agg(c.n) AS mentions
-              FROM (SELECT m.company, sum(m.mentions)::int AS n
-                      FROM articles a JOIN article_mentions m ON m.article_id = a.id
-                     WHERE a.story_id = s.id GROUP BY m.company) c) men ON true
+      FROM s LEFT JOIN sig ON sig.story_id = s.id LEFT JOIN men ON men.story_id = s.id
      ORDER BY s.id"""
 
 
@@ -365,10 +369,9 @@ def story_candidates(conn, organisations, published_at: datetime) -> list[StoryC
     """Stories sharing an organisation whose window is near the date (GIN + date index)."""
     window = dedupe.STORY_WINDOW
     with conn.cursor() as cur:
-        cur.execute(_STORY_CANDIDATES_SQL, {
-            "organisations": list(organisations), "latest": published_at + window,
-            "earliest": published_at - window, "limit": MAX_STORY_CANDIDATES,
-            "sample": STORY_SAMPLE_MEMBERS})
+        db.execute_prepared(cur, "tieup_story_candidates", _STORY_CANDIDATES_SQL, (
+            list(organisations), published_at + window, published_at - window,
+            MAX_STORY_CANDIDATES, STORY_SAMPLE_MEMBERS))
         rows = cur.fetchall()
     return [StoryCandidate(sid, tuple(parties), deal, first, last,
                            tuple(Signature.from_bytes(bytes(raw), count)
