@@ -443,7 +443,9 @@ def run_once(settings: Settings, trigger: str = "cli") -> dict:
             with http_client(settings) as client:
                 counts += Counter(sync_feeds(conn, settings))
                 for feed_id in due_feeds(conn):
-                    counts += poll_feed(conn, settings, client, feed_id, run_id)
+                    # a pass running at the same time may be polling it: each feed is polled once
+                    if feed_store.claim_feed(conn, feed_id, run_id, settings.lease_seconds):
+                        counts += poll_feed(conn, settings, client, feed_id, run_id)
                 fetch = lambda c, s, w, ids, r: fetch_and_extract(c, s, client, w, ids, r)  # noqa: E731
                 counts += flow(conn, settings, (("discovered", fetch), *AFTER_FETCH), run_id)
         except BaseException:

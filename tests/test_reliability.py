@@ -73,6 +73,8 @@ def test_two_passes_at_once_process_each_article_once(site_settings, news_site):
     assert _counts(site_settings.database_url) == (n, n, 14, n, 0)
     distinct, total = _page_hits(news_site)
     assert total == len(distinct) == n  # claims are exclusive: no page fetched twice
+    feed_polls = [h.path for h in news_site.hits if h.path.startswith("/feeds/")]
+    assert sorted(feed_polls) == sorted(set(feed_polls))  # and no feed polled twice
 
 
 def test_worker_killed_mid_batch_is_recovered_after_lease(site_settings, news_site):

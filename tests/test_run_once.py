@@ -63,3 +63,31 @@ def test_dead_feed_is_recorded_and_the_pass_continues(site_settings, conn, news_
         assert cur.fetchone() == (1, 404, True)
         cur.execute("SELECT count(*) FROM item_errors WHERE item_kind = 'feed' AND error LIKE '%%404%%'")
         assert cur.fetchone()[0] == 1
+
+
+def test_a_feed_is_claimed_by_one_pass_and_polled_once_per_pass(conn):
+    from pipeline.store import feeds as feed_store
+    from pipeline.store import runs as run_store
+    with conn.cursor() as cur:
+        cur.execute("INSERT INTO feeds (name, url) VALUES ('wire', 'https://wire.example/rss') RETURNING id")
+        feed = cur.fetchone()[0]
+    conn.commit()
+    first, second = run_store.start_run(conn, "test"), run_store.start_run(conn, "test")
+    assert feed_store.claim_feed(conn, feed, first, lease_seconds=600)
+    assert not feed_store.claim_feed(conn, feed, second, lease_seconds=600)  # being polled
+    feed_store.record_poll_success(conn, feed, status=200, etag=None, last_modified=None,
+                                   entry_count=0, parse_error=None)
+    conn.commit()
+    assert not feed_store.claim_feed(conn, feed, second, lease_seconds=600)  # polled since it began
+    assert feed_store.claim_feed(conn, feed, run_store.start_run(conn, "test"), lease_seconds=600)
+
+
+def test_a_pass_that_dies_mid_poll_leaves_the_feed_due_after_the_lease(conn):
+    from pipeline.store import feeds as feed_store
+    from pipeline.store import runs as run_store
+    with conn.cursor() as cur:
+        cur.execute("INSERT INTO feeds (name, url) VALUES ('wire', 'https://wire.example/rss') RETURNING id")
+        feed = cur.fetchone()[0]
+    conn.commit()
+    assert feed_store.claim_feed(conn, feed, run_store.start_run(conn, "test"), lease_seconds=0)
+    assert feed_store.claim_feed(conn, feed, run_store.start_run(conn, "test"), lease_seconds=600)

@@ -67,6 +67,25 @@ def due_feed_ids(conn) -> list[int]:
     return ids
 
 
+def claim_feed(conn, feed_id: int, run_id: int, lease_seconds: int) -> bool:
+    """Take a due feed for this run's poll; False when another pass has it or polled it since this run began.
+
+    Its next poll time moves past the lease, so a concurrent pass skips it; the
+    poll's outcome then sets the real next time. A pass that dies mid-poll leaves
+    the feed due again once the lease runs out.
+    """
+    with conn.cursor() as cur:
+        cur.execute("""
+            UPDATE feeds f SET next_poll_at = now() + make_interval(secs => %s)
+              FROM pipeline_runs r
+             WHERE f.id = %s AND r.id = %s AND f.enabled AND f.next_poll_at <= now()
+               AND (f.last_polled_at IS NULL OR f.last_polled_at < r.started_at)""",
+                    (lease_seconds, feed_id, run_id))
+        claimed = cur.rowcount == 1
+    conn.commit()
+    return claimed
+
+
 def get_feed(conn, feed_id: int) -> dict:
     """One feed row as a dict."""
     with conn.cursor() as cur:
