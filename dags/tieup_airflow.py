@@ -96,7 +96,7 @@ def tieup_connection(settings):
     """An open psycopg2 connection for a task (DATABASE_URL is the fallback)."""
     from pipeline import db
     url = settings.database_url or os.environ.get("DATABASE_URL")
-    with db.connection(url, application_name="tieup-airflow") as conn:
+    with db.connection(url, application_name="tieup-airflow", pipeline=True) as conn:
         yield conn
 
 

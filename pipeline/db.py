@@ -24,8 +24,16 @@ def database_name(url: str) -> str:
     return urlsplit(url).path.lstrip("/") or "postgres"
 
 
-def connect(url: str | None, *, application_name: str = "tieup", autocommit: bool = False):
-    """Open a psycopg2 connection; a refused or dropped server is a TransientError."""
+def connect(url: str | None, *, application_name: str = "tieup", autocommit: bool = False,
+            pipeline: bool = False):
+    """Open a psycopg2 connection; a refused or dropped server is a TransientError.
+
+    pipeline=True is for the stages' own work: its commits do not wait for the WAL
+    to reach disk (synchronous_commit=off, this session only). A server crash can
+    then forget the last fraction of a second of commits, never half of one, and the
+    next pass redoes that work: every step is leased and idempotent. Review decisions,
+    migrations and everything else keep waiting for the flush.
+    """
     if not url:
         raise ConfigError("DATABASE_URL is not set (or pass --database-url)")
     try:
@@ -36,6 +44,11 @@ def connect(url: str | None, *, application_name: str = "tieup", autocommit: boo
     except psycopg2.OperationalError as exc:
         raise TransientError(f"cannot connect to the database: {exc}".strip()) from exc
     conn.autocommit = autocommit
+    if pipeline:
+        with conn.cursor() as cur:
+            cur.execute("SET synchronous_commit = off")
+        if not autocommit:
+            conn.commit()
     return conn
 
 

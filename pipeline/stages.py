@@ -436,7 +436,7 @@ def _archived_page(record: dict):
 
 def run_once(settings: Settings, trigger: str = "cli") -> dict:
     """One full pass: sync and poll feeds, then fetch, extract, dedupe, classify and load, batch by batch."""
-    with db.connection(settings.database_url) as conn:
+    with db.connection(settings.database_url, pipeline=True) as conn:
         run_id = run_store.start_run(conn, trigger)
         counts = Counter()
         try:

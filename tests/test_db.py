@@ -40,3 +40,32 @@ def test_a_new_connection_prepares_it_again(conn, database_url):
         db.execute_prepared(cur, "tieup_test_sum", SQL, (4, 4))
         assert cur.fetchone() == (8,)
         assert _prepared_names(other) == ["tieup_test_sum"]
+
+
+def _synchronous_commit(conn):
+    with conn.cursor() as cur:
+        cur.execute("SHOW synchronous_commit")
+        return cur.fetchone()[0]
+
+
+@pytest.mark.parametrize("autocommit", [False, True])
+def test_only_pipeline_connections_skip_the_wal_flush_wait(database_url, autocommit):
+    with db.connection(database_url, pipeline=True, autocommit=autocommit) as pipeline:
+        assert _synchronous_commit(pipeline) == "off"
+        pipeline.rollback()  # a session setting: a rolled-back transaction does not undo it
+        assert _synchronous_commit(pipeline) == "off"
+    with db.connection(database_url, autocommit=autocommit) as other:
+        assert _synchronous_commit(other) == "on"
+
+
+def test_run_once_works_on_a_pipeline_connection(site_settings, monkeypatch):
+    from pipeline import stages
+    seen = []
+    real = db.connection
+
+    def recording(url, **kwargs):
+        seen.append(kwargs.get("pipeline", False))
+        return real(url, **kwargs)
+    monkeypatch.setattr(db, "connection", recording)
+    assert stages.run_once(site_settings)["articles_stored"] > 0
+    assert seen[0] is True
