@@ -289,14 +289,17 @@ def _e2e_section(e2e: dict | None) -> list[str]:
     lines += ["", f"Two workers: {busy:.1f} CPU-s of workers, HTTP server and PostgreSQL in {two['wall_seconds']} s "
               f"wall, {100 * busy / (2 * two['wall_seconds']):.0f}% of 2 cores."]
     a = e2e["extraction_alone"]
+    lines += ["", "Two workers were measured in rounds, each between two measurements of trafilatura.extract "
+              "in two processes at once on the same pages (both cores, like the two workers), and each "
+              "round is compared with the mean of its two anchors; the table shows the median round. "
+              f"Rounds: {' / '.join(map(str, e2e['two_worker_rounds']))} articles/s; anchors: "
+              f"{' / '.join(map(str, e2e['anchor_two_processes']))} pages/s; ratios: "
+              f"{' / '.join(map(str, e2e['ratios_two_processes']))}."]
     lines += ["", f"Anchor, same pages, one process, wall time: trafilatura.extract alone "
               f"{a['trafilatura_pages_per_second']} pages/s ({a['trafilatura_pages_per_cpu_second']} per CPU-s); "
               f"our extract_page alone {a['extract_page_pages_per_second']} pages/s "
               f"({a['extract_page_pages_per_cpu_second']} per CPU-s). "
-              f"Two workers / trafilatura alone: {e2e['ratio_vs_extraction']}x. "
-              f"trafilatura.extract in two processes at once (both cores, like the two workers): "
-              f"{a['trafilatura_two_processes_pages_per_second']} pages/s; two workers / that: "
-              f"{e2e['ratio_vs_extraction_two_processes']}x."]
+              f"Two workers (median round) / trafilatura alone: {e2e['ratio_vs_extraction']}x."]
     lines += _profile_lines(e2e.get("profile"))
     return lines
 
@@ -308,9 +311,7 @@ def _profile_lines(p: dict | None) -> list[str]:
     if "skipped" in p:
         return lines + [f"Not profiled: {p['skipped']}."]
     lines += [f"One worker on the first {p['hosts']} hosts ({p['articles_loaded']} articles): "
-              f"{p['plain_wall_seconds']} s wall as is, {p['synchronous_commit_off_wall_seconds']} s with "
-              "`synchronous_commit=off` (the price of the commits: one per fetched article, one per batch "
-              "in the later stages), "
+              f"{p['plain_wall_seconds']} s wall as is, "
               f"{p['sampled_wall_seconds']} s under py-spy (100 samples/s, waits included). "
               f"Main-thread seconds from the samples ({p['main_thread_seconds']} s in all; the 8 fetch "
               "threads only wait on the network):", ""]

@@ -50,9 +50,12 @@ def test_e2e_bench_loads_every_article_with_one_and_two_workers(quick_results):
         positive(run, "articles_per_second", "peak_rss_mb", "wall_seconds")
         assert sum(w["articles_fetched"] for w in run["workers"]) == e2e["articles_served"]
     assert len(e2e["two_workers"]["workers"]) == 2
-    positive(e2e["extraction_alone"], "trafilatura_pages_per_second", "extract_page_pages_per_second",
+    positive(e2e["extraction_alone"], "trafilatura_pages_per_second", "extract_page_pages_per_second")
+    positive(e2e, "ratio_vs_extraction", "ratio_vs_extraction_two_processes",
              "trafilatura_two_processes_pages_per_second")
-    positive(e2e, "ratio_vs_extraction", "ratio_vs_extraction_two_processes")
+    # each two-worker round sits between two anchor measurements
+    assert len(e2e["anchor_two_processes"]) == len(e2e["two_worker_rounds"]) + 1
+    assert e2e["ratio_vs_extraction_two_processes"] in e2e["ratios_two_processes"]
 
 
 def test_report_has_targets_and_verdicts(quick_results, pg_server_url):
