@@ -162,3 +162,14 @@ def test_load_tree_builds_the_tree_trafilatura_would(html):
                 max_size=30))
 def test_load_tree_matches_trafilatura_on_odd_openings(parts):
     assert _same_tree("".join(parts))
+
+
+def test_metadata_from_a_bare_head_and_unusual_attributes():
+    from pipeline.extract import read_metadata
+    html = ('<html xml:lang="de-DE"><head><title> Bosch  and\n Daimler </title>'
+            '<link rel="Canonical amphtml" href=" https://wire.example/a "></head><body>x</body></html>')
+    meta = read_metadata(html, "https://wire.example/a?utm_source=x")
+    assert (meta["title"], meta["canonical_url"], meta["language"]) == (
+        "Bosch and Daimler", "https://wire.example/a", "de")
+    assert read_metadata("", "https://u.example/")["canonical_url"] == "https://u.example/"
+    assert read_metadata("no markup at all")["title"] is None
