@@ -74,7 +74,7 @@ def save_signatures(conn, sigs: dict[int, Signature]) -> None:
         cur.execute("""
             INSERT INTO lsh_buckets (article_id, band, bucket)
             SELECT * FROM unnest(%s::bigint[], %s::smallint[], %s::bigint[])
-            ON CONFLICT DO NOTHING""", tuple(map(list, zip(*new))))
+            ON CONFLICT DO NOTHING""", tuple(_bigint_array(column) for column in zip(*new)))
 
 
 def load_signatures(conn, article_ids) -> dict[int, Signature]:
