@@ -1,5 +1,8 @@
 """A full pass over the fixture site: each article once, alliance events with evidence, reruns add nothing."""
 
+import gzip
+from urllib.parse import urlsplit
+
 from pipeline import stages
 
 from .site import article_count
@@ -91,3 +94,15 @@ def test_a_pass_that_dies_mid_poll_leaves_the_feed_due_after_the_lease(conn):
     conn.commit()
     assert feed_store.claim_feed(conn, feed, run_store.start_run(conn, "test"), lease_seconds=0)
     assert feed_store.claim_feed(conn, feed, run_store.start_run(conn, "test"), lease_seconds=600)
+
+
+def test_raw_pages_are_standard_gzip_of_the_bytes_served(site_settings, conn, news_site):
+    stages.run_once(site_settings)
+    with conn.cursor() as cur:
+        cur.execute("SELECT final_url, body_gz, body_bytes FROM raw_pages")
+        rows = cur.fetchall()
+    assert len(rows) == article_count()
+    for final_url, body_gz, body_bytes in rows:
+        served = news_site.routes[urlsplit(final_url).path].body
+        assert gzip.decompress(bytes(body_gz)) == served
+        assert body_bytes == len(served)

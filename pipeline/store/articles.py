@@ -7,7 +7,6 @@ result is written only by the worker that still holds the lease.
 
 from __future__ import annotations
 
-import gzip
 import io
 import struct
 from datetime import date
@@ -16,11 +15,13 @@ from urllib.parse import urlsplit
 import psycopg2.errors
 import psycopg2.extensions
 import psycopg2.extras
+from isal import igzip
 
 from ..dedupe import url_hash
 
-# Raw pages are a reprocessing cache: level 1 costs a third of level 6's CPU for
-# about 18% more bytes (110 KB news pages: 0.5 ms and 20% of the size, against 1.7 ms and 17%).
+# Raw pages are a reprocessing cache, stored as standard gzip (any gzip reader opens
+# them). ISA-L's level 1 writes it in a quarter of zlib level 1's time and a little
+# smaller (110 KB news pages: 0.14 ms and 19% of the size, against 0.52 ms and 20%).
 RAW_PAGE_GZIP_LEVEL = 1
 
 # state a stage claims -> the state it moves an article to
@@ -148,7 +149,7 @@ def save_extraction(conn, article_id: int, worker: str, *, fetch, page, canonica
                 charset = EXCLUDED.charset, headers = EXCLUDED.headers,
                 body_gz = EXCLUDED.body_gz, body_bytes = EXCLUDED.body_bytes, fetched_at = now()""",
                     (article_id, fetch.final_url, fetch.status, fetch.content_type, fetch.charset,
-                     psycopg2.extras.Json(fetch.headers), gzip.compress(fetch.body, RAW_PAGE_GZIP_LEVEL), len(fetch.body)))
+                     psycopg2.extras.Json(fetch.headers), igzip.compress(fetch.body, RAW_PAGE_GZIP_LEVEL), len(fetch.body)))
         return True
 
 
