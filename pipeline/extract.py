@@ -431,8 +431,8 @@ def _language_identifier():
     The model also knows dialects and scripts with longer codes (wuu, yue, zxx ...);
     articles.language holds two-letter codes, so those are left out of the choice.
     """
-    from py3langid.langid import MODEL_FILE, LanguageIdentifier
-    identifier = LanguageIdentifier.from_model_file(MODEL_FILE)
+    from .langmodel import load_identifier
+    identifier = load_identifier()
     identifier.set_languages([code for code in identifier.labels if len(code) == 2])
     return identifier
 

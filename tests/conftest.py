@@ -32,6 +32,12 @@ def _admin(url: str, statement: str) -> None:
 _EMBEDDED = {}
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _language_model_cache(tmp_path_factory):
+    """Keep the unpacked language model (pipeline.langmodel) out of the user's cache directory."""
+    os.environ["TIEUP_CACHE_DIR"] = str(tmp_path_factory.mktemp("tieup-cache"))
+
+
 @pytest.fixture
 def embedded_server(pg_server_url):
     """The embedded server's handle (for stop/start tests); skips with DATABASE_URL."""
