@@ -42,7 +42,7 @@ import yaml  # noqa: E402
 
 import corpus  # noqa: E402
 import scratch  # noqa: E402
-from pipeline import db  # noqa: E402
+from pipeline import db, langmodel  # noqa: E402
 from pipeline.extract import extract_page  # noqa: E402
 from tests.loopback import LoopbackServer  # noqa: E402
 
@@ -378,6 +378,7 @@ def run(database_url: str | None = None, quick: bool = False, profile: bool = Fa
             tempfile.TemporaryDirectory(prefix="tieup-e2e-") as tmp, Sites(hosts, per_host) as sites:
         workdir = Path(tmp)
         template = db.database_name(scratch.create_database(server_url))
+        langmodel.load_identifier()  # as on a deployed worker: the unpacked language model is cached
         pages = sites.pages()
         anchor = TwoProcessAnchor(pages)
         try:
