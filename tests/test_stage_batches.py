@@ -119,3 +119,21 @@ def test_a_classify_batch_forms_the_stories_one_by_one_classification_would(conn
     stages.drain(conn, settings.with_overrides(batch_size=1), "deduped", stages.classify_articles)
     assert _story_partition(conn) == batched
     assert any(len(story) >= 3 for story in batched)
+
+
+ALLIANCE = ("Honda and Nissan signed a memorandum of understanding on Monday to study a merger "
+            "under a joint holding company, the two carmakers said in Tokyo.")
+
+
+def test_statements_run_once_per_article_are_prepared_on_the_connection(conn, settings):
+    _add(conn, 3, "extracted", text=ALLIANCE)
+    stages.drain(conn, settings, "extracted", stages.dedupe_articles)
+    stages.drain(conn, settings, "deduped", stages.classify_articles)
+    stages.drain(conn, settings, "classified", stages.load_records)
+    with conn.cursor() as cur:
+        cur.execute("SELECT name FROM pg_prepared_statements")
+        prepared = {row[0] for row in cur.fetchall()}
+        cur.execute("SELECT count(*) FROM event_articles")
+        assert cur.fetchone()[0] == 3
+    assert {"tieup_story_candidates", "tieup_save_classification", "tieup_upsert_alliance",
+            "tieup_insert_event", "tieup_link_article", "tieup_unlink_article"} <= prepared

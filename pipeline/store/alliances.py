@@ -6,6 +6,8 @@ reviewer, review_note, corrected_*) are never in any statement here.
 
 from __future__ import annotations
 
+from .. import db
+
 # Reports of one event spread over days; a same-type, same-status report this
 # close to an existing event is the same event, further apart it is a new one.
 EVENT_WINDOW_DAYS = 21
@@ -30,8 +32,8 @@ def party_key(parties) -> str:
 def upsert_alliance(conn, parties) -> int:
     """The alliance between exactly these parties, created if new."""
     with conn.cursor() as cur:
-        cur.execute("""
-            INSERT INTO alliances (party_key, parties) VALUES (%s, %s)
+        db.execute_prepared(cur, "tieup_upsert_alliance", """
+            INSERT INTO alliances (party_key, parties) VALUES ($1, $2)
             ON CONFLICT (party_key) DO UPDATE SET updated_at = now()
             RETURNING id""", (party_key(parties), sorted(set(parties))))
         return cur.fetchone()[0]
@@ -39,18 +41,18 @@ def upsert_alliance(conn, parties) -> int:
 
 def _matching_event(cur, alliance_id, deal_type, status, event_date, story_id) -> int | None:
     if story_id is not None:
-        cur.execute("""
+        db.execute_prepared(cur, "tieup_event_of_story", """
             SELECT e.id FROM alliance_events e JOIN event_articles ea ON ea.event_id = e.id
-            WHERE e.alliance_id = %s AND e.deal_type = %s AND e.status = %s AND ea.story_id = %s
+            WHERE e.alliance_id = $1 AND e.deal_type = $2 AND e.status = $3 AND ea.story_id = $4
             ORDER BY e.id LIMIT 1""", (alliance_id, deal_type, status, story_id))
         row = cur.fetchone()
         if row:
             return row[0]
-    cur.execute("""
+    db.execute_prepared(cur, "tieup_event_near_date", """
         SELECT id FROM alliance_events
-        WHERE alliance_id = %s AND deal_type = %s AND status = %s
-          AND (event_date IS NULL OR %s::date IS NULL
-               OR abs(event_date - %s::date) <= %s)
+        WHERE alliance_id = $1 AND deal_type = $2 AND status = $3
+          AND (event_date IS NULL OR $4::date IS NULL
+               OR abs(event_date - $5::date) <= $6)
         ORDER BY id LIMIT 1""",
                 (alliance_id, deal_type, status, event_date, event_date, EVENT_WINDOW_DAYS))
     row = cur.fetchone()
@@ -63,21 +65,21 @@ def record_event(conn, *, alliance_id: int, deal_type: str, status: str, event_d
     with conn.cursor() as cur:
         event_id = _matching_event(cur, alliance_id, deal_type, status, event_date, story_id)
         if event_id is None:
-            cur.execute("""
+            db.execute_prepared(cur, "tieup_insert_event", """
                 INSERT INTO alliance_events (alliance_id, deal_type, status, event_date,
                                              focus_areas, confidence)
-                VALUES (%s, %s, %s, %s, %s, %s) RETURNING id""",
+                VALUES ($1, $2, $3, $4, $5, $6) RETURNING id""",
                         (alliance_id, deal_type, status, event_date, sorted(focus_areas), confidence))
             return cur.fetchone()[0], True
-        cur.execute("""
+        db.execute_prepared(cur, "tieup_update_event", """
             UPDATE alliance_events SET
                 last_seen_at = now(), updated_at = now(),
-                confidence = greatest(confidence, %s),
-                event_date = CASE WHEN event_date IS NULL THEN %s::date
-                                  WHEN %s::date IS NULL THEN event_date
-                                  ELSE least(event_date, %s::date) END,
-                focus_areas = ARRAY(SELECT DISTINCT unnest(focus_areas || %s::text[]) ORDER BY 1)
-            WHERE id = %s""",
+                confidence = greatest(confidence, $1),
+                event_date = CASE WHEN event_date IS NULL THEN $2::date
+                                  WHEN $3::date IS NULL THEN event_date
+                                  ELSE least(event_date, $4::date) END,
+                focus_areas = ARRAY(SELECT DISTINCT unnest(focus_areas || $5::text[]) ORDER BY 1)
+            WHERE id = $6""",
                     (confidence, event_date, event_date, event_date, list(focus_areas), event_id))
         return event_id, False
 
@@ -86,10 +88,10 @@ def link_article(conn, *, event_id: int, article_id: int, story_id: int | None, 
                  confidence: float, classifier_version: str) -> bool:
     """Attach an article's evidence to an event; returns True if the link is new or changed."""
     with conn.cursor() as cur:
-        cur.execute("""
+        db.execute_prepared(cur, "tieup_link_article", """
             INSERT INTO event_articles (event_id, article_id, story_id, evidence, confidence,
                                         classifier_version)
-            VALUES (%s, %s, %s, %s, %s, %s)
+            VALUES ($1, $2, $3, $4, $5, $6)
             ON CONFLICT (event_id, article_id) DO UPDATE SET
                 story_id = EXCLUDED.story_id, evidence = EXCLUDED.evidence,
                 confidence = EXCLUDED.confidence, classifier_version = EXCLUDED.classifier_version
@@ -110,11 +112,13 @@ def unlink_article(conn, article_id: int, keep_event_id: int | None = None) -> N
     removed too; reviewed events stay, because their review belongs to a person.
     """
     with conn.cursor() as cur:
-        cur.execute("""DELETE FROM event_articles WHERE article_id = %s
-                         AND event_id IS DISTINCT FROM %s RETURNING event_id""",
-                    (article_id, keep_event_id))
+        db.execute_prepared(cur, "tieup_unlink_article", """
+            DELETE FROM event_articles WHERE article_id = $1
+               AND event_id IS DISTINCT FROM $2 RETURNING event_id""", (article_id, keep_event_id))
         event_ids = [r[0] for r in cur.fetchall()]
-        cur.execute("""
-            DELETE FROM alliance_events e WHERE e.id = ANY(%s) AND e.review_state = 'pending'
+        if not event_ids:
+            return
+        db.execute_prepared(cur, "tieup_drop_unsupported_events", """
+            DELETE FROM alliance_events e WHERE e.id = ANY($1) AND e.review_state = 'pending'
               AND NOT EXISTS (SELECT 1 FROM event_articles ea WHERE ea.event_id = e.id)""",
                     (event_ids,))

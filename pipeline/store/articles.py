@@ -17,6 +17,7 @@ import psycopg2.extensions
 import psycopg2.extras
 from isal import igzip
 
+from .. import db
 from ..dedupe import url_hash
 
 # Raw pages are a reprocessing cache, stored as standard gzip (any gzip reader opens
@@ -127,23 +128,23 @@ def save_extraction(conn, article_id: int, worker: str, *, fetch, page, canonica
     it redirected), or None to keep the one it was discovered under.
     """
     with conn.cursor() as cur:
-        cur.execute("""
-            UPDATE articles SET text = %s, text_hash = %s, title = coalesce(%s, title),
-                   author = %s, site_name = %s, language = %s,
-                   published_at = coalesce(%s, published_at), modified_at = %s,
+        db.execute_prepared(cur, "tieup_save_extraction", """
+            UPDATE articles SET text = $1, text_hash = $2, title = coalesce($3, title),
+                   author = $4, site_name = $5, language = $6,
+                   published_at = coalesce($7, published_at), modified_at = $8,
                    fetched_at = now(), state = 'extracted', leased_until = NULL,
                    lease_owner = NULL, attempts = 0, last_error = NULL, updated_at = now()
-            WHERE id = %s AND lease_owner = %s AND state = 'discovered'""",
+            WHERE id = $9 AND lease_owner = $10 AND state = 'discovered'""",
                     (page.text, text_hash, page.title, page.author, page.site_name, page.language,
                      page.published, page.modified, article_id, worker))
         if cur.rowcount != 1:
             return False
         if canonical:
             _adopt_canonical(cur, article_id, canonical)
-        cur.execute("""
+        db.execute_prepared(cur, "tieup_save_raw_page", """
             INSERT INTO raw_pages (article_id, final_url, http_status, content_type, charset,
                                    headers, body_gz, body_bytes)
-            VALUES (%s, %s, %s, %s, %s, %s, %s, %s)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
             ON CONFLICT (article_id) DO UPDATE SET final_url = EXCLUDED.final_url,
                 http_status = EXCLUDED.http_status, content_type = EXCLUDED.content_type,
                 charset = EXCLUDED.charset, headers = EXCLUDED.headers,
@@ -216,14 +217,14 @@ def save_classification(conn, article_id: int, worker: str, result, version: str
                         story_id: int | None) -> bool:
     """Store the classifier's verdict and story, and advance to 'classified', in one update."""
     with conn.cursor() as cur:
-        cur.execute("""
-            UPDATE articles SET is_auto = %s, is_alliance = %s, deal_type = %s, deal_status = %s,
-                   parties = %s, focus_areas = %s, confidence = %s, evidence = %s,
-                   event_date = %s, classifier_version = %s, classified_at = now(),
-                   story_id = coalesce(%s, story_id),
+        db.execute_prepared(cur, "tieup_save_classification", """
+            UPDATE articles SET is_auto = $1, is_alliance = $2, deal_type = $3, deal_status = $4,
+                   parties = $5, focus_areas = $6, confidence = $7, evidence = $8,
+                   event_date = $9, classifier_version = $10, classified_at = now(),
+                   story_id = coalesce($11, story_id),
                    state = 'classified', leased_until = NULL, lease_owner = NULL,
                    attempts = 0, last_error = NULL, updated_at = now()
-            WHERE id = %s AND lease_owner = %s AND state = 'deduped'""",
+            WHERE id = $12 AND lease_owner = $13 AND state = 'deduped'""",
                     (result.is_auto, result.is_alliance, result.deal_type, result.status,
                      list(result.parties), list(result.focus_areas), result.confidence,
                      list(result.evidence), result.event_date, version, story_id,

@@ -423,9 +423,9 @@ def story_context(conn, articles: list[dict]) -> StoryContext:
 def create_story(conn, organisations, deal_type: str | None, published_at) -> int:
     """A new story keyed on these organisations."""
     with conn.cursor() as cur:
-        cur.execute("""
+        db.execute_prepared(cur, "tieup_create_story", """
             INSERT INTO stories (parties, deal_type, first_published_at, last_published_at)
-            VALUES (%s, %s, %s, %s) RETURNING id""",
+            VALUES ($1, $2, $3, $4) RETURNING id""",
                     (list(organisations), deal_type, published_at, published_at))
         return cur.fetchone()[0]
 
@@ -433,18 +433,18 @@ def create_story(conn, organisations, deal_type: str | None, published_at) -> in
 def refresh_story(conn, story_id: int, organisations=(), deal_type: str | None = None) -> None:
     """Recompute a story's window and representative from its members; widen its parties."""
     with conn.cursor() as cur:
-        cur.execute("""
+        db.execute_prepared(cur, "tieup_refresh_story", """
             UPDATE stories s SET
                    parties = (SELECT coalesce(array_agg(DISTINCT p ORDER BY p), '{}')
-                                FROM unnest(s.parties || %s::text[]) AS p),
-                   deal_type = coalesce(s.deal_type, %s),
+                                FROM unnest(s.parties || $1::text[]) AS p),
+                   deal_type = coalesce(s.deal_type, $2),
                    first_published_at = m.first, last_published_at = m.last,
                    representative_article_id = m.rep
               FROM (SELECT min(published_at) AS first, max(published_at) AS last,
                            (array_agg(id ORDER BY (duplicate_of IS NOT NULL), published_at NULLS LAST,
                                       length(coalesce(text, '')) DESC, id))[1] AS rep
-                      FROM articles WHERE story_id = %s) m
-             WHERE s.id = %s""", (list(organisations), deal_type, story_id, story_id))
+                      FROM articles WHERE story_id = $3) m
+             WHERE s.id = $4""", (list(organisations), deal_type, story_id, story_id))
 
 
 def lock_stories(conn) -> None:
