@@ -22,6 +22,7 @@ is the intended use; the overall deadline is tracked per thread.
 
 from __future__ import annotations
 
+import http.cookiejar
 import ipaddress
 import random
 import socket
@@ -256,6 +257,17 @@ def require_content_type(result: FetchResult, allowed: tuple[str, ...] = HTML_TY
                          status=result.status)
 
 
+class _NoCookies(http.cookiejar.CookieJar):
+    """A jar that keeps nothing: every page is fetched as a first visit, so a metered
+    paywall cannot count our reads and no state passes from one host or pass to the next."""
+
+    def extract_cookies(self, response, request) -> None:
+        pass
+
+    def add_cookie_header(self, request) -> None:
+        pass
+
+
 class HttpClient:
     """Fetches URLs under every limit in Settings; pass one instance to whoever needs it."""
 
@@ -269,7 +281,7 @@ class HttpClient:
         self._client = httpx.Client(
             transport=_guarded_transport(settings, self._deadline),
             timeout=httpx.Timeout(settings.read_timeout, connect=settings.connect_timeout),
-            follow_redirects=False, trust_env=False,
+            follow_redirects=False, trust_env=False, cookies=_NoCookies(),
             headers={"User-Agent": settings.user_agent, "Accept-Encoding": "gzip, deflate, br"})
 
     def close(self) -> None:

@@ -39,6 +39,16 @@ def test_plain_fetch_sends_descriptive_user_agent(server, http_settings):
     assert agent.startswith("tieup/") and http_settings.contact_url in agent
 
 
+def test_cookies_are_neither_kept_nor_sent(server, http_settings):
+    first = server.add("/metered/1", PAGE, Set_Cookie="meter=1; Path=/")
+    second = server.add("/metered/2", PAGE)
+    with HttpClient(http_settings) as client:
+        assert client.fetch(first).status == 200
+        assert client.fetch(second).status == 200
+    hits = server.hits_for("/metered/2")
+    assert hits and "Cookie" not in hits[-1].headers
+
+
 @pytest.mark.parametrize("encoding, encode", [
     ("gzip", gzip.compress), ("deflate", zlib.compress), ("br", brotli.compress),
     ("deflate", lambda b: zlib.compress(b)[2:-4]),  # raw deflate, as some servers send
