@@ -22,6 +22,7 @@ from typing import Iterable, Iterator
 import htmldate
 import lxml.etree
 import lxml.html
+import numpy as np
 import trafilatura
 from bs4 import BeautifulSoup
 from charset_normalizer import from_bytes
@@ -434,6 +435,10 @@ def _language_identifier():
     from .langmodel import load_identifier
     identifier = load_identifier()
     identifier.set_languages([code for code in identifier.labels if len(code) == 2])
+    # Scoring gathers one row per feature seen; the restricted table is a float16 copy
+    # laid out by column. As C-ordered float32 the same scores (float16 widens
+    # exactly) take 0.12 ms instead of 0.26 ms an article, for 23 MB more memory.
+    identifier.nb_ptc = np.ascontiguousarray(identifier.nb_ptc, dtype=np.float32)
     return identifier
 
 

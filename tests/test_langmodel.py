@@ -87,3 +87,13 @@ def test_default_cache_directory_honours_xdg_cache_home(tmp_path, monkeypatch):
     monkeypatch.delenv("TIEUP_CACHE_DIR")
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     assert langmodel.cache_file().parent == tmp_path / "tieup"
+
+
+def test_detect_language_scores_exactly_as_py3langid(cache_dir):
+    from pipeline import extract
+    reference = LanguageIdentifier.from_model_file(MODEL_FILE)
+    reference.set_languages([code for code in reference.labels if len(code) == 2])
+    ours = extract._language_identifier()
+    for text in SAMPLES + [" ".join(SAMPLES), SAMPLES[0].upper()]:
+        assert np.array_equal(ours._decide(text), reference._decide(text))
+        assert extract.detect_language(text) == reference.classify(text[:500])[0]
