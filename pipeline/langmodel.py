@@ -36,16 +36,12 @@ def load_identifier() -> LanguageIdentifier:
     """py3langid's identifier with its packaged model, through the cache when there is one."""
     cached = cache_file()
     if cached is not None:
-        try:
-            return _from_unpacked(cached)
-        except FileNotFoundError:
-            pass
-        except (OSError, ValueError, KeyError, zipfile.BadZipFile) as exc:
-            log.warning("unreadable language model cache %s (%s); using the packaged model", cached, exc)
-    identifier = LanguageIdentifier.from_model_file(MODEL_FILE)
-    if cached is not None:
-        _write_unpacked(cached)
-    return identifier
+        identifier = _read_unpacked(cached)
+        if identifier is None and _write_unpacked(cached):
+            identifier = _read_unpacked(cached)
+        if identifier is not None:
+            return identifier
+    return LanguageIdentifier.from_model_file(MODEL_FILE)
 
 
 def cache_file() -> Path | None:
@@ -58,6 +54,17 @@ def cache_file() -> Path | None:
         directory = Path(base) / "tieup"
     stat = _PACKAGED.stat()
     return Path(directory) / f"py3langid-{version('py3langid')}-{stat.st_size}-{stat.st_mtime_ns}.npz"
+
+
+def _read_unpacked(path: Path) -> LanguageIdentifier | None:
+    """The identifier from the cached copy; None when there is none or it cannot be read."""
+    try:
+        return _from_unpacked(path)
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError, KeyError, zipfile.BadZipFile) as exc:
+        log.warning("unreadable language model cache %s (%s)", path, exc)
+        return None
 
 
 def _from_unpacked(path: Path) -> LanguageIdentifier:
@@ -75,7 +82,7 @@ def _stdlib_array(values: np.ndarray) -> array:
     return out
 
 
-def _write_unpacked(path: Path) -> None:
+def _write_unpacked(path: Path) -> bool:
     """Unpack the packaged model to path (written aside, then renamed: readers never see half)."""
     part = None
     try:
@@ -86,7 +93,9 @@ def _write_unpacked(path: Path) -> None:
                 shutil.copyfileobj(packed, out, length=1 << 20)
         part.chmod(0o644)  # readable by the other users' workers, like the package itself
         os.replace(part, path)
+        return True
     except OSError as exc:
         log.warning("cannot cache the language model in %s (%s)", path.parent, exc)
         if part is not None:
             part.unlink(missing_ok=True)
+        return False

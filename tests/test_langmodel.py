@@ -32,18 +32,23 @@ def _same_model(a: LanguageIdentifier, b: LanguageIdentifier) -> None:
     assert [a.classify(t) for t in SAMPLES] == [b.classify(t) for t in SAMPLES]
 
 
-def test_first_load_writes_the_cache_and_later_loads_read_only_it(cache_dir, monkeypatch):
+def test_first_load_unpacks_once_into_the_cache_and_later_loads_read_only_it(cache_dir, monkeypatch):
     packaged = LanguageIdentifier.from_model_file(MODEL_FILE)
+    unpacked = []
+    lzma_open = langmodel.lzma.open
+    monkeypatch.setattr(langmodel.lzma, "open", lambda *a, **k: unpacked.append(a) or lzma_open(*a, **k))
+
+    def packaged_read(*args, **kwargs):
+        raise AssertionError("the packaged model was read, not the cached copy")
+    monkeypatch.setattr(LanguageIdentifier, "from_model_file", packaged_read)
+
     first = langmodel.load_identifier()
     cached = langmodel.cache_file()
     assert cached.parent == cache_dir and cached.is_file() and not list(cache_dir.glob("*.part"))
+    assert len(unpacked) == 1
     _same_model(first, packaged)
-
-    def packaged_read(*args, **kwargs):
-        raise AssertionError("the packaged model was read although the cache holds it")
-    monkeypatch.setattr(langmodel.lzma, "open", packaged_read)
-    monkeypatch.setattr(LanguageIdentifier, "from_model_file", packaged_read)
     _same_model(langmodel.load_identifier(), packaged)
+    assert len(unpacked) == 1
     assert [packaged.classify(t)[0] for t in SAMPLES] == ["en", "de", "fr", "es", "ja", "zh", "ko"]
 
 
@@ -53,7 +58,7 @@ def test_cache_name_follows_the_py3langid_version_and_packaged_file(cache_dir):
     assert name.startswith("py3langid-") and f"-{stat.st_size}-{stat.st_mtime_ns}.npz" in name
 
 
-def test_damaged_cache_falls_back_to_the_packaged_model_and_is_rewritten(cache_dir, caplog):
+def test_damaged_cache_is_replaced_by_a_fresh_copy(cache_dir, caplog):
     cached = langmodel.cache_file()
     cached.parent.mkdir(parents=True)
     cached.write_bytes(b"PK\x03\x04 not a model")
