@@ -52,9 +52,9 @@ def _matching_event(cur, alliance_id, deal_type, status, event_date, story_id) -
         SELECT id FROM alliance_events
         WHERE alliance_id = $1 AND deal_type = $2 AND status = $3
           AND (event_date IS NULL OR $4::date IS NULL
-               OR abs(event_date - $5::date) <= $6)
+               OR abs(event_date - $4::date) <= $5)
         ORDER BY id LIMIT 1""",
-                (alliance_id, deal_type, status, event_date, event_date, EVENT_WINDOW_DAYS))
+                (alliance_id, deal_type, status, event_date, EVENT_WINDOW_DAYS))
     row = cur.fetchone()
     return row[0] if row else None
 
@@ -76,11 +76,11 @@ def record_event(conn, *, alliance_id: int, deal_type: str, status: str, event_d
                 last_seen_at = now(), updated_at = now(),
                 confidence = greatest(confidence, $1),
                 event_date = CASE WHEN event_date IS NULL THEN $2::date
-                                  WHEN $3::date IS NULL THEN event_date
-                                  ELSE least(event_date, $4::date) END,
-                focus_areas = ARRAY(SELECT DISTINCT unnest(focus_areas || $5::text[]) ORDER BY 1)
-            WHERE id = $6""",
-                    (confidence, event_date, event_date, event_date, list(focus_areas), event_id))
+                                  WHEN $2::date IS NULL THEN event_date
+                                  ELSE least(event_date, $2::date) END,
+                focus_areas = ARRAY(SELECT DISTINCT unnest(focus_areas || $3::text[]) ORDER BY 1)
+            WHERE id = $4""",
+                    (confidence, event_date, list(focus_areas), event_id))
         return event_id, False
 
 

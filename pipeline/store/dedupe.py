@@ -425,8 +425,8 @@ def create_story(conn, organisations, deal_type: str | None, published_at) -> in
     with conn.cursor() as cur:
         db.execute_prepared(cur, "tieup_create_story", """
             INSERT INTO stories (parties, deal_type, first_published_at, last_published_at)
-            VALUES ($1, $2, $3, $4) RETURNING id""",
-                    (list(organisations), deal_type, published_at, published_at))
+            VALUES ($1, $2, $3, $3) RETURNING id""",
+                    (list(organisations), deal_type, published_at))
         return cur.fetchone()[0]
 
 
@@ -444,7 +444,7 @@ def refresh_story(conn, story_id: int, organisations=(), deal_type: str | None =
                            (array_agg(id ORDER BY (duplicate_of IS NOT NULL), published_at NULLS LAST,
                                       length(coalesce(text, '')) DESC, id))[1] AS rep
                       FROM articles WHERE story_id = $3) m
-             WHERE s.id = $4""", (list(organisations), deal_type, story_id, story_id))
+             WHERE s.id = $3""", (list(organisations), deal_type, story_id))
 
 
 def lock_stories(conn) -> None:
