@@ -548,6 +548,7 @@ class StoryArticle:
     deal_type: str | None = None
     mentions: dict[str, int] = field(default_factory=dict)
     signature: Signature | None = None
+    status: str | None = None
 
 
 @dataclass(frozen=True)
@@ -561,6 +562,7 @@ class StoryCandidate:
     last_published_at: datetime | None
     member_signatures: tuple[Signature, ...] = ()
     mentions: dict[str, int] = field(default_factory=dict)
+    status: str | None = None
 
 
 def story_organisations(parties, mentions: dict[str, int]) -> tuple[str, ...]:
@@ -618,7 +620,10 @@ def story_score(article: StoryArticle, story: StoryCandidate) -> float:
         # Outside deal news, sharing a company and a week is too common to mean one event
         # (a recall and a sales report about Toyota): only shared text links those.
         return 0.0
-    # Cross-language and rewritten reports: same parties, same (or confusable) deal, same days.
+    # Cross-language and rewritten reports: same parties, same (or confusable) deal, same
+    # status, same days. Talks reported and the MoU signed days later are two events.
+    if article.status and story.status and article.status != story.status:
+        return 0.0
     deal = deal_compatibility(article.deal_type, story.deal_type)
     if party_overlap >= 0.5 and deal >= 0.5:
         return party_overlap * deal * (0.5 + 0.5 * _cosine(article.mentions, story.mentions))

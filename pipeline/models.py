@@ -82,10 +82,13 @@ class Classification:
     evidence: tuple[str, ...] = ()
     event_date: date | None = None
     mentions: dict[str, int] = field(default_factory=dict)
+    unresolved_parties: tuple[str, ...] = ()  # parties missing from the gazetteer, as spelled
+    stake_pct: float | None = None  # stake percentage stated for an acquisition
 
     def as_contract(self, item_id) -> dict:
         """The `tieup classify` output line for this classification."""
         return {"id": item_id, "is_auto": self.is_auto, "is_alliance": self.is_alliance,
                 "deal_type": self.deal_type, "status": self.status,
                 "parties": list(self.parties), "focus_areas": list(self.focus_areas),
-                "confidence": round(self.confidence, 3), "evidence": list(self.evidence)}
+                "confidence": round(self.confidence, 3), "evidence": list(self.evidence),
+                "unresolved_parties": list(self.unresolved_parties), "stake_pct": self.stake_pct}

@@ -273,7 +273,7 @@ def _load_article(conn, article: dict) -> Counter:
         conn, alliance_id=alliance_id, deal_type=article["deal_type"],
         status=article["deal_status"], event_date=article["event_date"],
         focus_areas=article["focus_areas"] or [], confidence=article["confidence"] or 0.0,
-        story_id=article["story_id"])
+        story_id=article["story_id"], stake_pct=article["stake_pct"])
     changed = alliance_store.link_article(
         conn, event_id=event_id, article_id=article["id"], story_id=article["story_id"],
         evidence=article["evidence"] or [], confidence=article["confidence"] or 0.0,

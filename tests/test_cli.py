@@ -59,7 +59,7 @@ def test_classify_contract_keeps_order_and_reports_bad_lines():
     assert "error" in out[1]
     assert out[2]["id"] == "c" and out[2]["is_alliance"] is False and out[2]["deal_type"] is None
     keys = {"id", "is_auto", "is_alliance", "deal_type", "status", "parties", "focus_areas",
-            "confidence", "evidence"}
+            "confidence", "evidence", "unresolved_parties", "stake_pct"}
     assert set(out[0]) == keys
 
 

@@ -14,11 +14,12 @@ from pipeline.classify.analysis import Document, build_document
 from pipeline.classify.dates import event_date
 from pipeline.classify.gazetteer import Gazetteer, Organisation, load_gazetteer
 from pipeline.classify.matcher import load_matcher
+from pipeline.classify.stakes import stake_percent
 from pipeline.classify import rules
 from pipeline.classify.text import MAX_TEXT_CHARS, MAX_TITLE_CHARS, clean, coerce_text
 from pipeline.models import Classification
 
-CLASSIFIER_VERSION = "2026.11.1"
+CLASSIFIER_VERSION = "2026.12.1"
 
 __all__ = ["CLASSIFIER_VERSION", "MAX_TEXT_CHARS", "Gazetteer", "Organisation",
            "classify_article", "find_mentions", "load_gazetteer"]
@@ -63,8 +64,11 @@ def _classify(raw_text: str, title: str, published) -> Classification:
                               confidence=min(rules.confidence(score), 0.499),
                               event_date=event_date([], published), mentions=mentions)
     parties = rules.choose_parties(doc, deals)
-    status = rules.choose_status(doc, deals, lex)
-    deal_type = "dissolution" if status == "terminated" else rules.choose_deal_type(doc, deals)
+    status, ending = rules.choose_status(doc, deals, lex)
+    deal_type = "dissolution" if ending else rules.choose_deal_type(doc, deals)
+    if status == "completed" and deal_type == "mou":
+        status = "announced"  # a signed memorandum is an announcement; nothing closes
+
     heads = rules.headline(deals)
     # Evidence is cut from the input itself (cleaning kept every offset): verbatim. A
     # title-only headline still gets the text's best deal sentence as evidence.
@@ -72,12 +76,15 @@ def _classify(raw_text: str, title: str, published) -> Classification:
         [d for d in deals if not d.sentence.in_title][:1]
     evidence = [raw_text[d.sentence.start - doc.body_start:d.sentence.end - doc.body_start]
                 for d in in_text]
+    head_texts = [rules.sentence_text(doc, d.sentence) for d in heads]
+    gazetteer = load_gazetteer()
     return Classification(
         is_auto=_is_auto_deal(doc, parties, heads), is_alliance=True, deal_type=deal_type,
         status=status, parties=tuple(parties), focus_areas=rules.choose_focus(doc, deals),
         confidence=rules.confidence(score), evidence=tuple(evidence[:3]),
-        event_date=event_date([rules.sentence_text(doc, d.sentence) for d in heads], published),
-        mentions=mentions)
+        event_date=event_date(head_texts, published), mentions=mentions,
+        unresolved_parties=tuple(p for p in parties if gazetteer.get(p) is None),
+        stake_pct=stake_percent(head_texts) if deal_type == "acquisition" else None)
 
 
 def _is_auto_deal(doc: Document, parties: list[str], heads) -> bool:

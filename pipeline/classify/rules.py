@@ -9,8 +9,8 @@ from dataclasses import dataclass
 
 from pipeline.classify.analysis import LEAD_SENTENCES, YEAR, Document, Sentence
 from pipeline.classify.gazetteer import load_gazetteer
-from pipeline.classify.lexicon import Lexicon
-from pipeline.classify.matcher import Mention
+from pipeline.classify.lexicon import Lexicon, load_lexicon
+from pipeline.classify.orgnames import open_world_parties, strip_legal_form
 from pipeline.models import FOCUS_AREAS
 
 ALLIANCE_THRESHOLD = 1.6  # article score from which it is alliance news (confidence 0.5)
@@ -21,6 +21,10 @@ _NAME_RUN = re.compile(r"(?<![\w'’])([A-ZÀ-ÖØ-ÞА-ЯЁ][\w&'’.-]*(?:\s+(
 _PRECEDENCE = ("merger", "joint_venture", "acquisition", "mou", "supply_agreement",
                "licensing", "strategic_alliance")
 _SPECIFICITY = {"strategic_alliance": 0.8}
+# Resizing the cross-shareholdings of an existing alliance is not a purchase.
+_REBALANCE = re.compile(r"rebalanc|re-balanc|cross[- ]?sharehold|cross[- ]?holding|equal footing|"
+                        r"überkreuzbeteiligung|participations croisées|rééquilibr|riequilibr|"
+                        r"reequilibr|株式の持ち合い|持ち合い|相互出资|交叉持股|상호 지분|перекрестн")
 
 
 @dataclass
@@ -94,11 +98,11 @@ def is_background(doc: Document, sentence: Sentence, ref_year: int | None) -> bo
     return bool(lead_year and ref_year and int(lead_year.group()) < ref_year)
 
 
-def _follows(doc: Document, sentence: Sentence, mention: Mention, category: str) -> bool:
-    """A cue of `category` at most three words before the name, in the same clause."""
-    begin = _clause_start(doc, sentence, mention.start, 45)
-    cues = _cue_between(sentence, category, begin, mention.start)
-    return bool(cues) and len(doc.folded[cues[-1].end:mention.start].split()) <= 3
+def _follows(doc: Document, sentence: Sentence, pos: int, category: str) -> bool:
+    """A cue of `category` at most three words before `pos`, in the same clause."""
+    begin = _clause_start(doc, sentence, pos, 45)
+    cues = _cue_between(sentence, category, begin, pos)
+    return bool(cues) and len(doc.folded[cues[-1].end:pos].split()) <= 3
 
 
 def sentence_parties(doc: Document, sentence: Sentence) -> list[str]:
@@ -114,16 +118,37 @@ def sentence_parties(doc: Document, sentence: Sentence) -> list[str]:
     created: list[str] = []
     for mention in sentence.mentions:
         org = mention.org
-        if not org.can_be_party or org.party in parties or _follows(doc, sentence, mention, "rivalry"):
+        if not org.can_be_party or org.party in parties or _follows(doc, sentence, mention.start, "rivalry"):
             continue
-        if _follows(doc, sentence, mention, "new_entity"):
+        if _follows(doc, sentence, mention.start, "new_entity"):
             created.append(org.party)
         else:
             parties.append(org.party)
+    parties += _unlisted_parties(doc, sentence, parties)
     if len(parties) < 2:
         parties += [p for p in created if p not in parties]
     doc.parties_cache[sentence.start] = tuple(parties)
     return parties
+
+
+def _unlisted_parties(doc: Document, sentence: Sentence, parties: list[str]) -> list[str]:
+    """Organisations missing from the gazetteer that the sentence makes parties
+    (not rivals, not the entity the deal creates), as spelled."""
+    if not (sentence.deals or sentence.generic):
+        return []
+    lex = load_lexicon()
+    known = [(m.start, m.end) for m in sentence.mentions]
+    taken = {p.casefold() for p in parties}
+    found = []
+    for run in open_world_parties(doc.text, sentence.start, sentence.end, known,
+                                  lex.not_names, lex.given_names):
+        name = strip_legal_form(run.name)
+        if name.casefold() in taken or any(_follows(doc, sentence, run.start, c)
+                                           for c in ("rivalry", "new_entity")):
+            continue
+        taken.add(name.casefold())
+        found.append(name)
+    return found
 
 
 def unknown_names(doc: Document, sentence: Sentence, lex: Lexicon) -> int:
@@ -320,7 +345,17 @@ def choose_deal_type(doc: Document, deals: list[DealSentence]) -> str:
     if not totals or max(totals.values()) < 0.35 * generic:
         return "strategic_alliance"  # a partnership unless its specific form is named
     top = max(totals.values())
-    return next(k for k in _PRECEDENCE if totals.get(k, 0.0) >= top - 1e-9)
+    chosen = next(k for k in _PRECEDENCE if totals.get(k, 0.0) >= top - 1e-9)
+    if chosen in ("mou", "acquisition") and totals.get("merger", 0.0) >= 0.5 * top:
+        return "merger"  # a memorandum or talks whose stated aim is a merger
+    if chosen == "acquisition" and _rebalances(doc, deals):
+        return "strategic_alliance"  # partners resizing their cross-shareholdings
+    return chosen
+
+
+def _rebalances(doc: Document, deals: list[DealSentence]) -> bool:
+    """The headline speaks of rebalancing an alliance's cross-shareholdings."""
+    return any(_REBALANCE.search(doc.folded, d.sentence.start, d.sentence.end) for d in headline(deals))
 
 
 def choose_parties(doc: Document, deals: list[DealSentence]) -> list[str]:
@@ -351,8 +386,12 @@ def _cue_before(doc: Document, sentence: Sentence, pos: int, pattern: re.Pattern
     return bool(pattern.search(doc.folded, _clause_start(doc, sentence, pos, 25), pos))
 
 
-def choose_status(doc: Document, deals: list[DealSentence], lex: Lexicon) -> str:
-    """terminated > completed > rumored (hedges outweigh) > announced."""
+def choose_status(doc: Document, deals: list[DealSentence], lex: Lexicon) -> tuple[str, bool]:
+    """The status, and whether the news is an ending (a dissolution).
+
+    terminated > completed > rumored (hedges outweigh) > announced. An ending that
+    only sources report ("Nissan will pull out, people familiar said") is rumored.
+    """
     heads = headline(deals)
     lead = next((d for d in heads if not d.sentence.in_title), None)
     # The title, the best sentence and the lead's deal sentence speak for the news.
@@ -375,12 +414,12 @@ def choose_status(doc: Document, deals: list[DealSentence], lex: Lexicon) -> str
     # an attribution elsewhere in the lead weighs less than one announcement word
     hedged += 1.0 * _attributions(doc, {id(s) for s, _ in weights})
     if scores["terminated"] >= 2.5:
-        return "terminated"
+        return ("rumored" if hedged else "terminated"), True
     if scores["completed"] >= 2.0:
-        return "completed"
+        return "completed", False
     if hedged and hedged >= scores["announced"]:
-        return "rumored"  # reported by others: "people familiar", "Nikkei reported"
-    return "rumored" if scores["rumored"] and not scores["announced"] else "announced"
+        return "rumored", False  # reported by others: "people familiar", "Nikkei reported"
+    return ("rumored" if scores["rumored"] and not scores["announced"] else "announced"), False
 
 
 def _attributions(doc: Document, seen: set) -> int:

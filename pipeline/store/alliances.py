@@ -60,16 +60,18 @@ def _matching_event(cur, alliance_id, deal_type, status, event_date, story_id) -
 
 
 def record_event(conn, *, alliance_id: int, deal_type: str, status: str, event_date,
-                 focus_areas, confidence: float, story_id: int | None) -> tuple[int, bool]:
+                 focus_areas, confidence: float, story_id: int | None,
+                 stake_pct=None) -> tuple[int, bool]:
     """Find the event this report belongs to, or create it; returns (event_id, created)."""
     with conn.cursor() as cur:
         event_id = _matching_event(cur, alliance_id, deal_type, status, event_date, story_id)
         if event_id is None:
             db.execute_prepared(cur, "tieup_insert_event", """
                 INSERT INTO alliance_events (alliance_id, deal_type, status, event_date,
-                                             focus_areas, confidence)
-                VALUES ($1, $2, $3, $4, $5, $6) RETURNING id""",
-                        (alliance_id, deal_type, status, event_date, sorted(focus_areas), confidence))
+                                             focus_areas, confidence, stake_pct)
+                VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id""",
+                        (alliance_id, deal_type, status, event_date, sorted(focus_areas), confidence,
+                         stake_pct))
             return cur.fetchone()[0], True
         db.execute_prepared(cur, "tieup_update_event", """
             UPDATE alliance_events SET
@@ -78,9 +80,10 @@ def record_event(conn, *, alliance_id: int, deal_type: str, status: str, event_d
                 event_date = CASE WHEN event_date IS NULL THEN $2::date
                                   WHEN $2::date IS NULL THEN event_date
                                   ELSE least(event_date, $2::date) END,
-                focus_areas = ARRAY(SELECT DISTINCT unnest(focus_areas || $3::text[]) ORDER BY 1)
+                focus_areas = ARRAY(SELECT DISTINCT unnest(focus_areas || $3::text[]) ORDER BY 1),
+                stake_pct = coalesce(stake_pct, $5)
             WHERE id = $4""",
-                    (confidence, event_date, list(focus_areas), event_id))
+                    (confidence, event_date, list(focus_areas), event_id, stake_pct))
         return event_id, False
 
 

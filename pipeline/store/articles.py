@@ -221,14 +221,14 @@ def save_classification(conn, article_id: int, worker: str, result, version: str
             UPDATE articles SET is_auto = $1, is_alliance = $2, deal_type = $3, deal_status = $4,
                    parties = $5, focus_areas = $6, confidence = $7, evidence = $8,
                    event_date = $9, classifier_version = $10, classified_at = now(),
-                   story_id = coalesce($11, story_id),
+                   story_id = coalesce($11, story_id), stake_pct = $14,
                    state = 'classified', leased_until = NULL, lease_owner = NULL,
                    attempts = 0, last_error = NULL, updated_at = now()
             WHERE id = $12 AND lease_owner = $13 AND state = 'deduped'""",
                     (result.is_auto, result.is_alliance, result.deal_type, result.status,
                      list(result.parties), list(result.focus_areas), result.confidence,
                      list(result.evidence), result.event_date, version, story_id,
-                     article_id, worker))
+                     article_id, worker, result.stake_pct))
         return cur.rowcount == 1
 
 
@@ -246,7 +246,7 @@ def lock_leased(conn, article_ids: list[int], worker: str, state: str) -> list[i
 def articles_for_load(conn, ids: list[int]) -> list[dict]:
     """Classification of claimed articles, for folding into alliance records."""
     with conn.cursor() as cur:
-        cur.execute("""SELECT id, is_auto, is_alliance, deal_type, deal_status, parties,
+        cur.execute("""SELECT id, is_auto, is_alliance, deal_type, deal_status, parties, stake_pct,
                               focus_areas, confidence, evidence, classifier_version, story_id,
                               coalesce(event_date, published_at::date, discovered_at::date) AS event_date
                        FROM articles WHERE id = ANY(%s) ORDER BY id""", (ids,))

@@ -341,7 +341,7 @@ def save_mentions(conn, mentions_by_article: dict[int, dict[str, int]]) -> None:
 # members' signatures and their summed mentions. Prepared: planning it costs more than running it.
 _STORY_CANDIDATES_SQL = """
     WITH s AS MATERIALIZED (
-            SELECT id, parties, deal_type, first_published_at, last_published_at FROM stories
+            SELECT id, parties, deal_type, status, first_published_at, last_published_at FROM stories
              WHERE parties && $1::text[]
                AND first_published_at <= $2 AND last_published_at >= $3
              ORDER BY id LIMIT $4),
@@ -359,7 +359,7 @@ _STORY_CANDIDATES_SQL = """
                       FROM articles a JOIN article_mentions m ON m.article_id = a.id
                      WHERE a.story_id = ANY(ARRAY(SELECT id FROM s)) GROUP BY a.story_id, m.company) t
              GROUP BY story_id)
-    SELECT s.id, s.parties, s.deal_type, s.first_published_at, s.last_published_at,
+    SELECT s.id, s.parties, s.deal_type, s.status, s.first_published_at, s.last_published_at,
            sig.minhashes, sig.token_counts, men.companies, men.mentions
       FROM s LEFT JOIN sig ON sig.story_id = s.id LEFT JOIN men ON men.story_id = s.id
      ORDER BY s.id"""
@@ -376,8 +376,8 @@ def story_candidates(conn, organisations, published_at: datetime) -> list[StoryC
     return [StoryCandidate(sid, tuple(parties), deal, first, last,
                            tuple(Signature.from_bytes(bytes(raw), count)
                                  for raw, count in zip(minhashes or (), counts or ())),
-                           dict(zip(companies or (), mentions or ())))
-            for sid, parties, deal, first, last, minhashes, counts, companies, mentions in rows]
+                           dict(zip(companies or (), mentions or ())), status)
+            for sid, parties, deal, status, first, last, minhashes, counts, companies, mentions in rows]
 
 
 @dataclass
@@ -420,13 +420,14 @@ def story_context(conn, articles: list[dict]) -> StoryContext:
     return StoryContext(load_signatures(conn, [a["id"] for a in articles]), holders)
 
 
-def create_story(conn, organisations, deal_type: str | None, published_at) -> int:
+def create_story(conn, organisations, deal_type: str | None, published_at,
+                 status: str | None = None) -> int:
     """A new story keyed on these organisations."""
     with conn.cursor() as cur:
         db.execute_prepared(cur, "tieup_create_story", """
-            INSERT INTO stories (parties, deal_type, first_published_at, last_published_at)
-            VALUES ($1, $2, $3, $3) RETURNING id""",
-                    (list(organisations), deal_type, published_at))
+            INSERT INTO stories (parties, deal_type, first_published_at, last_published_at, status)
+            VALUES ($1, $2, $3, $3, $4) RETURNING id""",
+                    (list(organisations), deal_type, published_at, status))
         return cur.fetchone()[0]
 
 
@@ -472,10 +473,11 @@ def find_story(conn, article: dict, classification: Classification,
         sig = context.signatures.get(article_id) or dedupe.signature(article["text"])
         candidate = StoryArticle(article_id, published_at, article["language"],
                                  tuple(classification.parties), classification.deal_type,
-                                 dict(classification.mentions), sig)
+                                 dict(classification.mentions), sig, classification.status)
         story_id = dedupe.match_story(candidate, story_candidates(conn, organisations, published_at))
     if story_id is None:
-        story_id = create_story(conn, organisations, classification.deal_type, published_at)
+        story_id = create_story(conn, organisations, classification.deal_type, published_at,
+                                classification.status)
     context.joined(article, story_id)
     return story_id, True
 

@@ -32,7 +32,10 @@ SELECT a.id                 AS article_id,
        a.evidence,
        a.classifier_version,
        a.classified_at,
-       length(a.text)       AS text_length
+       length(a.text)       AS text_length,
+       CASE WHEN a.parties IS NULL OR a.parties = '{}' THEN '{}'::text[]
+            ELSE tieup_unresolved_parties(a.parties) END AS unresolved_parties,
+       a.stake_pct
 FROM articles a
 LEFT JOIN feeds f ON f.id = a.feed_id;
 
@@ -61,10 +64,12 @@ COMMENT ON COLUMN v_articles.is_auto IS 'The classifier judged the article to be
 COMMENT ON COLUMN v_articles.is_alliance IS 'The classifier judged the article to report alliance news.';
 COMMENT ON COLUMN v_articles.deal_type IS 'Deal type found by the classifier (strategic_alliance, mou, joint_venture, merger, acquisition, supply_agreement, licensing, dissolution).';
 COMMENT ON COLUMN v_articles.deal_status IS 'Deal status found by the classifier (rumored, announced, completed, terminated).';
-COMMENT ON COLUMN v_articles.parties IS 'Canonical organisations party to the deal.';
+COMMENT ON COLUMN v_articles.parties IS 'Organisations party to the deal: canonical gazetteer names, and organisations the gazetteer lacks as the article spells them.';
 COMMENT ON COLUMN v_articles.focus_areas IS 'Focus areas of the deal (ev, batteries, software, ...).';
 COMMENT ON COLUMN v_articles.confidence IS 'Classifier confidence, 0 to 1.';
 COMMENT ON COLUMN v_articles.evidence IS 'Verbatim sentences of the article that support the classification.';
 COMMENT ON COLUMN v_articles.classifier_version IS 'Version of the classifier that produced the classification.';
 COMMENT ON COLUMN v_articles.classified_at IS 'When the article was last classified.';
 COMMENT ON COLUMN v_articles.text_length IS 'Length of the extracted text in characters.';
+COMMENT ON COLUMN v_articles.unresolved_parties IS 'Parties that no company or alias matches yet, as spelled in the article.';
+COMMENT ON COLUMN v_articles.stake_pct IS 'Stake percentage the article states for an acquisition, else NULL.';

@@ -16,7 +16,7 @@ WITH links AS (
 )
 SELECT e.id                                            AS event_id,
        e.alliance_id,
-       coalesce(e.corrected_parties, al.parties)       AS parties,
+       coalesce(e.corrected_parties, tieup_resolved_parties(al.parties)) AS parties,
        coalesce(e.corrected_deal_type, e.deal_type)    AS deal_type,
        coalesce(e.corrected_status, e.status)          AS status,
        coalesce(e.corrected_event_date, e.event_date)  AS event_date,
@@ -36,7 +36,10 @@ SELECT e.id                                            AS event_id,
        e.deal_type                                     AS pipeline_deal_type,
        e.status                                        AS pipeline_status,
        e.event_date                                    AS pipeline_event_date,
-       coalesce(l.source_domains, '{}')                AS source_domains
+       coalesce(l.source_domains, '{}')                AS source_domains,
+       CASE WHEN e.corrected_parties IS NULL THEN tieup_unresolved_parties(al.parties)
+            ELSE '{}' END                              AS unresolved_parties,
+       e.stake_pct
 FROM alliance_events e
 JOIN alliances al ON al.id = e.alliance_id
 LEFT JOIN links l ON l.event_id = e.id;
@@ -44,7 +47,7 @@ LEFT JOIN links l ON l.event_id = e.id;
 COMMENT ON VIEW v_alliance_events IS 'One row per alliance event; an analyst''s corrected values win over the pipeline''s.';
 COMMENT ON COLUMN v_alliance_events.event_id IS 'Event id (alliance_events.id); pass it to tieup review.';
 COMMENT ON COLUMN v_alliance_events.alliance_id IS 'Relationship the event belongs to (v_alliances.alliance_id).';
-COMMENT ON COLUMN v_alliance_events.parties IS 'Parties of the event: the corrected parties if an analyst set them, else the alliance''s.';
+COMMENT ON COLUMN v_alliance_events.parties IS 'Parties of the event: the corrected parties if an analyst set them, else the alliance''s (names a reviewer mapped to a company shown as that company; unresolved names as spelled).';
 COMMENT ON COLUMN v_alliance_events.deal_type IS 'Deal type, corrected value first.';
 COMMENT ON COLUMN v_alliance_events.status IS 'Deal status, corrected value first.';
 COMMENT ON COLUMN v_alliance_events.event_date IS 'Date of the event, corrected value first.';
@@ -65,3 +68,5 @@ COMMENT ON COLUMN v_alliance_events.pipeline_deal_type IS 'Deal type as the pipe
 COMMENT ON COLUMN v_alliance_events.pipeline_status IS 'Status as the pipeline found it.';
 COMMENT ON COLUMN v_alliance_events.pipeline_event_date IS 'Event date as the pipeline found it.';
 COMMENT ON COLUMN v_alliance_events.source_domains IS 'Distinct source domains of the linked articles, sorted.';
+COMMENT ON COLUMN v_alliance_events.unresolved_parties IS 'Parties that no company or alias matches yet, as the articles spell them (empty once corrected parties are set); map them with tieup companies.';
+COMMENT ON COLUMN v_alliance_events.stake_pct IS 'Stake percentage stated for an acquisition (the first linked article that states one), else NULL.';

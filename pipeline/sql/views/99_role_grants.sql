@@ -24,6 +24,10 @@ BEGIN
         IF review_fn IS NOT NULL THEN
             EXECUTE format('GRANT EXECUTE ON FUNCTION %s TO tieup_reviewer', review_fn);
         END IF;
+        IF to_regprocedure('tieup_add_company(text, text, text, text, text)') IS NOT NULL THEN
+            GRANT EXECUTE ON FUNCTION tieup_add_company(text, text, text, text, text) TO tieup_reviewer;
+            GRANT EXECUTE ON FUNCTION tieup_map_company_alias(text, text, text, text) TO tieup_reviewer;
+        END IF;
     END IF;
 
     -- tieup_pipeline: the service. Reads and writes pipeline data, owns
@@ -34,7 +38,8 @@ BEGIN
         EXECUTE format('REVOKE ALL ON ALL TABLES IN SCHEMA %I FROM tieup_pipeline', schema_name);
         FOR rel IN SELECT c.relname, c.relkind FROM pg_class c
                    WHERE c.relnamespace = schema_name::regnamespace AND c.relkind IN ('r', 'p', 'v')
-                     AND c.relname NOT IN ('schema_migrations', 'review_audit', 'alliance_events') LOOP
+                     AND c.relname NOT IN ('schema_migrations', 'review_audit', 'company_audit',
+                                           'alliance_events') LOOP
             EXECUTE format(CASE WHEN rel.relkind = 'v' THEN 'GRANT SELECT ON %I.%I TO tieup_pipeline'
                                 ELSE 'GRANT SELECT, INSERT, UPDATE, DELETE ON %I.%I TO tieup_pipeline' END,
                            schema_name, rel.relname);
@@ -42,13 +47,16 @@ BEGIN
         IF to_regclass('alliance_events') IS NOT NULL THEN
             GRANT SELECT, DELETE ON alliance_events TO tieup_pipeline;
             GRANT INSERT (alliance_id, deal_type, status, event_date, first_seen_at, last_seen_at,
-                          focus_areas, confidence, updated_at),
+                          focus_areas, confidence, updated_at, stake_pct),
                   UPDATE (deal_type, status, event_date, last_seen_at, focus_areas, confidence,
-                          updated_at)
+                          updated_at, stake_pct)
                 ON alliance_events TO tieup_pipeline;
         END IF;
         IF to_regclass('review_audit') IS NOT NULL THEN
             GRANT SELECT ON review_audit TO tieup_pipeline;
+        END IF;
+        IF to_regclass('company_audit') IS NOT NULL THEN
+            GRANT SELECT ON company_audit TO tieup_pipeline;
         END IF;
         IF to_regclass('schema_migrations') IS NOT NULL THEN
             GRANT SELECT ON schema_migrations TO tieup_pipeline;
