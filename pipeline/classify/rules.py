@@ -22,9 +22,10 @@ _PRECEDENCE = ("merger", "joint_venture", "acquisition", "mou", "supply_agreemen
                "licensing", "strategic_alliance")
 _SPECIFICITY = {"strategic_alliance": 0.8}
 # Resizing the cross-shareholdings of an existing alliance is not a purchase.
-_REBALANCE = re.compile(r"rebalanc|re-balanc|cross[- ]?sharehold|cross[- ]?holding|equal footing|"
-                        r"überkreuzbeteiligung|participations croisées|rééquilibr|riequilibr|"
-                        r"reequilibr|株式の持ち合い|持ち合い|相互出资|交叉持股|상호 지분|перекрестн")
+_REBALANCE = re.compile(r"rebalanc|re-balanc|equal footing|equal (?:\d+ ?% )?(?:stakes|shareholdings)|"
+                        r"(?:cut|reduc\w*|lower\w*|trim\w*) (?:its|their) (?:\w+ )?(?:stake|holding)|"
+                        r"neu ordnen|neuordnung|rééquilibr|riequilibr|reequilibr|資本関係の見直し|"
+                        r"出資比率を(?:引き下げ|見直)|调整持股|지분 조정|перебаланс")
 
 
 @dataclass
@@ -188,15 +189,45 @@ def deal_types(doc: Document, sentence: Sentence, sides: int) -> dict[str, float
         if hit.start < reach.get(hit.value, -1):
             continue
         reach[hit.value] = hit.end
-        if not is_negated(doc, sentence, hit.start, hit.end):
-            weight = hit.weight * (0.5 if _in_aside(doc, sentence, hit.start) else 1.0)
-            types[hit.value] = min(3.0, types.get(hit.value, 0.0) + weight)
+        if is_negated(doc, sentence, hit.start, hit.end):
+            continue
+        if hit.value == "acquisition" and not _buys_a_company(doc, sentence, hit):
+            continue  # "prefers to buy computing platforms": goods, not a company or a stake
+        weight = hit.weight * (0.5 if _in_aside(doc, sentence, hit.start) else 1.0)
+        weight *= 0.3 if _RECAP_BEFORE.search(doc.folded, max(sentence.start, hit.start - 30), hit.start) else 1.0
+        types[hit.value] = min(3.0, types.get(hit.value, 0.0) + weight)
     venture = any(m.org.kind == "joint_venture" for m in sentence.mentions)
-    if (not types and (sentence.generic or venture) and sides >= 2 and _has_status_cue(sentence)
-            and not sentence.cue("labour")):
-        # "X and Y called off talks", "signed a deal", "shelved a fourth Ultium Cells plant"
-        types["joint_venture" if venture else "strategic_alliance"] = 1.5
+    if (max(types.values(), default=0.0) < 1.5 and (sentence.generic or venture or types) and sides >= 2
+            and _has_status_cue(sentence) and not sentence.cue("labour")):
+        # "X and Y called off talks", "signed an agreement to look at working together",
+        # "shelved a fourth Ultium Cells plant", "shutting down the start-up they backed"
+        kind = "joint_venture" if venture else max(types, key=types.get, default="strategic_alliance")
+        types[kind] = 1.5
     return types
+
+
+# A deal word right after a pointer to the past ("last September's memorandum",
+# "the earlier deal", "their 2017 joint venture") names an older deal, not the news.
+_RECAP_BEFORE = re.compile(r"(?:\blast (?:year|month|week|january|february|march|april|may|june|july|"
+                           r"august|september|october|november|december)'?s?|\bearlier|\bprevious|"
+                           r"\bprior|\bformer|\bexisting|\boriginal|\b(?:19|20)\d\d)"
+                           r"(?:\s+[\w-]+){0,2}\s*$")
+# A stake word inside the deal word or next to it: the purchase is of a company or a share.
+_STAKE_WORD = re.compile(r"stake|share|equity|capital|control|%|percent|per cent|interest in")
+
+
+def _buys_a_company(doc: Document, sentence: Sentence, hit) -> bool:
+    """An acquisition word with a stake word in it, or an organisation or stake close by."""
+    if _STAKE_WORD.search(doc.folded, hit.start, hit.end) or not doc.folded[hit.start].isascii():
+        return True  # a stake word itself, or a script whose word order this check does not know
+    after = doc.folded[hit.end:min(sentence.end, hit.end + 60)]
+    if _STAKE_WORD.search(after) or any(hit.end <= m.start < hit.end + 60 for m in sentence.mentions):
+        return True
+    return any(hit.start - 30 <= m.end <= hit.start for m in sentence.mentions) or \
+        bool(_CAPITALISED_AFTER.match(doc.text, hit.end))
+
+
+_CAPITALISED_AFTER = re.compile(r"\s+(?:(?:the|a|an|its|their)\s+)?[A-ZÀ-ÖØ-Þ]")
 
 
 def _specific_hits(doc: Document, sentence: Sentence) -> list:
@@ -348,7 +379,7 @@ def choose_deal_type(doc: Document, deals: list[DealSentence]) -> str:
     chosen = next(k for k in _PRECEDENCE if totals.get(k, 0.0) >= top - 1e-9)
     if chosen in ("mou", "acquisition") and totals.get("merger", 0.0) >= 0.5 * top:
         return "merger"  # a memorandum or talks whose stated aim is a merger
-    if chosen == "acquisition" and _rebalances(doc, deals):
+    if chosen == "acquisition" and "strategic_alliance" in best.types and _rebalances(doc, deals):
         return "strategic_alliance"  # partners resizing their cross-shareholdings
     return chosen
 
@@ -362,7 +393,7 @@ def choose_parties(doc: Document, deals: list[DealSentence]) -> list[str]:
     """Parties of the headline deal: the best sentence, the title, then close seconds."""
     heads = headline(deals)
     parties = list(heads[0].parties)
-    lead = next((d for d in heads if not d.sentence.in_title), None)
+    lead = _lead_deal(heads)
     for deal in heads[1:]:
         # titles abbreviate: the lead sentence under a title names every party
         if deal.sentence.in_title or len(parties) < 2 or (heads[0].sentence.in_title and deal is lead):
@@ -372,6 +403,11 @@ def choose_parties(doc: Document, deals: list[DealSentence]) -> list[str]:
             if s.in_title:
                 parties += [p for p in sentence_parties(doc, s) if p not in parties]
     return _drop_joint_ventures(parties)
+
+
+def _lead_deal(heads: list[DealSentence]) -> DealSentence | None:
+    """The headline deal sentence that opens the text (under a title it names every party)."""
+    return next((d for d in heads if not d.sentence.in_title and d.sentence.index <= 1), None)
 
 
 def _drop_joint_ventures(parties: list[str]) -> list[str]:
@@ -393,7 +429,7 @@ def choose_status(doc: Document, deals: list[DealSentence], lex: Lexicon) -> tup
     only sources report ("Nissan will pull out, people familiar said") is rumored.
     """
     heads = headline(deals)
-    lead = next((d for d in heads if not d.sentence.in_title), None)
+    lead = _lead_deal(heads)
     # The title, the best sentence and the lead's deal sentence speak for the news.
     weights = [(d.sentence, 1.0 if i == 0 or d.sentence.in_title or d is lead else 0.6)
                for i, d in enumerate(heads)]
