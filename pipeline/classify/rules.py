@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import re
 from bisect import bisect_right
+from collections import Counter
 from dataclasses import dataclass
 
 from pipeline.classify.analysis import LEAD_SENTENCES, YEAR, Document, Sentence
@@ -468,6 +469,19 @@ def choose_focus(doc: Document, deals: list[DealSentence]) -> tuple[str, ...]:
     """Focus areas named in the title, the headline deal sentences and the first lines."""
     chosen = {id(d.sentence) for d in headline(deals)}
     scope = [s for s in doc.sentences if id(s) in chosen or s.in_title
-             or (s.index <= 1 and not is_background(doc, s, doc.ref_year))]
-    found = {h.value for s in scope for h in s.cue("focus")}
-    return tuple(a for a in FOCUS_AREAS if a in found) or ("other",)
+             or (s.index <= 0 and not is_background(doc, s, doc.ref_year))]
+    counts = Counter(h.value for s in scope for h in s.cue("focus"))
+    return tuple(a for a in FOCUS_AREAS if a in _scope_areas(counts)) or ("other",)
+
+
+def _scope_areas(counts: Counter) -> set[str]:
+    """Areas named as the deal's scope; a general word that only frames a more specific
+    area goes: a battery plant is about batteries, batteries for EVs are batteries."""
+    areas = set(counts)
+    specific = areas - {"manufacturing", "ev"}
+    if "manufacturing" in areas and specific and (counts["manufacturing"] < 3 or
+                                                  specific & {"batteries", "charging"}):
+        areas.discard("manufacturing")
+    if "ev" in areas and specific & {"batteries", "charging", "hydrogen_fuel_cell"} and counts["ev"] < 2:
+        areas.discard("ev")
+    return areas
