@@ -92,7 +92,10 @@ def _is_auto_deal(doc: Document, parties: list[str], heads) -> bool:
     gazetteer = load_gazetteer()
     if any((org := gazetteer.get(p)) is not None and org.is_auto for p in parties):
         return True
-    return sum(d.sentence.auto_words for d in heads) + _title_auto_words(doc) >= 1
+    if sum(d.sentence.auto_words for d in heads) + _title_auto_words(doc) >= 1:
+        return True
+    # A party the gazetteer lacks may still be a supplier: the lead tells.
+    return any(gazetteer.get(p) is None for p in parties) and _is_auto_news(doc)
 
 
 def _title_auto_words(doc: Document) -> int:

@@ -36,6 +36,8 @@ class OrgVocabulary:
     legal_prefixes: frozenset[str]
     coordinators: frozenset[str]
     not_org: frozenset[str]
+    descriptors: frozenset[str]
+    media_endings: frozenset[str]
 
 
 @lru_cache(maxsize=1)
@@ -47,7 +49,8 @@ def load_vocabulary() -> OrgVocabulary:
     def words(key: str) -> frozenset[str]:
         return frozenset(fold(str(w)) for w in data[key])
     return OrgVocabulary(words("org_words"), words("legal_forms"), words("legal_prefixes"),
-                         words("coordinators"), words("not_org"))
+                         words("coordinators"), words("not_org"), words("descriptors"),
+                         words("media_endings"))
 
 
 @dataclass(frozen=True)
@@ -57,6 +60,7 @@ class NameRun:
     start: int
     end: int
     name: str
+    introduced: bool = False  # a descriptor noun opened the run ("Zulieferer Kessler")
 
 
 def open_world_parties(text: str, start: int, end: int, known: list[tuple[int, int]],
@@ -67,23 +71,33 @@ def open_world_parties(text: str, start: int, end: int, known: list[tuple[int, i
     of them by a coordinator ("and", "with", "ve", "dan"...) counts as a party.
     """
     vocab = load_vocabulary()
-    found: list[NameRun] = []
+    runs: list[NameRun] = []
     for match in _RUN.finditer(text, start, end):
         run = _trim(text, match.start(), match.end(), vocab, not_names)
         if run is None or any(s < run.end and run.start < e for s, e in known):
             continue
-        if _is_person(text, run, given_names) or not _qualifies(text, run, start, end, known, vocab):
-            continue
-        found.append(run)
-    return found
+        if not _is_person(text, run, given_names) and not _is_media(run, vocab):
+            runs.append(run)
+    found = [r for r in runs if _qualifies(text, r, start, end, known, vocab)]
+    # Two names the gazetteer lacks can make a deal: "Aravali Motion and Kessler".
+    spans = known + [(r.start, r.end) for r in found]
+    found += [r for r in runs if r not in found and _coordinated(text, r, spans, vocab)]
+    return sorted(found, key=lambda r: r.start)
+
+
+def _is_media(run: NameRun, vocab: OrgVocabulary) -> bool:
+    return fold(run.name.split()[-1]) in vocab.media_endings
 
 
 def _trim(text: str, start: int, end: int, vocab: OrgVocabulary,
           not_names: frozenset[str]) -> NameRun | None:
     """The run without leading news words ("The", "Analysts") and legal forms."""
     words = [(m.start() + start, m.end() + start) for m in re.finditer(r"\S+", text[start:end])]
-    while words and _folded(text, words[0]) in not_names | vocab.not_org | vocab.legal_prefixes:
-        words.pop(0)
+    introduced = False
+    # A descriptor that is also a corporate word ("Bank Mandiri") belongs to the name.
+    leading = not_names | vocab.not_org | vocab.legal_prefixes | (vocab.descriptors - vocab.org_words)
+    while len(words) > 1 and _folded(text, words[0]) in leading or words and _folded(text, words[0]) in not_names:
+        introduced |= _folded(text, words.pop(0)) in vocab.descriptors
     while words and _folded(text, words[-1]) in vocab.legal_forms:
         words.pop()
     if not words:
@@ -93,7 +107,7 @@ def _trim(text: str, start: int, end: int, vocab: OrgVocabulary,
         return None
     if len(words) == 1 and (_folded(text, words[0]) in vocab.org_words or name.isupper() and len(name) <= 2):
         return None  # "Bank", "AI": a corporate word or a tiny acronym alone names nobody
-    return NameRun(words[0][0], words[0][0] + len(name), name)
+    return NameRun(words[0][0], words[0][0] + len(name), name, introduced)
 
 
 def _folded(text: str, span: tuple[int, int]) -> str:
@@ -110,17 +124,19 @@ def _qualifies(text: str, run: NameRun, start: int, end: int, known: list[tuple[
                vocab: OrgVocabulary) -> bool:
     """A corporate word or legal form, or coordination with a named organisation."""
     words = [fold(w).strip(".,;:'’\"()") for w in run.name.split()]
-    if any(w in vocab.org_words for w in words):
+    if run.introduced or any(w in vocab.org_words for w in words):
         return True
+    before = fold(text[max(start, run.start - 30):run.start]).split()
+    if before and before[-1].strip(",;:'’\"()") in vocab.descriptors:
+        return True  # "component maker Aravali Motion", "hãng VinFast"
     after = re.match(r"[\s,]*(\S+(?:\s+\S+)?)", text[run.end:min(end, run.end + 20)])
     if after and any(fold(t).strip(".,;:()") in vocab.legal_forms and not t.islower()
                      for t in after.group(1).split()[:1]):
         return True
-    return _coordinated(text, run, start, end, known, vocab)
+    return _coordinated(text, run, known, vocab)
 
 
-def _coordinated(text: str, run: NameRun, start: int, end: int, known: list[tuple[int, int]],
-                 vocab: OrgVocabulary) -> bool:
+def _coordinated(text: str, run: NameRun, known: list[tuple[int, int]], vocab: OrgVocabulary) -> bool:
     """'<known> and <run>' or '<run> and <known>', at most two words apart."""
     for s, e in known:
         if e <= run.start:

@@ -126,11 +126,32 @@ def sentence_parties(doc: Document, sentence: Sentence) -> list[str]:
             created.append(org.party)
         else:
             parties.append(org.party)
+    parties = [p for p in parties if p not in _owners_of_units(doc, sentence)]
     parties += _unlisted_parties(doc, sentence, parties)
     if len(parties) < 2:
         parties += [p for p in created if p not in parties]
     doc.parties_cache[sentence.start] = tuple(parties)
     return parties
+
+
+# "Volkswagen's battery company PowerCo", "SK On, the battery unit of SK Innovation": the
+# unit makes the deal; its owner is named to place it.
+_UNIT = r"(?:unit|arm|subsidiary|division|affiliate|company|business|venture|brand|tochter\w*|filiale|filial|controllata)"
+_OWNER_BEFORE = re.compile(rf"^(?:'s|’s)\s+(?:[\w-]+\s+){{0,2}}{_UNIT}\s*,?\s*$")
+_OWNER_AFTER = re.compile(rf"{_UNIT}\s+(?:of|de|di|von|der|du|do|da)\s+$")
+
+
+def _owners_of_units(doc: Document, sentence: Sentence) -> set[str]:
+    """Organisations named only as the owner of another organisation in the sentence."""
+    owners = set()
+    mentions = sentence.mentions
+    for i, mention in enumerate(mentions):
+        nxt = mentions[i + 1] if i + 1 < len(mentions) else None
+        if nxt is not None and _OWNER_BEFORE.match(doc.folded[mention.end:nxt.start]):
+            owners.add(mention.org.party)
+        if i > 0 and _OWNER_AFTER.search(doc.folded[max(mentions[i - 1].end, mention.start - 60):mention.start]):
+            owners.add(mention.org.party)
+    return owners
 
 
 def _unlisted_parties(doc: Document, sentence: Sentence, parties: list[str]) -> list[str]:
@@ -403,7 +424,15 @@ def choose_parties(doc: Document, deals: list[DealSentence]) -> list[str]:
         for s in doc.sentences:
             if s.in_title:
                 parties += [p for p in sentence_parties(doc, s) if p not in parties]
-    return _drop_joint_ventures(parties)
+    return _drop_joint_ventures(_drop_short_forms(parties))
+
+
+def _drop_short_forms(parties: list[str]) -> list[str]:
+    """'Brenner' after 'Brenner Mobility': a later short form of an unlisted name is the same party."""
+    gazetteer = load_gazetteer()
+    unlisted = [p.casefold() for p in parties if gazetteer.get(p) is None]
+    return [p for p in parties if gazetteer.get(p) is not None
+            or not any(other.startswith(p.casefold() + " ") for other in unlisted)]
 
 
 def _lead_deal(heads: list[DealSentence]) -> DealSentence | None:
@@ -470,7 +499,13 @@ def choose_focus(doc: Document, deals: list[DealSentence]) -> tuple[str, ...]:
     chosen = {id(d.sentence) for d in headline(deals)}
     scope = [s for s in doc.sentences if id(s) in chosen or s.in_title
              or (s.index <= 0 and not is_background(doc, s, doc.ref_year))]
-    counts = Counter(h.value for s in scope for h in s.cue("focus"))
+    counts = Counter()
+    for s in scope:
+        reach: dict[str, int] = {}  # "electric vehicles" and "electric" in it count once
+        for hit in s.cue("focus"):
+            if hit.start >= reach.get(hit.value, -1):
+                counts[hit.value] += 1
+            reach[hit.value] = max(reach.get(hit.value, -1), hit.end)
     return tuple(a for a in FOCUS_AREAS if a in _scope_areas(counts)) or ("other",)
 
 

@@ -1,0 +1,96 @@
+"""The labelling conventions analysts rely on (README, Classification): parties,
+open-world names, stakes, status and deal type. Texts written for these tests."""
+
+from datetime import date
+
+import pytest
+
+from pipeline.classify import classify_article
+
+PUB = date(2025, 3, 4)
+
+
+def classify(title, text):
+    return classify_article(text, title=title, published=PUB)
+
+
+def test_an_organisation_missing_from_the_gazetteer_is_kept_as_spelled():
+    c = classify("Bank Mandiri and Hyundai set up car-loan joint venture",
+                 "PT Bank Mandiri Tbk and Hyundai Motor agreed on Monday to set up a 50-50 joint "
+                 "venture for car loans in Indonesia.")
+    assert c.is_alliance and c.deal_type == "joint_venture"
+    assert set(c.parties) == {"Hyundai", "Bank Mandiri"}
+    assert c.unresolved_parties == ("Bank Mandiri",)
+
+
+def test_two_unlisted_organisations_introduced_by_descriptors_make_a_deal():
+    c = classify("Indian motor maker teams up with German specialist",
+                 "Auto component maker Aravali Motion Systems has signed a joint venture agreement "
+                 "with German drive specialist Kessler Antriebstechnik to build electric motors.")
+    assert set(c.parties) == {"Aravali Motion Systems", "Kessler Antriebstechnik"}
+    assert c.is_auto  # the lead is about electric motors, though no party is in the gazetteer
+
+
+def test_a_publication_name_and_a_person_are_not_parties():
+    c = classify("Toyota and Acme Robotics to co-develop factory robots",
+                 "Toyota and Acme Robotics will co-develop factory robots, Parts Industry Weekly "
+                 "reported. Mary Jansen of Acme Robotics said the work starts in May.")
+    assert set(c.parties) == {"Toyota", "Acme Robotics"}
+
+
+def test_the_owner_named_to_place_a_unit_is_not_a_party():
+    c = classify("PowerCo licenses solid-state cell technology",
+                 "Volkswagen's battery company PowerCo has signed a licensing agreement with "
+                 "QuantumScape to mass-produce its solid-state cells.")
+    assert c.deal_type == "licensing"
+    assert set(c.parties) == {"PowerCo", "QuantumScape"}
+
+
+def test_a_stated_stake_is_recorded_for_an_acquisition():
+    c = classify("Toyota to take 4.94% of Suzuki",
+                 "Toyota will buy a 4.94% stake in Suzuki and the two will co-develop self-driving "
+                 "technology, the companies announced on Wednesday.")
+    assert c.deal_type == "acquisition" and c.stake_pct == pytest.approx(4.94)
+    assert c.as_contract("x")["stake_pct"] == pytest.approx(4.94)
+
+
+def test_a_sourced_pull_out_report_is_a_rumored_dissolution():
+    c = classify("Nissan to pull out of Honda merger talks, sources say",
+                 "Nissan will pull out of merger talks with Honda, people familiar with the matter "
+                 "said on Wednesday.")
+    assert (c.deal_type, c.status) == ("dissolution", "rumored")
+
+
+def test_an_official_end_is_a_terminated_dissolution():
+    c = classify("Honda and Nissan end merger talks",
+                 "Honda and Nissan said on Thursday they had agreed to end their merger talks and "
+                 "terminate the memorandum they signed in December.")
+    assert (c.deal_type, c.status) == ("dissolution", "terminated")
+
+
+def test_a_memorandum_whose_aim_is_a_merger_is_a_merger():
+    c = classify("Honda and Nissan sign MoU on merger talks",
+                 "Honda and Nissan signed a memorandum of understanding on Monday to begin talks on "
+                 "a merger under a joint holding company.")
+    assert (c.deal_type, c.status) == ("merger", "announced")
+
+
+def test_rebalancing_an_alliances_cross_shareholdings_is_a_strategic_alliance():
+    c = classify("Renault and Nissan rebalance their alliance",
+                 "Renault and Nissan agreed to rebalance their alliance, with Renault cutting its "
+                 "stake in Nissan to 15% so that both hold equal 15% stakes.")
+    assert c.deal_type == "strategic_alliance"
+
+
+def test_buying_goods_is_not_an_acquisition():
+    c = classify("Toyota and Nvidia partner on driving computers",
+                 "Toyota will build its next cars on Nvidia's driving computer under a partnership "
+                 "announced on Tuesday. Analysts say carmakers prefer to buy computing platforms.")
+    assert c.deal_type == "strategic_alliance"
+
+
+def test_a_battery_plant_venture_is_about_batteries_not_manufacturing():
+    c = classify("Stellantis and CATL form battery joint venture",
+                 "Stellantis and CATL will form a 50-50 joint venture to build a battery plant for "
+                 "LFP cells for electric vehicles in Spain, with production starting in 2026.")
+    assert c.focus_areas == ("batteries",)
