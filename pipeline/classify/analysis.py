@@ -104,11 +104,11 @@ def _renumber(sentences: list[Sentence], text: str) -> None:
     for sentence in sentences:
         if not sentence.in_title:
             sentence.index = index
-            if index >= LEAD_SENTENCES + _SLACK or not _is_furniture(sentence, text):
+            if index >= LEAD_SENTENCES + _SLACK or not is_furniture(sentence, text):
                 index += 1
 
 
-def _is_furniture(sentence: Sentence, text: str) -> bool:
+def is_furniture(sentence: Sentence, text: str) -> bool:
     """A short line or page boilerplate ("By Jane Doe", "Click here to subscribe")."""
     cjk = ord(text[sentence.start]) >= 0x2E80  # denser script: fewer characters
     shortest = _MIN_LEAD_CHARS // 2 if cjk else _MIN_LEAD_CHARS

@@ -8,7 +8,7 @@ from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass
 
-from pipeline.classify.analysis import LEAD_SENTENCES, YEAR, Document, Sentence
+from pipeline.classify.analysis import LEAD_SENTENCES, YEAR, Document, Sentence, is_furniture
 from pipeline.classify.gazetteer import load_gazetteer
 from pipeline.classify.lexicon import Lexicon, load_lexicon
 from pipeline.classify.orgnames import open_world_parties, strip_legal_form
@@ -216,11 +216,17 @@ def deal_types(doc: Document, sentence: Sentence, sides: int) -> dict[str, float
         if hit.value == "acquisition" and not _buys_a_company(doc, sentence, hit):
             continue  # "prefers to buy computing platforms": goods, not a company or a stake
         weight = hit.weight * (0.5 if _in_aside(doc, sentence, hit.start) else 1.0)
+        if hit.value == "joint_venture" and any(m.org.kind == "joint_venture" and m.end <= hit.start
+                                                for m in sentence.mentions):
+            weight *= 0.3  # "GAC Toyota, Toyota's joint venture with GAC, launched...": a description
         weight *= 0.3 if _RECAP_BEFORE.search(doc.folded, max(sentence.start, hit.start - 30), hit.start) else 1.0
         types[hit.value] = min(3.0, types.get(hit.value, 0.0) + weight)
     venture = any(m.org.kind == "joint_venture" for m in sentence.mentions)
+    # A joint venture named with only a launch word ("Horse Powertrain reveals a hybrid
+    # unit") is product news; with an ending or a closing it is news about the venture.
+    only_venture = venture and not (sentence.generic or types)
     if (max(types.values(), default=0.0) < 1.5 and (sentence.generic or venture or types) and sides >= 2
-            and _has_status_cue(sentence) and not sentence.cue("labour")):
+            and _has_status_cue(sentence, announced=not only_venture) and not sentence.cue("labour")):
         # "X and Y called off talks", "signed an agreement to look at working together",
         # "shelved a fourth Ultium Cells plant", "shutting down the start-up they backed"
         kind = "joint_venture" if venture else max(types, key=types.get, default="strategic_alliance")
@@ -264,9 +270,10 @@ def _specific_hits(doc: Document, sentence: Sentence) -> list:
         o.value == "acquisition" and o.weight >= 2 and 0 <= h.start - o.end <= 25 for o in kept))]
 
 
-def _has_status_cue(sentence: Sentence) -> bool:
-    return any(h.value in ("terminated", "completed", "announced", "rumored_strong")
-               for h in sentence.cue("status"))
+def _has_status_cue(sentence: Sentence, announced: bool = True) -> bool:
+    wanted = ("terminated", "completed", "announced", "rumored_strong") if announced else \
+        ("terminated", "completed", "rumored_strong")
+    return any(h.value in wanted for h in sentence.cue("status"))
 
 
 def party_factor(parties: int, names: int) -> float:
@@ -490,7 +497,8 @@ def choose_status(doc: Document, deals: list[DealSentence], lex: Lexicon) -> tup
 
 def _attributions(doc: Document, seen: set) -> int:
     """Rumour attributions in the lead's other sentences ('Nikkei reported the talks')."""
-    lead = [s for s in doc.sentences if (s.in_title or s.index <= 2) and id(s) not in seen]
+    lead = [s for s in doc.sentences if (s.in_title or s.index <= 2) and id(s) not in seen
+            and (s.in_title or not is_furniture(s, doc.text))]  # a byline "EV Insider Staff" attributes nothing
     return sum(1 for s in lead if s.cue("status", "rumored_strong"))
 
 
