@@ -16,6 +16,10 @@ from pipeline.classify.gazetteer import Gazetteer, Organisation, load_gazetteer
 from pipeline.classify.matcher import load_matcher
 from pipeline.classify.stakes import stake_percent
 from pipeline.classify import rules
+from pipeline.classify.clauses import sentence_text
+from pipeline.classify.focus import choose_focus
+from pipeline.classify.headline import headline
+from pipeline.classify.parties import choose_parties
 from pipeline.classify.text import MAX_TEXT_CHARS, MAX_TITLE_CHARS, clean, coerce_text
 from pipeline.models import Classification
 
@@ -63,24 +67,24 @@ def _classify(raw_text: str, title: str, published) -> Classification:
         return Classification(is_auto=_is_auto_news(doc), is_alliance=False,
                               confidence=min(rules.confidence(score), 0.499),
                               event_date=event_date([], published), mentions=mentions)
-    parties = rules.choose_parties(doc, deals)
+    parties = choose_parties(doc, deals)
     status, ending = rules.choose_status(doc, deals, lex)
     deal_type = "dissolution" if ending else rules.choose_deal_type(doc, deals)
     if status == "completed" and deal_type == "mou":
         status = "announced"  # a signed memorandum is an announcement; nothing closes
 
-    heads = rules.headline(deals)
+    heads = headline(deals)
     # Evidence is cut from the input itself (cleaning kept every offset): verbatim. A
     # title-only headline still gets the text's best deal sentence as evidence.
     in_text = [d for d in heads if not d.sentence.in_title] or \
         [d for d in deals if not d.sentence.in_title][:1]
     evidence = [raw_text[d.sentence.start - doc.body_start:d.sentence.end - doc.body_start]
                 for d in in_text]
-    head_texts = [rules.sentence_text(doc, d.sentence) for d in heads]
+    head_texts = [sentence_text(doc, d.sentence) for d in heads]
     gazetteer = load_gazetteer()
     return Classification(
         is_auto=_is_auto_deal(doc, parties, heads), is_alliance=True, deal_type=deal_type,
-        status=status, parties=tuple(parties), focus_areas=rules.choose_focus(doc, deals),
+        status=status, parties=tuple(parties), focus_areas=choose_focus(doc, deals),
         confidence=rules.confidence(score), evidence=tuple(evidence[:3]),
         event_date=event_date(head_texts, published), mentions=mentions,
         unresolved_parties=tuple(p for p in parties if gazetteer.get(p) is None),

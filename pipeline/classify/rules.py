@@ -1,27 +1,26 @@
-"""Decision rules: which sentences report a deal, and what the article's deal is."""
+"""Decision rules: which sentences report a deal, how strongly the article does, and
+the deal's type and status."""
 
 from __future__ import annotations
 
 import math
 import re
-from bisect import bisect_right
-from collections import Counter
-from dataclasses import dataclass
 
-from pipeline.classify.analysis import LEAD_SENTENCES, YEAR, Document, Sentence, is_furniture
-from pipeline.classify.gazetteer import load_gazetteer
-from pipeline.classify.lexicon import Lexicon, load_lexicon
-from pipeline.classify.orgnames import open_world_parties, strip_legal_form
-from pipeline.models import FOCUS_AREAS
+from pipeline.classify.analysis import LEAD_SENTENCES, Document, Sentence, is_furniture
+from pipeline.classify.clauses import (cue_before, in_aside, is_background,
+                                       is_denial, is_negated, position_weight)
+from pipeline.classify.headline import DealSentence, headline, lead_deal
+from pipeline.classify.lexicon import Lexicon
+from pipeline.classify.parties import (antecedent_parties, party_factor, sentence_parties,
+                                       unknown_names)
 
 ALLIANCE_THRESHOLD = 1.6  # article score from which it is alliance news (confidence 0.5)
-_CLAUSE = re.compile(r"[,;:()—–]|\s-\s")  # a clause ends there
-_NAME_RUN = re.compile(r"(?<![\w'’])([A-ZÀ-ÖØ-ÞА-ЯЁ][\w&'’.-]*(?:\s+(?:of\s+|&\s+|de\s+)?"
-                       r"[A-ZÀ-ÖØ-ÞА-ЯЁ][\w&'’.-]*){0,3})")
 # Ties between deal types go to the more specific one.
 _PRECEDENCE = ("merger", "joint_venture", "acquisition", "mou", "supply_agreement",
                "licensing", "strategic_alliance")
 _SPECIFICITY = {"strategic_alliance": 0.8}
+
+
 # Resizing the cross-shareholdings of an existing alliance is not a purchase.
 _REBALANCE = re.compile(r"rebalanc|re-balanc|equal footing|equal (?:\d+ ?% )?(?:stakes|shareholdings)|"
                         r"(?:cut|reduc\w*|lower\w*|trim\w*) (?:its|their) (?:\w+ )?(?:stake|holding)|"
@@ -29,176 +28,11 @@ _REBALANCE = re.compile(r"rebalanc|re-balanc|equal footing|equal (?:\d+ ?% )?(?:
                         r"出資比率を(?:引き下げ|見直)|调整持股|지분 조정|перебаланс")
 
 
-@dataclass
-class DealSentence:
-    """A sentence that reports a deal, with its parties and score."""
-
-    sentence: Sentence
-    types: dict[str, float]
-    parties: list[str]
-    names: int  # organisations missing from the gazetteer that look like parties
-    background: bool
-    score: float
-
-
-def position_weight(sentence: Sentence) -> float:
-    """Headlines and leads carry the news; later sentences are often background."""
-    if sentence.in_title:
-        return 1.6
-    if sentence.index <= 1:
-        return 1.3
-    if sentence.index <= 3:
-        return 1.1
-    return 0.9 if sentence.index <= 6 else 0.5
-
-
-def _clause_start(doc: Document, sentence: Sentence, pos: int, width: int = 40) -> int:
-    """Where the clause holding `pos` begins, looking back at most `width` characters."""
-    marks = doc.clause_cache.get(sentence.start)
-    if marks is None:  # clause ends of the sentence, found once
-        marks = doc.clause_cache[sentence.start] = [
-            m.end() for m in _CLAUSE.finditer(doc.folded, sentence.start, sentence.end)]
-    i = bisect_right(marks, pos) - 1
-    return max(sentence.start, pos - width, marks[i] if i >= 0 else 0)
-
-
-def _cue_between(sentence: Sentence, category: str, begin: int, end: int, value: str | None = None) -> list:
-    return [h for h in sentence.cue(category, value) if h.start >= begin and h.end <= end]
-
-
-def is_negated(doc: Document, sentence: Sentence, start: int, end: int) -> bool:
-    """A negation shortly before in the same clause ('not a merger'), or after (ja/ko)."""
-    if _cue_between(sentence, "neg_before", _clause_start(doc, sentence, start), start):
-        return True
-    return bool(_cue_between(sentence, "neg_after", end, end + 14))
-
-
-def sentence_text(doc: Document, sentence: Sentence, folded: bool = True) -> str:
-    source = doc.folded if folded else doc.text
-    return source[sentence.start:sentence.end]
-
-
-def is_denial(sentence: Sentence) -> bool:
-    return bool(sentence.cue("denial"))
-
-
 def _reference_year(doc: Document, published_year: int | None) -> int | None:
     if published_year:
         return published_year
     years = doc.years()
     return max(years) if years else None
-
-
-def is_background(doc: Document, sentence: Sentence, ref_year: int | None) -> bool:
-    """A recap: 'Back in 2013 they...', 'who engineered the merger', 'In 2018, ...'."""
-    if sentence.in_title:  # "Nissan names new CEO after collapse of Honda talks"
-        first_deal = min((h.start for h in sentence.deals + sentence.generic), default=sentence.end)
-        return bool(sentence.distractors) and any(h.start < first_deal for h in sentence.cue("title_recap"))
-    if sentence.cue("background"):
-        return True
-    lead_year = YEAR.search(doc.folded, sentence.start, min(sentence.end, sentence.start + 24))
-    return bool(lead_year and ref_year and int(lead_year.group()) < ref_year)
-
-
-def _follows(doc: Document, sentence: Sentence, pos: int, category: str) -> bool:
-    """A cue of `category` at most three words before `pos`, in the same clause."""
-    begin = _clause_start(doc, sentence, pos, 45)
-    cues = _cue_between(sentence, category, begin, pos)
-    return bool(cues) and len(doc.folded[cues[-1].end:pos].split()) <= 3
-
-
-def sentence_parties(doc: Document, sentence: Sentence) -> list[str]:
-    """Canonical parties named in a sentence (brands as their owners), in order.
-
-    Yardsticks ('ahead of Toyota') are left out, and so is the entity a deal creates
-    ('creating Stellantis') when two other parties remain.
-    """
-    cached = doc.parties_cache.get(sentence.start)
-    if cached is not None:
-        return list(cached)
-    parties: list[str] = []
-    created: list[str] = []
-    for mention in sentence.mentions:
-        org = mention.org
-        if not org.can_be_party or org.party in parties or _follows(doc, sentence, mention.start, "rivalry"):
-            continue
-        if _follows(doc, sentence, mention.start, "new_entity"):
-            created.append(org.party)
-        else:
-            parties.append(org.party)
-    parties = [p for p in parties if p not in _owners_of_units(doc, sentence)]
-    parties += _unlisted_parties(doc, sentence, parties)
-    if len(parties) < 2:
-        parties += [p for p in created if p not in parties]
-    doc.parties_cache[sentence.start] = tuple(parties)
-    return parties
-
-
-# "Volkswagen's battery company PowerCo", "SK On, the battery unit of SK Innovation": the
-# unit makes the deal; its owner is named to place it.
-_UNIT = r"(?:unit|arm|subsidiary|division|affiliate|company|business|venture|brand|tochter\w*|filiale|filial|controllata)"
-_OWNER_BEFORE = re.compile(rf"^(?:'s|’s)\s+(?:[\w-]+\s+){{0,2}}{_UNIT}\s*,?\s*$")
-_OWNER_AFTER = re.compile(rf"{_UNIT}\s+(?:of|de|di|von|der|du|do|da)\s+$")
-
-
-def _owners_of_units(doc: Document, sentence: Sentence) -> set[str]:
-    """Organisations named only as the owner of another organisation in the sentence."""
-    owners = set()
-    mentions = sentence.mentions
-    for i, mention in enumerate(mentions):
-        nxt = mentions[i + 1] if i + 1 < len(mentions) else None
-        if nxt is not None and _OWNER_BEFORE.match(doc.folded[mention.end:nxt.start]):
-            owners.add(mention.org.party)
-        if i > 0 and _OWNER_AFTER.search(doc.folded[max(mentions[i - 1].end, mention.start - 60):mention.start]):
-            owners.add(mention.org.party)
-    return owners
-
-
-def _unlisted_parties(doc: Document, sentence: Sentence, parties: list[str]) -> list[str]:
-    """Organisations missing from the gazetteer that the sentence makes parties
-    (not rivals, not the entity the deal creates), as spelled."""
-    if not (sentence.deals or sentence.generic):
-        return []
-    lex = load_lexicon()
-    known = [(m.start, m.end) for m in sentence.mentions]
-    taken = {p.casefold() for p in parties}
-    found = []
-    for run in open_world_parties(doc.text, sentence.start, sentence.end, known,
-                                  lex.not_names, lex.given_names):
-        name = strip_legal_form(run.name)
-        if name.casefold() in taken or any(_follows(doc, sentence, run.start, c)
-                                           for c in ("rivalry", "new_entity")):
-            continue
-        taken.add(name.casefold())
-        found.append(name)
-    return found
-
-
-def unknown_names(doc: Document, sentence: Sentence, lex: Lexicon) -> int:
-    """Capitalised names not in the gazetteer (0-2): partners we have no entry for."""
-    raw = sentence_text(doc, sentence, folded=False)
-    known = [(m.start - sentence.start, m.end - sentence.start) for m in sentence.mentions]
-    found = set()
-    for match in _NAME_RUN.finditer(raw):
-        words = [w for w in match.group(1).split() if w.lower().strip(".,'’") not in lex.not_names]
-        inside = any(s <= match.start() < e for s, e in known)
-        if words and not inside and not _looks_like_term(words[0]):
-            found.add(" ".join(words))
-    return min(2, len(found))
-
-
-def _looks_like_term(word: str) -> bool:
-    return word.isupper() and len(word) <= 3
-
-
-_ASIDE_OPENERS = ("which ", "who ", "whose ", "where ")
-
-
-def _in_aside(doc: Document, sentence: Sentence, pos: int) -> bool:
-    """A deal word in a relative clause ('the bZ4X, which Toyota co-developed with
-    Subaru, ...') describes something else: it counts half."""
-    begin = _clause_start(doc, sentence, pos, 60)
-    return begin > sentence.start and doc.folded[begin:pos].lstrip().startswith(_ASIDE_OPENERS)
 
 
 def deal_types(doc: Document, sentence: Sentence, sides: int) -> dict[str, float]:
@@ -215,7 +49,7 @@ def deal_types(doc: Document, sentence: Sentence, sides: int) -> dict[str, float
             continue
         if hit.value == "acquisition" and not _buys_a_company(doc, sentence, hit):
             continue  # "prefers to buy computing platforms": goods, not a company or a stake
-        weight = hit.weight * (0.5 if _in_aside(doc, sentence, hit.start) else 1.0)
+        weight = hit.weight * (0.5 if in_aside(doc, sentence, hit.start) else 1.0)
         if hit.value == "joint_venture" and any(m.org.kind == "joint_venture" and m.end <= hit.start
                                                 for m in sentence.mentions):
             weight *= 0.3  # "GAC Toyota, Toyota's joint venture with GAC, launched...": a description
@@ -276,17 +110,6 @@ def _has_status_cue(sentence: Sentence, announced: bool = True) -> bool:
     return any(h.value in wanted for h in sentence.cue("status"))
 
 
-def party_factor(parties: int, names: int) -> float:
-    """Deals need two sides: named organisations count most, unknown names less."""
-    if parties >= 2:
-        return 1.0
-    if parties + names >= 2:
-        return 0.85
-    if parties == 1:
-        return 0.55
-    return 0.35 if names else 0.15
-
-
 def deal_sentences(doc: Document, lex: Lexicon, published_year: int | None) -> list[DealSentence]:
     """Every sentence with deal words, scored; best first."""
     doc.ref_year = published_year or 0
@@ -307,29 +130,13 @@ def deal_sentences(doc: Document, lex: Lexicon, published_year: int | None) -> l
             ref_year = doc.ref_year = _reference_year(doc, published_year) or 0
         background = is_background(doc, sentence, ref_year)
         factor = party_factor(len(parties), names)
-        if len(parties) < 2 and (inherited := _antecedent_parties(doc, sentence, parties)):
+        if len(parties) < 2 and (inherited := antecedent_parties(doc, sentence, parties)):
             parties, factor = inherited, 0.8  # "The partnership will..." after naming both
         score = min(3.0, max(types.values())) * factor * position_weight(sentence)
         score *= 0.25 if background else 1.0
         found.append(DealSentence(sentence, types, parties, names, background, score))
     found.sort(key=lambda d: -d.score)
     return found
-
-
-def _antecedent_parties(doc: Document, sentence: Sentence, own: list[str]) -> list[str]:
-    """Parties of the previous sentence or the title, when they name two or more
-    including any this sentence names ("The partnership will ... Toyota models")."""
-    if sentence.in_title or sentence.index > 6:
-        return []
-    i = doc.sentences.index(sentence)
-    for other in (doc.sentences[i - 1] if i > 0 else None,
-                  *(s for s in doc.sentences if s.in_title)):
-        if other is None:
-            continue
-        parties = sentence_parties(doc, other)
-        if len(parties) >= 2 and set(own) <= set(parties):
-            return parties
-    return []
 
 
 def _reports_event(doc: Document, deals: list[DealSentence], lex: Lexicon) -> bool:
@@ -373,17 +180,6 @@ def confidence(score: float) -> float:
     return 1.0 - math.exp(-score * math.log(2) / ALLIANCE_THRESHOLD)
 
 
-def headline(deals: list[DealSentence]) -> list[DealSentence]:
-    """The deal sentences that state the news: the best one and close seconds in the lead."""
-    if not deals:
-        return []
-    best = deals[0]
-    near = [d for d in deals[1:] if not d.background and (d.sentence.in_title or d.sentence.index <= 6)
-            and (d.score >= 0.5 * best.score or (best.sentence.in_title and d.sentence.index <= 1
-                                                 and d.score >= 0.3 * best.score))]
-    return [best, *near[:3]]  # (the lead under a deal title belongs to the headline too)
-
-
 def choose_deal_type(doc: Document, deals: list[DealSentence]) -> str:
     """The deal type with most weight over the lead's deal sentences, specific first."""
     totals: dict[str, float] = {}
@@ -418,47 +214,6 @@ def _rebalances(doc: Document, deals: list[DealSentence]) -> bool:
     return any(_REBALANCE.search(doc.folded, d.sentence.start, d.sentence.end) for d in headline(deals))
 
 
-def choose_parties(doc: Document, deals: list[DealSentence]) -> list[str]:
-    """Parties of the headline deal: the best sentence, the title, then close seconds."""
-    heads = headline(deals)
-    parties = list(heads[0].parties)
-    lead = _lead_deal(heads)
-    for deal in heads[1:]:
-        # titles abbreviate: the lead sentence under a title names every party
-        if deal.sentence.in_title or len(parties) < 2 or (heads[0].sentence.in_title and deal is lead):
-            parties += [p for p in deal.parties if p not in parties]
-    if len(parties) < 2:
-        for s in doc.sentences:
-            if s.in_title:
-                parties += [p for p in sentence_parties(doc, s) if p not in parties]
-    return _drop_joint_ventures(_drop_short_forms(parties))
-
-
-def _drop_short_forms(parties: list[str]) -> list[str]:
-    """'Brenner' after 'Brenner Mobility': a later short form of an unlisted name is the same party."""
-    gazetteer = load_gazetteer()
-    unlisted = [p.casefold() for p in parties if gazetteer.get(p) is None]
-    return [p for p in parties if gazetteer.get(p) is not None
-            or not any(other.startswith(p.casefold() + " ") for other in unlisted)]
-
-
-def _lead_deal(heads: list[DealSentence]) -> DealSentence | None:
-    """The headline deal sentence that opens the text (under a title it names every party)."""
-    return next((d for d in heads if not d.sentence.in_title and d.sentence.index <= 1), None)
-
-
-def _drop_joint_ventures(parties: list[str]) -> list[str]:
-    """Sony + Honda + Sony Honda Mobility: the owners are the parties, not their JV."""
-    gazetteer = load_gazetteer()
-    owners = [p for p in parties if (o := gazetteer.get(p)) is None or o.kind != "joint_venture"]
-    return (owners if len(owners) >= 2 else parties)[:6]
-
-
-def _cue_before(doc: Document, sentence: Sentence, pos: int, pattern: re.Pattern) -> bool:
-    """A future or hedge word shortly before `pos` in its clause ('expected to complete')."""
-    return bool(pattern.search(doc.folded, _clause_start(doc, sentence, pos, 25), pos))
-
-
 def choose_status(doc: Document, deals: list[DealSentence], lex: Lexicon) -> tuple[str, bool]:
     """The status, and whether the news is an ending (a dissolution).
 
@@ -466,7 +221,7 @@ def choose_status(doc: Document, deals: list[DealSentence], lex: Lexicon) -> tup
     only sources report ("Nissan will pull out, people familiar said") is rumored.
     """
     heads = headline(deals)
-    lead = _lead_deal(heads)
+    lead = lead_deal(heads)
     # The title, the best sentence and the lead's deal sentence speak for the news.
     weights = [(d.sentence, 1.0 if i == 0 or d.sentence.in_title or d is lead else 0.6)
                for i, d in enumerate(heads)]
@@ -476,13 +231,13 @@ def choose_status(doc: Document, deals: list[DealSentence], lex: Lexicon) -> tup
         for hit in sentence.cue("status"):
             if hit.value == "terminated" and not is_negated(doc, sentence, hit.start, hit.end):
                 scores["terminated"] += 3.0 * weight
-            elif hit.value == "completed" and not _cue_before(doc, sentence, hit.start, lex.future):
+            elif hit.value == "completed" and not cue_before(doc, sentence, hit.start, lex.future):
                 scores["completed"] += 2.5 * weight
             elif hit.value == "rumored_strong":
                 hedged += 3.0 * weight
             elif hit.value == "rumored":
                 scores["rumored"] += 1.0 * weight
-            elif hit.value == "announced" and not _cue_before(doc, sentence, hit.start, lex.hedges):
+            elif hit.value == "announced" and not cue_before(doc, sentence, hit.start, lex.hedges):
                 scores["announced"] += 1.5 * weight
     # an attribution elsewhere in the lead weighs less than one announcement word
     hedged += 1.0 * _attributions(doc, {id(s) for s, _ in weights})
@@ -500,31 +255,3 @@ def _attributions(doc: Document, seen: set) -> int:
     lead = [s for s in doc.sentences if (s.in_title or s.index <= 2) and id(s) not in seen
             and (s.in_title or not is_furniture(s, doc.text))]  # a byline "EV Insider Staff" attributes nothing
     return sum(1 for s in lead if s.cue("status", "rumored_strong"))
-
-
-def choose_focus(doc: Document, deals: list[DealSentence]) -> tuple[str, ...]:
-    """Focus areas named in the title, the headline deal sentences and the first lines."""
-    chosen = {id(d.sentence) for d in headline(deals)}
-    scope = [s for s in doc.sentences if id(s) in chosen or s.in_title
-             or (s.index <= 0 and not is_background(doc, s, doc.ref_year))]
-    counts = Counter()
-    for s in scope:
-        reach: dict[str, int] = {}  # "electric vehicles" and "electric" in it count once
-        for hit in s.cue("focus"):
-            if hit.start >= reach.get(hit.value, -1):
-                counts[hit.value] += 1
-            reach[hit.value] = max(reach.get(hit.value, -1), hit.end)
-    return tuple(a for a in FOCUS_AREAS if a in _scope_areas(counts)) or ("other",)
-
-
-def _scope_areas(counts: Counter) -> set[str]:
-    """Areas named as the deal's scope; a general word that only frames a more specific
-    area goes: a battery plant is about batteries, batteries for EVs are batteries."""
-    areas = set(counts)
-    specific = areas - {"manufacturing", "ev"}
-    if "manufacturing" in areas and specific and (counts["manufacturing"] < 3 or
-                                                  specific & {"batteries", "charging"}):
-        areas.discard("manufacturing")
-    if "ev" in areas and specific & {"batteries", "charging", "hydrogen_fuel_cell"} and counts["ev"] < 2:
-        areas.discard("ev")
-    return areas

@@ -1,0 +1,164 @@
+"""Who makes the deal: the parties of a sentence and of the article's headline deal.
+
+Gazetteer organisations (brands as their owners), organisations the gazetteer lacks
+(orgnames.py), minus rivals, the entity a deal creates, owners named to place a unit,
+and the joint venture itself when its owners are named.
+"""
+
+from __future__ import annotations
+
+import re
+
+from pipeline.classify.analysis import Document, Sentence
+from pipeline.classify.clauses import follows, sentence_text
+from pipeline.classify.gazetteer import load_gazetteer
+from pipeline.classify.headline import DealSentence, headline, lead_deal
+from pipeline.classify.lexicon import Lexicon, load_lexicon
+from pipeline.classify.orgnames import open_world_parties, strip_legal_form
+
+_NAME_RUN = re.compile(r"(?<![\w'’])([A-ZÀ-ÖØ-ÞА-ЯЁ][\w&'’.-]*(?:\s+(?:of\s+|&\s+|de\s+)?"
+                       r"[A-ZÀ-ÖØ-ÞА-ЯЁ][\w&'’.-]*){0,3})")
+
+
+def sentence_parties(doc: Document, sentence: Sentence) -> list[str]:
+    """Canonical parties named in a sentence (brands as their owners), in order.
+
+    Yardsticks ('ahead of Toyota') are left out, and so is the entity a deal creates
+    ('creating Stellantis') when two other parties remain.
+    """
+    cached = doc.parties_cache.get(sentence.start)
+    if cached is not None:
+        return list(cached)
+    parties: list[str] = []
+    created: list[str] = []
+    for mention in sentence.mentions:
+        org = mention.org
+        if not org.can_be_party or org.party in parties or follows(doc, sentence, mention.start, "rivalry"):
+            continue
+        if follows(doc, sentence, mention.start, "new_entity"):
+            created.append(org.party)
+        else:
+            parties.append(org.party)
+    parties = [p for p in parties if p not in _owners_of_units(doc, sentence)]
+    parties += _unlisted_parties(doc, sentence, parties)
+    if len(parties) < 2:
+        parties += [p for p in created if p not in parties]
+    doc.parties_cache[sentence.start] = tuple(parties)
+    return parties
+
+
+# "Volkswagen's battery company PowerCo", "SK On, the battery unit of SK Innovation": the
+# unit makes the deal; its owner is named to place it.
+_UNIT = r"(?:unit|arm|subsidiary|division|affiliate|company|business|venture|brand|tochter\w*|filiale|filial|controllata)"
+_OWNER_BEFORE = re.compile(rf"^(?:'s|’s)\s+(?:[\w-]+\s+){{0,2}}{_UNIT}\s*,?\s*$")
+
+
+_OWNER_AFTER = re.compile(rf"{_UNIT}\s+(?:of|de|di|von|der|du|do|da)\s+$")
+
+
+def _owners_of_units(doc: Document, sentence: Sentence) -> set[str]:
+    """Organisations named only as the owner of another organisation in the sentence."""
+    owners = set()
+    mentions = sentence.mentions
+    for i, mention in enumerate(mentions):
+        nxt = mentions[i + 1] if i + 1 < len(mentions) else None
+        if nxt is not None and _OWNER_BEFORE.match(doc.folded[mention.end:nxt.start]):
+            owners.add(mention.org.party)
+        if i > 0 and _OWNER_AFTER.search(doc.folded[max(mentions[i - 1].end, mention.start - 60):mention.start]):
+            owners.add(mention.org.party)
+    return owners
+
+
+def _unlisted_parties(doc: Document, sentence: Sentence, parties: list[str]) -> list[str]:
+    """Organisations missing from the gazetteer that the sentence makes parties
+    (not rivals, not the entity the deal creates), as spelled."""
+    if not (sentence.deals or sentence.generic):
+        return []
+    lex = load_lexicon()
+    known = [(m.start, m.end) for m in sentence.mentions]
+    taken = {p.casefold() for p in parties}
+    found = []
+    for run in open_world_parties(doc.text, sentence.start, sentence.end, known,
+                                  lex.not_names, lex.given_names):
+        name = strip_legal_form(run.name)
+        if name.casefold() in taken or any(follows(doc, sentence, run.start, c)
+                                           for c in ("rivalry", "new_entity")):
+            continue
+        taken.add(name.casefold())
+        found.append(name)
+    return found
+
+
+def unknown_names(doc: Document, sentence: Sentence, lex: Lexicon) -> int:
+    """Capitalised names not in the gazetteer (0-2): partners we have no entry for."""
+    raw = sentence_text(doc, sentence, folded=False)
+    known = [(m.start - sentence.start, m.end - sentence.start) for m in sentence.mentions]
+    found = set()
+    for match in _NAME_RUN.finditer(raw):
+        words = [w for w in match.group(1).split() if w.lower().strip(".,'’") not in lex.not_names]
+        inside = any(s <= match.start() < e for s, e in known)
+        if words and not inside and not _looks_like_term(words[0]):
+            found.add(" ".join(words))
+    return min(2, len(found))
+
+
+def _looks_like_term(word: str) -> bool:
+    return word.isupper() and len(word) <= 3
+
+
+def party_factor(parties: int, names: int) -> float:
+    """Deals need two sides: named organisations count most, unknown names less."""
+    if parties >= 2:
+        return 1.0
+    if parties + names >= 2:
+        return 0.85
+    if parties == 1:
+        return 0.55
+    return 0.35 if names else 0.15
+
+
+def antecedent_parties(doc: Document, sentence: Sentence, own: list[str]) -> list[str]:
+    """Parties of the previous sentence or the title, when they name two or more
+    including any this sentence names ("The partnership will ... Toyota models")."""
+    if sentence.in_title or sentence.index > 6:
+        return []
+    i = doc.sentences.index(sentence)
+    for other in (doc.sentences[i - 1] if i > 0 else None,
+                  *(s for s in doc.sentences if s.in_title)):
+        if other is None:
+            continue
+        parties = sentence_parties(doc, other)
+        if len(parties) >= 2 and set(own) <= set(parties):
+            return parties
+    return []
+
+
+def choose_parties(doc: Document, deals: list[DealSentence]) -> list[str]:
+    """Parties of the headline deal: the best sentence, the title, then close seconds."""
+    heads = headline(deals)
+    parties = list(heads[0].parties)
+    lead = lead_deal(heads)
+    for deal in heads[1:]:
+        # titles abbreviate: the lead sentence under a title names every party
+        if deal.sentence.in_title or len(parties) < 2 or (heads[0].sentence.in_title and deal is lead):
+            parties += [p for p in deal.parties if p not in parties]
+    if len(parties) < 2:
+        for s in doc.sentences:
+            if s.in_title:
+                parties += [p for p in sentence_parties(doc, s) if p not in parties]
+    return _drop_joint_ventures(_drop_short_forms(parties))
+
+
+def _drop_short_forms(parties: list[str]) -> list[str]:
+    """'Brenner' after 'Brenner Mobility': a later short form of an unlisted name is the same party."""
+    gazetteer = load_gazetteer()
+    unlisted = [p.casefold() for p in parties if gazetteer.get(p) is None]
+    return [p for p in parties if gazetteer.get(p) is not None
+            or not any(other.startswith(p.casefold() + " ") for other in unlisted)]
+
+
+def _drop_joint_ventures(parties: list[str]) -> list[str]:
+    """Sony + Honda + Sony Honda Mobility: the owners are the parties, not their JV."""
+    gazetteer = load_gazetteer()
+    owners = [p for p in parties if (o := gazetteer.get(p)) is None or o.kind != "joint_venture"]
+    return (owners if len(owners) >= 2 else parties)[:6]
