@@ -38,3 +38,47 @@ def sync_companies(conn, organisations) -> int:
             ON CONFLICT DO NOTHING""")
     conn.commit()
     return len(orgs)
+
+
+def unresolved_parties(conn, limit: int = 100) -> list[dict]:
+    """Party names no company or alias matches yet, with how many events and articles name them."""
+    with conn.cursor() as cur:
+        cur.execute("""SELECT name, event_count, article_count, last_seen_at FROM v_unresolved_parties
+                       ORDER BY event_count DESC, name LIMIT %s""", (limit,))
+        columns = [c.name for c in cur.description]
+        return [dict(zip(columns, row)) for row in cur.fetchall()]
+
+
+def find_companies(conn, text: str, limit: int = 20) -> list[dict]:
+    """Companies whose name or an alias contains `text` (case-insensitive), with their origin."""
+    with conn.cursor() as cur:
+        cur.execute("""
+            SELECT c.name, c.kind, c.country, c.origin,
+                   array_agg(a.alias ORDER BY a.alias) FILTER (WHERE a.alias <> c.name) AS aliases
+              FROM companies c LEFT JOIN company_aliases a ON a.company_id = c.id
+             WHERE c.name ILIKE %(pattern)s OR c.id IN (
+                   SELECT company_id FROM company_aliases WHERE alias ILIKE %(pattern)s)
+             GROUP BY c.id ORDER BY c.name LIMIT %(limit)s""",
+                    {"pattern": "%" + text.replace("\\", "\\\\").replace("%", r"\%").replace("_", r"\_") + "%",
+                     "limit": limit})
+        columns = [c.name for c in cur.description]
+        return [dict(zip(columns, row)) for row in cur.fetchall()]
+
+
+def add_company(conn, name: str, reviewer: str, kind: str = "other", country: str | None = None,
+                note: str | None = None) -> int:
+    """Add a company through the audited review function; returns the audit row's id."""
+    with conn.cursor() as cur:
+        cur.execute("SELECT tieup_add_company(%s, %s, %s, %s, %s)", (name, reviewer, kind, country, note))
+        audit_id = cur.fetchone()[0]
+    conn.commit()
+    return audit_id
+
+
+def map_alias(conn, name: str, company: str, reviewer: str, note: str | None = None) -> int:
+    """Make `name` an alias of `company` through the audited review function; returns the audit id."""
+    with conn.cursor() as cur:
+        cur.execute("SELECT tieup_map_company_alias(%s, %s, %s, %s)", (name, company, reviewer, note))
+        audit_id = cur.fetchone()[0]
+    conn.commit()
+    return audit_id
