@@ -47,6 +47,25 @@ def corpus_digest(records: list[dict]) -> str:
     return hashlib.sha256(blob).hexdigest()[:16]
 
 
+def corpus_problems(records: list[dict]) -> list[str]:
+    """What is wrong with a corpus split: repeated ids, unknown copy_of, labels outside the vocabulary."""
+    from .models import DEAL_STATUSES, DEAL_TYPES, FOCUS_AREAS
+    ids = Counter(r.get("id") for r in records)
+    problems = [f"id {rid!r} appears {n} times" for rid, n in ids.items() if n > 1]
+    for r in records:
+        gold, rid = r.get("gold") or {}, r.get("id")
+        if not isinstance(r.get("text"), str) or not isinstance(r.get("url"), str):
+            problems.append(f"{rid}: needs a string url and text")
+        if r.get("copy_of") and r["copy_of"] not in ids:
+            problems.append(f"{rid}: copy_of {r['copy_of']!r} is not in this split")
+        if gold.get("is_alliance") and (gold.get("deal_type") not in DEAL_TYPES
+                                         or gold.get("status") not in DEAL_STATUSES):
+            problems.append(f"{rid}: deal_type/status outside the vocabulary")
+        if not set(gold.get("focus_areas") or []) <= set(FOCUS_AREAS):
+            problems.append(f"{rid}: focus_areas outside the vocabulary")
+    return problems
+
+
 def is_positive(flags: dict) -> bool:
     """An auto-industry alliance article (gold or predicted)."""
     return bool(flags.get("is_auto")) and bool(flags.get("is_alliance"))

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from . import db, dedupe, stages
 from .classify.contract import classify_lines
-from .quality_eval import corpus_digest, load_corpus, score
+from .quality_eval import corpus_digest, corpus_problems, load_corpus, score
 from .settings import Settings
 from .store import scoring
 
@@ -43,6 +43,17 @@ def predictions_via_ingest(database_url: str, records: list[dict], settings: Set
         rows = scoring.articles_by_url(conn, [r["url"] for r in records],
                                        [dedupe.canonical_url(r["url"]) for r in records])
     return match_rows(records, rows)
+
+
+def shared_urls(records: list[dict]) -> list[str]:
+    """Records that ingest would store as one article (same canonical URL): they cannot be scored apart."""
+    seen, out = {}, []
+    for r in records:
+        key = dedupe.canonical_url(r["url"]) if isinstance(r.get("url"), str) else None
+        if key in seen:
+            out.append(f"{r['id']}: same canonical URL as {seen[key]}")
+        seen.setdefault(key, r["id"])
+    return out
 
 
 def match_rows(records: list[dict], rows: list[dict]) -> dict:
@@ -75,6 +86,9 @@ def run(records: list[dict], via: str = "ingest", database_url: str | None = Non
     """Scores of one corpus split through `via` (ingest needs a migrated, empty database)."""
     if via not in VIAS:
         raise ValueError(f"via must be one of {VIAS}")
+    problems = corpus_problems(records) + shared_urls(records)
+    if problems:
+        raise ValueError("the corpus cannot be scored: " + "; ".join(problems[:10]))
     if via == "ingest":
         if not database_url:
             raise ValueError("scoring via ingest needs a database URL")

@@ -147,3 +147,18 @@ def test_bench_renders_the_report(records, pg_server_url, tmp_path):
     text = "\n".join(bench.render_section({"status": "ok", "result": result}))
     assert "Deal type" in text and "Status" in text and "| en |" in text and "same story" in text
     assert len(bench.headline_rows(result)) == 8
+
+
+def test_a_malformed_corpus_is_refused(records):
+    bad = copy.deepcopy(records)
+    bad[1]["id"] = bad[0]["id"]
+    bad[2]["copy_of"] = "nowhere"
+    bad[3]["gold"]["status"] = "maybe"
+    bad[4]["url"] = bad[5]["url"] + "?utm_source=feed"
+    problems = qe.corpus_problems(bad)
+    assert len(problems) == 3
+    assert quality_run.shared_urls(bad) == [f"{bad[5]['id']}: same canonical URL as {bad[4]['id']}"]
+    assert any("appears 2 times" in p for p in problems) and any("copy_of" in p for p in problems)
+    assert any("vocabulary" in p for p in problems)
+    with pytest.raises(ValueError, match="cannot be scored"):
+        quality_run.run(bad, via="classify")

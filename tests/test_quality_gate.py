@@ -11,7 +11,7 @@ import json
 import pytest
 
 from pipeline import quality_run
-from pipeline.quality_eval import regressions
+from pipeline.quality_eval import corpus_digest, corpus_problems, regressions
 
 TOLERANCE = 0.01
 WRITE = ".venv/bin/python bench/bench_quality.py --split dev --write-baseline"
@@ -32,8 +32,22 @@ def baseline(dev_records):
     return json.loads(path.read_text(encoding="utf-8"))
 
 
+@pytest.mark.parametrize("split", ["dev", "test"])
+def test_corpus_split_is_well_formed(split):
+    records = quality_run.split_records(split)
+    if not records:
+        pytest.skip(f"corpus/{split}/*.jsonl holds no records yet")
+    assert not corpus_problems(records) + quality_run.shared_urls(records)
+
+
+def test_dev_and_test_parts_do_not_share_articles():
+    dev, test = quality_run.split_records("dev"), quality_run.split_records("test")
+    if not dev or not test:
+        pytest.skip("corpus/dev or corpus/test holds no records yet")
+    assert not {r["url"] for r in dev} & {r["url"] for r in test}
+
+
 def test_baseline_was_measured_on_this_dev_corpus(dev_records, baseline):
-    from pipeline.quality_eval import corpus_digest
     assert baseline["split"] == "dev" and baseline["via"] == "ingest"
     assert (baseline["records"], baseline["digest"]) == (len(dev_records), corpus_digest(dev_records)), (
         f"corpus/dev changed since the baseline was written: re-run `{WRITE}`")
