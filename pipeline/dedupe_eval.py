@@ -73,14 +73,13 @@ def fixture_records(path: Path) -> list[dict]:
     """The fixture as corpus records (pipeline.quality_eval), to score through `tieup ingest`.
 
     `story` becomes the event key (every article has one, so a negative pulled into a
-    story counts against precision) and `copy_of` the syndication link; gold
-    classification fields stand in from the fixture's parties and deal type (the
-    fixture gates dedupe and stories, not the classifier).
+    story counts against precision) and `copy_of` the syndication link. The fixture
+    labels no status, so its gold classification is left empty (a negative): it gates
+    dedupe and stories only, never the classifier measures.
     """
     return [{"id": a["id"], "lang": a.get("language"), "url": a["url"], "title": a.get("title"),
              "published": _published(a["published"]), "text": a["text"],
-             "gold": {"is_auto": True, "is_alliance": bool(a.get("parties")), "deal_type": a.get("deal_type"),
-                      "status": None, "parties": list(a.get("parties") or []), "focus_areas": [],
-                      "stake_pct": None},
+             "gold": {"is_auto": True, "is_alliance": False, "deal_type": None, "status": None,
+                      "parties": [], "focus_areas": [], "stake_pct": None},
              "event": a.get("story"), "copy_of": a.get("copy_of")}
             for a in load_fixture(path)]
