@@ -36,7 +36,7 @@ RESULTS_MD = HERE / "RESULTS.md"
 RESULTS_JSON = HERE / "out" / "results.json"
 DEDUPE_SIZES = (10_000, 100_000, 1_000_000)
 QUICK_DEDUPE_SIZES = (2_000, 10_000)
-BENCHES = ("extraction", "stages", "dedupe", "e2e", "politeness")
+BENCHES = ("extraction", "stages", "dedupe", "e2e", "politeness", "quality")
 
 
 # --------------------------------------------------------------------------- the benches
@@ -81,8 +81,14 @@ def bench_politeness(args, server_url):
     return module.run(**{k: v for k, v in offered.items() if k in accepted})
 
 
+def bench_quality(args, server_url):
+    """Record quality on the frozen corpus/test split, through `tieup ingest` (bench_quality.py)."""
+    import bench_quality
+    return bench_quality.run(server_url, split="test")
+
+
 RUNNERS = {"extraction": bench_extraction, "stages": bench_stages, "dedupe": bench_dedupe,
-           "e2e": bench_e2e, "politeness": bench_politeness}
+           "e2e": bench_e2e, "politeness": bench_politeness, "quality": bench_quality}
 
 
 def run_benches(args, server_url: str) -> dict:
@@ -187,6 +193,10 @@ def headline_rows(results: dict) -> list[tuple]:
         rows.append((f"dedupe lookup cost, {int(largest):,} / {int(min(dedupe['sizes'], key=int)):,} stored",
                      dedupe["cost_ratio_batched"], f"<= {t['cost_ratio']:g}x",
                      verdict(dedupe["cost_ratio_batched"], t["cost_ratio"], higher_is_better=False)))
+    quality = _ok(results, "quality")
+    if quality:
+        import bench_quality
+        rows += bench_quality.headline_rows(quality)
     if stages:
         load = stages["load"]
         rows.append(("database load / COPY (20k rows)" if not stages["quick"] else "database load / COPY",
@@ -249,6 +259,7 @@ def render(env: dict, results: dict, args) -> str:
     lines += _extraction_section(results.get("extraction"))
     lines += _classification_section(_ok(results, "stages"))
     lines += _politeness_section(results.get("politeness"))
+    lines += _quality_section(results.get("quality"))
     lines += _status_section(results)
     return "\n".join(lines) + "\n"
 
@@ -374,6 +385,11 @@ def _politeness_section(entry: dict | None) -> list[str]:
         return lines + [f"{entry['status']}: {entry.get('result', {}).get('skipped') or entry.get('error')}"]
     flat = [(k, json.dumps(v) if isinstance(v, (dict, list)) else v) for k, v in entry["result"].items()]
     return lines + _table(("measure", "value"), flat)
+
+
+def _quality_section(entry: dict | None) -> list[str]:
+    import bench_quality
+    return bench_quality.render_section(entry)
 
 
 def _status_section(results: dict) -> list[str]:

@@ -1,20 +1,16 @@
-"""Score dedupe and story grouping on a labelled fixture, through the real store functions.
+"""The labelled dedupe and story fixture (tests/fixtures/dedupe/articles.yml) as corpus records.
 
 The fixture (YAML) lists articles in arrival order; copies are described as
 edits of an original so each kind of syndication edit is explicit and reviewable.
+tests/test_dedupe_quality.py scores it through `tieup ingest` (pipeline.quality_run).
 """
 
 from __future__ import annotations
 
 from datetime import datetime
-from itertools import combinations
 from pathlib import Path
-from urllib.parse import urlsplit
 
-
-from . import dedupe, yamlfile
-from .models import Classification
-from .store import dedupe as store
+from . import yamlfile
 
 _INHERITED = ("language", "story", "parties", "deal_type", "mentions")
 
@@ -69,58 +65,21 @@ def load_fixture(path: Path) -> list[dict]:
     return articles
 
 
-def _published(value) -> datetime:
-    return value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
+def _published(value) -> str:
+    return value.isoformat() if isinstance(value, datetime) else str(value)
 
 
-def insert_article(conn, article: dict) -> int:
-    """Store a fixture article as the extract stage would leave it."""
-    canonical = dedupe.canonical_url(article["url"])
-    with conn.cursor() as cur:
-        cur.execute("""
-            INSERT INTO articles (canonical_url, url_hash, url, source_domain, language,
-                                  published_at, text, state)
-            VALUES (%s, %s, %s, %s, %s, %s, %s, 'extracted') RETURNING id""",
-                    (canonical, dedupe.url_hash(canonical), article["url"],
-                     urlsplit(canonical).hostname or "", article.get("language"),
-                     _published(article["published"]), article["text"]))
-        return cur.fetchone()[0]
+def fixture_records(path: Path) -> list[dict]:
+    """The fixture as corpus records (pipeline.quality_eval), to score through `tieup ingest`.
 
-
-def classification_of(article: dict) -> Classification:
-    """The classifier output recorded in the fixture labels."""
-    parties = tuple(article.get("parties") or ())
-    return Classification(is_auto=True, is_alliance=bool(parties),
-                          deal_type=article.get("deal_type"), parties=parties,
-                          mentions=dict(article.get("mentions") or {}))
-
-
-def pairwise(predicted: dict, truth: dict) -> tuple[float, float]:
-    """Pairwise precision and recall of a clustering (item -> cluster label) against truth."""
-    def pairs(labels: dict) -> set:
-        return {(a, b) for a, b in combinations(sorted(labels), 2) if labels[a] == labels[b]}
-    got, want = pairs(predicted), pairs(truth)
-    precision = len(got & want) / len(got) if got else 1.0
-    recall = len(got & want) / len(want) if want else 1.0
-    return precision, recall
-
-
-def evaluate(conn, path: Path) -> dict:
-    """Run every fixture article through dedupe then story assignment; pairwise scores."""
-    articles = load_fixture(path)
-    ids = {}
-    for article in articles:
-        ids[article["id"]] = insert_article(conn, article)
-        store.dedupe_article(conn, ids[article["id"]])
-        store.assign_story(conn, ids[article["id"]], classification_of(article))
-    with conn.cursor() as cur:
-        cur.execute("SELECT id, coalesce(duplicate_of, id), story_id FROM articles "
-                    "WHERE id = ANY(%s)", (list(ids.values()),))
-        rows = {aid: (group, story) for aid, group, story in cur.fetchall()}
-    names = {aid: name for name, aid in ids.items()}
-    dup_p, dup_r = pairwise({names[a]: g for a, (g, _) in rows.items()},
-                            {a["id"]: a["dup_group"] for a in articles})
-    story_p, story_r = pairwise({names[a]: s for a, (_, s) in rows.items()},
-                                {a["id"]: a["story"] for a in articles})
-    return {"articles": len(articles), "duplicate_precision": dup_p, "duplicate_recall": dup_r,
-            "story_precision": story_p, "story_recall": story_r}
+    `story` becomes the event key (every article has one, so a negative pulled into a
+    story counts against precision) and `copy_of` the syndication link. The fixture
+    labels no status, so its gold classification is left empty (a negative): it gates
+    dedupe and stories only, never the classifier measures.
+    """
+    return [{"id": a["id"], "lang": a.get("language"), "url": a["url"], "title": a.get("title"),
+             "published": _published(a["published"]), "text": a["text"],
+             "gold": {"is_auto": True, "is_alliance": False, "deal_type": None, "status": None,
+                      "parties": [], "focus_areas": [], "stake_pct": None},
+             "event": a.get("story"), "copy_of": a.get("copy_of")}
+            for a in load_fixture(path)]

@@ -427,8 +427,10 @@ def _archived_page(record: dict):
     published = dates.plausible(extract.parse_date(record.get("published")))
     if isinstance(record.get("text"), str):
         # PostgreSQL text cannot hold NUL characters
-        return ExtractedPage(text=record["text"].replace("\x00", ""), title=record.get("title"),
-                             published=published)
+        text = record["text"].replace("\x00", "")
+        # the language is detected as for a fetched page (stories and v_articles need it)
+        return ExtractedPage(text=text, title=record.get("title"), published=published,
+                             language=extract.detect_language(text))
     if isinstance(record.get("html"), str):
         return extract.extract_page(record["html"], url=record["url"], feed_published=published)
     raise ValueError("a record needs 'text' or 'html'")

@@ -24,6 +24,7 @@ def test_ingest_stores_dedupes_and_reports_bad_lines(database_url, conn, capsys)
     assert rows[1] == ("https://mirror.example/honda-nissan", True, "loaded")  # exact copy linked
     assert _rows(conn, "SELECT parties, deal_type FROM v_alliance_events") == [(["Honda", "Nissan"], "mou")]
     assert _rows(conn, "SELECT article_count FROM v_alliance_events") == [(2,)]
+    assert _rows(conn, "SELECT DISTINCT language FROM articles") == [("en",)]  # detected, as for fetched pages
 
 
 def test_ingest_twice_adds_nothing(database_url, conn, capsys):

@@ -104,10 +104,9 @@ def _story_partition(conn):
 
 def test_a_classify_batch_forms_the_stories_one_by_one_classification_would(conn, settings):
     """Story matching reads a batch's signatures and group stories once; the stories come out the same."""
-    from pipeline import dedupe_eval
-    for article in dedupe_eval.load_fixture(Path(__file__).parent / "fixtures" / "dedupe" / "articles.yml"):
-        dedupe_eval.insert_article(conn, article)
-    conn.commit()
+    from pipeline import dedupe_eval, quality_run
+    records = dedupe_eval.fixture_records(Path(__file__).parent / "fixtures" / "dedupe" / "articles.yml")
+    stages.store_archive_records(conn, ((n, quality_run.archive_record(r)) for n, r in enumerate(records, 1)))
     stages.drain(conn, settings, "extracted", stages.dedupe_articles)
     stages.drain(conn, settings.with_overrides(batch_size=50), "deduped", stages.classify_articles)
     batched = _story_partition(conn)

@@ -487,24 +487,3 @@ def join_story(conn, story_id: int, classification: Classification) -> None:
     refresh_story(conn, story_id,
                   dedupe.story_organisations(classification.parties, classification.mentions),
                   classification.deal_type)
-
-
-def assign_story(conn, article_id: int, classification: Classification) -> int:
-    """Put a classified article in its story (existing or new); returns the story id."""
-    lock_stories(conn)
-    with conn.cursor() as cur:
-        cur.execute("SELECT id, story_id, duplicate_of, published_at, language, text "
-                    "FROM articles WHERE id = %s", (article_id,))
-        columns = [c.name for c in cur.description]
-        row = cur.fetchone()
-    if row is None:
-        raise NotFoundError(f"article {article_id} does not exist")
-    article = dict(zip(columns, row))
-    save_mentions(conn, {article_id: classification.mentions})
-    story_id, joined = find_story(conn, article, classification, story_context(conn, [article]))
-    if joined:
-        with conn.cursor() as cur:
-            cur.execute("UPDATE articles SET story_id = %s, updated_at = now() WHERE id = %s",
-                        (story_id, article_id))
-        join_story(conn, story_id, classification)
-    return story_id
