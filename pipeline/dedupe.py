@@ -584,6 +584,16 @@ def within_window(published: datetime | None, story: StoryCandidate) -> bool:
     return max(last, published) - min(first, published) <= STORY_MAX_SPAN
 
 
+STORY_SAME_DAYS = timedelta(hours=36)  # reports this close are one event whatever their status
+
+
+def _same_days(published: datetime | None, story: StoryCandidate) -> bool:
+    first = story.first_published_at
+    last = story.last_published_at or first
+    return published is not None and first is not None and \
+        first - STORY_SAME_DAYS <= published <= last + STORY_SAME_DAYS
+
+
 def deal_compatibility(a: str | None, b: str | None) -> float:
     """1 for the same deal type, 0.5 for types often confused, 0.3 when unknown, else 0."""
     if a is None or b is None:
@@ -622,8 +632,9 @@ def story_score(article: StoryArticle, story: StoryCandidate) -> float:
         return 0.0
     # Cross-language and rewritten reports: same parties, same (or confusable) deal, same
     # status, same days. Talks reported and the MoU signed days later are two events.
-    if article.status and story.status and article.status != story.status:
-        return 0.0
+    if article.status and story.status and article.status != story.status and \
+            not _same_days(article.published_at, story):
+        return 0.0  # a status reported on the same days is one event labelled two ways
     deal = deal_compatibility(article.deal_type, story.deal_type)
     if party_overlap >= 0.5 and deal >= 0.5:
         return party_overlap * deal * (0.5 + 0.5 * _cosine(article.mentions, story.mentions))

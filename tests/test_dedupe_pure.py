@@ -172,3 +172,17 @@ def test_minhash_values_are_datasketch_defaults_so_stored_signatures_stay_valid(
 @given(st.sets(st.text(min_size=1, max_size=30), max_size=40))
 def test_minhash_matches_datasketch_on_any_shingles(items):
     assert (dedupe._minhash(items, dedupe.LEAD_PERM, 2) == _datasketch_minhash(items, dedupe.LEAD_PERM, 2)).all()
+
+
+def test_talks_and_the_signing_days_later_are_two_stories():
+    talks = StoryCandidate(1, ("Honda", "Nissan"), "merger", T0, T0, (), {}, "rumored")
+    signing = StoryArticle(10, T0 + timedelta(days=3), "en", ("Honda", "Nissan"), "merger",
+                           {"Honda": 3, "Nissan": 3}, None, "announced")
+    assert dedupe.match_story(signing, [talks]) is None
+
+
+def test_one_event_labelled_with_two_statuses_on_the_same_day_is_one_story():
+    report = StoryCandidate(1, ("Honda", "Nissan"), "merger", T0, T0, (), {}, "rumored")
+    same_day = StoryArticle(10, T0 + timedelta(hours=6), "zh", ("Honda", "Nissan"), "merger",
+                            {"Honda": 3, "Nissan": 3}, None, "announced")
+    assert dedupe.match_story(same_day, [report]) == 1
