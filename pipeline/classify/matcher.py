@@ -10,17 +10,19 @@ import ahocorasick
 
 from pipeline.classify.gazetteer import Gazetteer, Organisation, load_gazetteer
 from pipeline.classify.lexicon import Lexicon, load_lexicon
-from pipeline.classify.text import fold, is_word_char
+from pipeline.classify.text import ANYWHERE_RANGES, fold, is_anywhere_char, is_word_char
 
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 _CYRILLIC_ENDING = 3  # Russian case endings: Хонда, Хонды, Хондой
 _CYRILLIC_VOWELS = "аяоеыийь"
 # Every non-word character of space-separated scripts becomes a space (same length).
 _CJK_START = 0x2E80
-# A CJK character is a word edge too ("与Stellantis合作"). A str table: str.translate
-# is faster with it than with a dict; characters past its end stay as they are.
+# A CJK, Thai or Arabic character is a word edge too ("与Stellantis合作"). A str table:
+# str.translate is faster with it than with a dict; characters past its end stay as they are.
 _EDGES = "".join(chr(c) if c < _CJK_START and is_word_char(chr(c)) else " " for c in range(0x10000))
-_CJK = re.compile("[\u2e80-\U0010ffff]")
+# Text in the scripts matched anywhere (CJK, kana, Hangul, Thai, Arabic).
+_CJK = re.compile("[" + "".join(f"{chr(a)}-{chr(b)}" for a, b in ANYWHERE_RANGES)
+                  + "\u2e80-\U0010ffff]")
 
 
 @dataclass(frozen=True)
@@ -59,7 +61,7 @@ class Matcher:
 
     names: object  # names in space-separated scripts, matched on space-edged text
     terms: object  # vocabulary in those scripts, matched on the lead only
-    cjk_names: object  # names with CJK/kana/Hangul characters, matched on folded text
+    cjk_names: object  # names with CJK/kana/Hangul/Thai/Arabic characters, matched on folded text
     cjk_terms: object  # vocabulary in those scripts, matched on the lead only
     gazetteer: Gazetteer
     lexicon: Lexicon
@@ -84,7 +86,7 @@ def _alias_rules(org: Organisation) -> dict[str, AliasRule]:
 
 
 def _is_spaced_script(key: str) -> bool:
-    return all(ord(c) < _CJK_START for c in key)
+    return not any(is_anywhere_char(c) for c in key)
 
 
 def _automaton_key(key: str, right: bool) -> str:
@@ -166,7 +168,8 @@ def _alias_mention(text: str, start: int, end: int, rule: AliasRule) -> Mention 
 
 
 def _cjk_matches(automaton, folded: str, end: int) -> list:
-    """Keys with CJK characters; a key that begins in Latin ("LG에너지솔루션") needs an edge."""
+    """Keys with CJK (Thai, Arabic) characters; a key that begins in Latin ("LG에너지솔루션")
+    needs an edge."""
     found = []
     if not len(automaton) or end <= 0:
         return found
