@@ -15,6 +15,15 @@ from pipeline.classify.text import ANYWHERE_RANGES, fold, is_anywhere_char, is_w
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 _CYRILLIC_ENDING = 3  # Russian case endings: Хонда, Хонды, Хондой
 _CYRILLIC_VOWELS = "аяоеыийь"
+# Case endings of Polish, Czech, Slovak, Hungarian and Romanian on Latin names of five
+# letters or more (Nissana, Nissanem, Nissanowi, Nissannal, Nissanului); none makes an
+# English word of a gazetteer name. Turkish sets its endings off (Toyota'nın).
+_LATIN_ENDINGS = frozenset("""a u em om ie owi ovi nal nel val vel nak nek ban ben ul ului
+    ului ot et hoz hez nál nél ra re ról ről tól től""".split())
+# A name ending in -a declines on its stem: Toyoty, Toyotę, Toyotą, Toyotou, Toyotával.
+_LATIN_STEM_ENDINGS = frozenset("""y ę ą u ou ě e i ei ie ával ának át ában ából ához ánál
+    ára áról ától áért ája ájá""".split())
+_NOT_STEMS = frozenset({"moment", "hell", "asian", "magn"})  # words themselves (momentu)
 # Every non-word character of space-separated scripts becomes a space (same length).
 _CJK_START = 0x2E80
 # A CJK, Thai or Arabic character is a word edge too ("与Stellantis合作"). A str table:
@@ -32,6 +41,8 @@ class AliasRule:
     org: Organisation
     variants: dict  # exact spellings allowed -> whether that spelling is ambiguous; empty = any case
     cyrillic: bool
+    endings: frozenset = frozenset()  # case endings allowed right after the key (Latin)
+    stem: bool = False  # the key is a Latin name less its final -a: an ending is required
 
 
 @dataclass(slots=True)
@@ -79,9 +90,13 @@ def _alias_rules(org: Organisation) -> dict[str, AliasRule]:
         strict = any(flag is not None for flag in spellings.values())
         variants = {s: bool(flag) for s, flag in spellings.items()} if strict else {}
         cyrillic = bool(_CYRILLIC.search(key))
-        rules[key] = AliasRule(org, variants, cyrillic)
+        latin = not cyrillic and not variants and len(key) >= 5 and key[-1].isalpha() \
+            and key[-1].isascii()
+        rules[key] = AliasRule(org, variants, cyrillic, _LATIN_ENDINGS if latin else frozenset())
         if cyrillic and key[-1] in _CYRILLIC_VOWELS and len(key) > 4:
             rules.setdefault(key[:-1], AliasRule(org, {}, True))  # Тойота -> Тойоты, Тойоте
+        elif latin and key[-1] == "a" and " " not in key and key[:-1] not in _NOT_STEMS:  # Toyota -> Toyoty, Toyotą, Toyotával
+            rules.setdefault(key[:-1], AliasRule(org, {}, False, _LATIN_STEM_ENDINGS, True))
     return rules
 
 
@@ -141,7 +156,15 @@ def _alias_end(text: str, start: int, end: int, rule: AliasRule) -> int | None:
     if is_word_char(text[start]) and start > 0 and is_word_char(text[start - 1]):
         return None
     if end >= len(text) or not is_word_char(text[end - 1]) or not is_word_char(text[end]):
-        return end
+        return None if rule.stem else end
+    if rule.endings:
+        stop = end
+        while stop < len(text) and stop - end <= 4 and is_word_char(text[stop]):
+            stop += 1
+        if text[end:stop].lower() in rule.endings:
+            return stop
+        if rule.stem:
+            return None
     if rule.cyrillic:
         stop = end
         while stop < len(text) and stop - end <= _CYRILLIC_ENDING and is_word_char(text[stop]):
@@ -206,7 +229,7 @@ def scan(matcher: Matcher, text: str, folded: str, lead_end: int | None = None
     lead_end = size if lead_end is None else lead_end
     for start, end, rules, terms in _matches(matcher, folded, lead_end):
         for rule in rules:
-            if not rule.variants and (end == size or not is_word_char(text[end])):
+            if not rule.variants and not rule.stem and (end == size or not is_word_char(text[end])):
                 candidates.append(Mention(start, end, rule.org, False))  # the common case
             elif mention := _alias_mention(text, start, end, rule):
                 candidates.append(mention)
