@@ -161,8 +161,9 @@ def _alias_end(text: str, start: int, end: int, rule: AliasRule) -> int | None:
         stop = end
         while stop < len(text) and stop - end <= 4 and is_word_char(text[stop]):
             stop += 1
-        if text[end:stop].lower() in rule.endings:
-            return stop
+        ending = text[end:stop].lower()
+        if ending in rule.endings or (ending[1:] in ("al", "el") and ending[0] == text[end - 1].lower()):
+            return stop  # (Hungarian doubles a final consonant: Northvolttal, Nissannal)
         if rule.stem:
             return None
     if rule.cyrillic:
