@@ -193,15 +193,39 @@ def _alias_mention(text: str, start: int, end: int, rule: AliasRule) -> Mention 
 
 def _cjk_matches(automaton, folded: str, end: int) -> list:
     """Keys with CJK (Thai, Arabic) characters; a key that begins in Latin ("LG에너지솔루션")
-    needs an edge."""
+    needs an edge, and so does an Arabic key (after its clitics)."""
     found = []
     if not len(automaton) or end <= 0:
         return found
     for last, (length, _, _, latin_start, rules, terms) in automaton.iter(folded, 0, end):
         start = last - length + 1
-        if not (latin_start and start > 0 and is_word_char(folded[start - 1])):
-            found.append((start, last + 1, rules, terms))
+        if latin_start and start > 0 and is_word_char(folded[start - 1]):
+            continue
+        if _is_arabic(folded[start]) and not _arabic_edges(folded, start, last + 1, rules, terms):
+            continue
+        found.append((start, last + 1, rules, terms))
     return found
+
+
+# Arabic writes conjunctions, prepositions and the article onto the next word: a key
+# may follow these (والشراكة, بالاستحواذ, لتويوتا) but not other letters (تركيا is no كيا).
+_ARABIC_CLITICS = ("وال", "بال", "فال", "كال", "لل", "ال", "و", "ف", "ب", "ل", "ك")
+
+
+def _is_arabic(ch: str) -> bool:
+    return "\u0620" <= ch <= "\u06ff" and not "\u0660" <= ch <= "\u066d" and ch not in "،؛؟۔"
+
+
+def _arabic_edges(folded: str, start: int, end: int, rules, terms) -> bool:
+    """A whole Arabic word, after clitics; a prefix term may continue (شراك* -> شراكتها)."""
+    if start > 0 and _is_arabic(folded[start - 1]):
+        if not any(folded.startswith(c, start - len(c)) and (
+                start - len(c) == 0 or not _is_arabic(folded[start - len(c) - 1]))
+                for c in _ARABIC_CLITICS):
+            return False
+    if end < len(folded) and _is_arabic(folded[end]):
+        return bool(terms) and not rules and all(t.prefix for t in terms)
+    return True
 
 
 def _matches(matcher: Matcher, folded: str, lead_end: int) -> list:
