@@ -209,7 +209,7 @@ def _cjk_matches(automaton, folded: str, end: int) -> list:
 
 # Arabic writes conjunctions, prepositions and the article onto the next word: a key
 # may follow these (والشراكة, بالاستحواذ, لتويوتا) but not other letters (تركيا is no كيا).
-_ARABIC_CLITICS = ("وال", "بال", "فال", "كال", "لل", "ال", "و", "ف", "ب", "ل", "ك")
+_ARABIC_CLITICS = ("وال", "بال", "فال", "كال", "ولل", "لل", "ال", "ول", "وب", "فل", "فب", "وك", "و", "ف", "ب", "ل", "ك")
 
 
 def _is_arabic(ch: str) -> bool:
