@@ -155,3 +155,27 @@ def test_sentences_end_at_danda_arabic_marks_and_thai_spaces():
     assert split(thai) == ["โตโยต้าและซูซูกิลงนามบันทึกความเข้าใจเพื่อร่วมกันพัฒนารถยนต์ไฟฟ้า",
                            "ทั้งสองบริษัทจะผลิต 10 รุ่น"]
     assert split("ฮอนด้า และ นิสสัน ลงนาม") == ["ฮอนด้า และ นิสสัน ลงนาม"]  # short: one sentence
+
+
+# Status conventions in the first nine languages: a sourced or planned pull-out is a
+# rumour; a definitive agreement or a regulator's approval (before closing) is announced.
+STATUS_CASES = [
+    ("Nissan set to pull out of Honda merger talks - sources",
+     "Nissan is set to pull out of merger talks with Honda, people familiar with the matter said.",
+     "rumored"),
+    ("Honda, Nissan call off merger talks",
+     "Honda and Nissan called off their merger talks on Thursday, the companies said.", "terminated"),
+    ("Nissan soll Ausstieg aus Fusionsgesprächen mit Honda planen",
+     "Nissan will Insidern zufolge die Fusionsgespräche mit Honda abbrechen.", "rumored"),
+    ("Regulators approve Stellantis stake in Leapmotor",
+     "China's regulator approved Stellantis' purchase of a 21% stake in Leapmotor; the deal is "
+     "expected to close next month.", "announced"),
+    ("Toyota and Suzuki sign definitive agreement",
+     "Toyota and Suzuki signed a definitive agreement for a capital alliance.", "announced"),
+]
+
+
+@pytest.mark.parametrize("title,text,status", STATUS_CASES)
+def test_status_conventions(title, text, status):
+    result = classify_article(text, title=title)
+    assert result.is_alliance and result.status == status, result

@@ -352,7 +352,8 @@ def _cue_before(doc: Document, sentence: Sentence, pos: int, pattern: re.Pattern
 
 
 def choose_status(doc: Document, deals: list[DealSentence], lex: Lexicon) -> str:
-    """terminated > completed > rumored (hedges outweigh) > announced."""
+    """terminated > completed > rumored (hedges outweigh) > announced. An ending that is
+    only reported by others or planned ('will pull out, people familiar said') is a rumour."""
     heads = headline(deals)
     lead = next((d for d in heads if not d.sentence.in_title), None)
     # The title, the best sentence and the lead's deal sentence speak for the news.
@@ -361,9 +362,13 @@ def choose_status(doc: Document, deals: list[DealSentence], lex: Lexicon) -> str
     scores = {"terminated": 0.0, "completed": 0.0, "rumored": 0.0, "announced": 0.0}
     hedged = 0.0
     for sentence, weight in weights:
+        sourced = _sourced(sentence)
         for hit in sentence.cue("status"):
             if hit.value == "terminated" and not is_negated(doc, sentence, hit.start, hit.end):
-                scores["terminated"] += 3.0 * weight
+                if sourced or _cue_before(doc, sentence, hit.start, lex.hedges):
+                    hedged += 3.0 * weight  # "plans to pull out, sources said": a rumour
+                else:
+                    scores["terminated"] += 3.0 * weight
             elif hit.value == "completed" and not _cue_before(doc, sentence, hit.start, lex.future):
                 scores["completed"] += 2.5 * weight
             elif hit.value == "rumored_strong":
@@ -381,6 +386,13 @@ def choose_status(doc: Document, deals: list[DealSentence], lex: Lexicon) -> str
     if hedged and hedged >= scores["announced"]:
         return "rumored"  # reported by others: "people familiar", "Nikkei reported"
     return "rumored" if scores["rumored"] and not scores["announced"] else "announced"
+
+
+def _sourced(sentence: Sentence) -> bool:
+    """Attributed to others ('according to sources') with no announcement word."""
+    status = sentence.cue("status")
+    return (any(h.value == "rumored_strong" for h in status)
+            and not any(h.value == "announced" for h in status))
 
 
 def _attributions(doc: Document, seen: set) -> int:
