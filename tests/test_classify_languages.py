@@ -179,3 +179,13 @@ STATUS_CASES = [
 def test_status_conventions(title, text, status):
     result = classify_article(text, title=title)
     assert result.is_alliance and result.status == status, result
+
+
+def test_recall_is_reported_for_every_lexicon_language():
+    from pipeline.classify.evaluate import recall_by_language
+    from pipeline.classify.lexicon import languages
+
+    report = recall_by_language({"en": [4, 3]})
+    assert report["en"] == {"positives": 4, "found": 3, "recall": 0.75}
+    assert set(LANGUAGES) | {"en", "ja", "zh", "ko", "de", "fr", "es", "it", "ru"} == set(languages())
+    assert all(report[lang]["recall"] is None for lang in LANGUAGES)  # no labelled set yet: shown

@@ -125,10 +125,20 @@ def _window_pattern(terms: list[str]) -> re.Pattern:
 
 
 @lru_cache(maxsize=1)
+def _data() -> dict:
+    raw = resources.files("pipeline").joinpath("data/classify_lexicon.yml").read_text("utf-8")
+    return yamlfile.safe_load(raw)
+
+
+def languages() -> tuple[str, ...]:
+    """Language codes the lexicon covers (those with partnership words)."""
+    return tuple(_data()["deal_types"]["strategic_alliance"]["strong"])
+
+
+@lru_cache(maxsize=1)
 def load_lexicon() -> Lexicon:
     """The packaged lexicon, parsed once."""
-    raw = resources.files("pipeline").joinpath("data/classify_lexicon.yml").read_text("utf-8")
-    data = yamlfile.safe_load(raw)
+    data = _data()
     people = data["person_before"]
     return Lexicon(
         terms=tuple(t for t in _terms(data) if t is not None),
