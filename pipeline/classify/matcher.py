@@ -140,6 +140,12 @@ def load_matcher() -> Matcher:
         old = same.get((term.category, term.value))
         if old is None or old.weight < term.weight:
             same[(term.category, term.value)] = term
+    for key, (_, terms) in entries.items():  # "memorandum" next to "memorandum*": one hit
+        prefix = entries.get(key[:-1]) if key.endswith(" ") else None
+        for meaning, term in list(terms.items()):
+            other = prefix[1].get(meaning) if prefix else None
+            if other is not None and other.weight >= term.weight:
+                del terms[meaning]
     # Names are looked for in the whole text, vocabulary only in the lead: separate
     # automatons, and separate ones again for CJK keys (those scripts have many first
     # characters, which slows an automaton down).
