@@ -29,9 +29,10 @@ _CJK_START = 0x2E80
 # A CJK, Thai or Arabic character is a word edge too ("与Stellantis合作"). A str table:
 # str.translate is faster with it than with a dict; characters past its end stay as they are.
 _EDGES = "".join(chr(c) if c < _CJK_START and is_word_char(chr(c)) else " " for c in range(0x10000))
-# Text in the scripts matched anywhere (CJK, kana, Hangul, Thai, Arabic).
-_CJK = re.compile("[" + "".join(f"{chr(a)}-{chr(b)}" for a, b in ANYWHERE_RANGES)
-                  + "\u2e80-\U0010ffff]")
+# Text in the scripts matched anywhere: CJK, kana and Hangul; Thai and Arabic (their
+# keys have automatons of their own, run only on text in those scripts).
+_CJK = re.compile("[\u2e80-\U0010ffff]")
+_THAI_ARABIC = re.compile("[" + "".join(f"{chr(a)}-{chr(b)}" for a, b in ANYWHERE_RANGES) + "]")
 
 
 @dataclass(frozen=True)
@@ -72,10 +73,12 @@ class Matcher:
 
     names: object  # names in space-separated scripts, matched on space-edged text
     terms: object  # vocabulary in those scripts, matched on the lead only
-    cjk_names: object  # names with CJK/kana/Hangul/Thai/Arabic characters, matched on folded text
+    cjk_names: object  # names with CJK/kana/Hangul characters, matched on folded text
     cjk_terms: object  # vocabulary in those scripts, matched on the lead only
     gazetteer: Gazetteer
     lexicon: Lexicon
+    other_names: object = None  # names in Thai or Arabic script (no CJK), on folded text
+    other_terms: object = None  # vocabulary in those scripts, on the lead only
 
 
 def _alias_rules(org: Organisation) -> dict[str, AliasRule]:
@@ -149,12 +152,14 @@ def load_matcher() -> Matcher:
     # Names are looked for in the whole text, vocabulary only in the lead: separate
     # automatons, and separate ones again for CJK keys (those scripts have many first
     # characters, which slows an automaton down).
-    def part(spaced: bool, names: bool) -> dict:
+    def part(spaced: bool, names: bool, cjk: bool = True) -> dict:
         return {k: (rules, {}) if names else ([], terms) for k, (rules, terms) in entries.items()
-                if k.startswith(" ") == spaced and (rules if names else terms)}
+                if k.startswith(" ") == spaced and (rules if names else terms)
+                and (spaced or bool(_CJK.search(k)) == cjk)}
 
     return Matcher(_build(part(True, True)), _build(part(True, False)),
-                   _build(part(False, True)), _build(part(False, False)), gazetteer, lexicon)
+                   _build(part(False, True)), _build(part(False, False)), gazetteer, lexicon,
+                   _build(part(False, True, cjk=False)), _build(part(False, False, cjk=False)))
 
 
 def _alias_end(text: str, start: int, end: int, rule: AliasRule) -> int | None:
@@ -242,9 +247,13 @@ def _matches(matcher: Matcher, folded: str, lead_end: int) -> list:
     if lead_end > 0:
         found += [(last - length + lead, last - trail, rules, terms) for last, (
             length, lead, trail, _, rules, terms) in matcher.terms.iter(spaced, 0, lead_end + 2)]
-    if not folded.isascii() and _CJK.search(folded):
-        found += _cjk_matches(matcher.cjk_names, folded, len(folded))
-        found += _cjk_matches(matcher.cjk_terms, folded, lead_end)
+    if not folded.isascii():
+        if _CJK.search(folded):
+            found += _cjk_matches(matcher.cjk_names, folded, len(folded))
+            found += _cjk_matches(matcher.cjk_terms, folded, lead_end)
+        if _THAI_ARABIC.search(folded):
+            found += _cjk_matches(matcher.other_names, folded, len(folded))
+            found += _cjk_matches(matcher.other_terms, folded, lead_end)
     return found
 
 
