@@ -189,3 +189,24 @@ def test_recall_is_reported_for_every_lexicon_language():
     assert report["en"] == {"positives": 4, "found": 3, "recall": 0.75}
     assert set(LANGUAGES) | {"en", "ja", "zh", "ko", "de", "fr", "es", "it", "ru"} == set(languages())
     assert all(report[lang]["recall"] is None for lang in LANGUAGES)  # no labelled set yet: shown
+
+
+def test_every_added_language_is_in_every_lexicon_category():
+    from pipeline import yamlfile
+    from pipeline.classify.lexicon import resources
+
+    raw = resources.files("pipeline").joinpath("data/classify_lexicon.yml").read_text("utf-8")
+    data = yamlfile.safe_load(raw)
+    blocks = {"generic_deal": data["generic_deal"], "negation.before": data["negation"]["before"],
+              "negation.sentence": data["negation"]["sentence"]}
+    for name in ("future", "background", "auto_words", "distractors", "rivalry", "hedges",
+                 "new_entity", "event_words", "boilerplate", "labour", "title_recap"):
+        blocks[name] = data[name]
+    for kind, grades in data["deal_types"].items():
+        for grade in ("strong", "weak") if kind != "licensing" else ("strong",):
+            blocks[f"{kind}.{grade}"] = grades[grade]
+    for group in ("status", "focus"):
+        blocks.update({f"{group}.{k}": v for k, v in data[group].items()})
+    missing = [(name, lang) for name, by_lang in blocks.items() for lang in LANGUAGES
+               if not by_lang.get(lang)]
+    assert not missing
