@@ -19,7 +19,7 @@ _CYRILLIC_VOWELS = "аяоеыийь"
 # letters or more (Nissana, Nissanem, Nissanowi, Nissannal, Nissanului); none makes an
 # English word of a gazetteer name. Turkish sets its endings off (Toyota'nın).
 _LATIN_ENDINGS = frozenset("""a u em om ie owi ovi nal nel val vel nak nek ban ben ul ului
-    ului ot et hoz hez nál nél ra re ról ről tól től""".split())
+    ot et hoz hez nál nél ra re ról ről tól től""".split())
 # A name ending in -a declines on its stem: Toyoty, Toyotę, Toyotą, Toyotou, Toyotával.
 _LATIN_STEM_ENDINGS = frozenset("""y ę ą u ou ě e i ei ie ával ának át ában ából ához ánál
     ára áról ától áért ája ájá""".split())
@@ -98,7 +98,8 @@ def _alias_rules(org: Organisation) -> dict[str, AliasRule]:
         rules[key] = AliasRule(org, variants, cyrillic, _LATIN_ENDINGS if latin else frozenset())
         if cyrillic and key[-1] in _CYRILLIC_VOWELS and len(key) > 4:
             rules.setdefault(key[:-1], AliasRule(org, {}, True))  # Тойота -> Тойоты, Тойоте
-        elif latin and key[-1] == "a" and " " not in key and key[:-1] not in _NOT_STEMS:  # Toyota -> Toyoty, Toyotą, Toyotával
+        elif latin and key[-1] == "a" and " " not in key and key[:-1] not in _NOT_STEMS:
+            # Toyota -> Toyoty, Toyotą, Toyotával
             rules.setdefault(key[:-1], AliasRule(org, {}, False, _LATIN_STEM_ENDINGS, True))
     return rules
 
@@ -173,8 +174,9 @@ def _alias_end(text: str, start: int, end: int, rule: AliasRule) -> int | None:
         while stop < len(text) and stop - end <= 4 and is_word_char(text[stop]):
             stop += 1
         ending = text[end:stop].lower()
-        if ending in rule.endings or (ending[1:] in ("al", "el") and ending[0] == text[end - 1].lower()):
-            return stop  # (Hungarian doubles a final consonant: Northvolttal, Nissannal)
+        doubled = ending[1:] in ("al", "el") and ending[0] == text[end - 1].lower()
+        if ending in rule.endings or doubled:  # Hungarian doubles a final consonant: Northvolttal
+            return stop
         if rule.stem:
             return None
     if rule.cyrillic:
@@ -220,7 +222,8 @@ def _cjk_matches(automaton, folded: str, end: int) -> list:
 
 # Arabic writes conjunctions, prepositions and the article onto the next word: a key
 # may follow these (والشراكة, بالاستحواذ, لتويوتا) but not other letters (تركيا is no كيا).
-_ARABIC_CLITICS = ("وال", "بال", "فال", "كال", "ولل", "لل", "ال", "ول", "وب", "فل", "فب", "وك", "و", "ف", "ب", "ل", "ك")
+_ARABIC_CLITICS = ("وال", "بال", "فال", "كال", "ولل", "لل", "ال", "ول", "وب", "فل", "فب", "وك",
+                   "و", "ف", "ب", "ل", "ك")
 
 
 def _is_arabic(ch: str) -> bool:
