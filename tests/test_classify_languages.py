@@ -210,3 +210,19 @@ def test_every_added_language_is_in_every_lexicon_category():
     missing = [(name, lang) for name, by_lang in blocks.items() for lang in LANGUAGES
                if not by_lang.get(lang)]
     assert not missing
+
+
+@pytest.mark.parametrize("title,text,deal_type,status", [
+    # "zakończenie przejęcia" completes a takeover; it does not end a partnership
+    ("Volkswagen zakończył przejęcie udziałów w Rivianie",
+     "Volkswagen ogłosił zakończenie przejęcia 10 proc. udziałów w Rivianie.", "acquisition", "completed"),
+    # Polish "tak" (so) is no negation (Indonesian "tak" is not listed for that reason)
+    ("Toyota i Suzuki tak jak zapowiadały podpisały memorandum",
+     "Toyota i Suzuki, tak jak zapowiadały, podpisały memorandum o współpracy.", "mou", "announced"),
+    # Arabic من قبل ("by") in a passive sentence is no recap of the past
+    ("تويوتا وسوزوكي توقعان مذكرة تفاهم",
+     "تم توقيع مذكرة تفاهم من قبل تويوتا وسوزوكي للتعاون في السيارات الكهربائية.", "mou", "announced"),
+])
+def test_words_shared_across_languages_do_not_mislead(title, text, deal_type, status):
+    result = classify_article(text, title=title)
+    assert result.is_alliance and (result.deal_type, result.status) == (deal_type, status), result
