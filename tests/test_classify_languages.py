@@ -222,7 +222,16 @@ def test_every_added_language_is_in_every_lexicon_category():
     # Arabic من قبل ("by") in a passive sentence is no recap of the past
     ("تويوتا وسوزوكي توقعان مذكرة تفاهم",
      "تم توقيع مذكرة تفاهم من قبل تويوتا وسوزوكي للتعاون في السيارات الكهربائية.", "mou", "announced"),
+    # Turkish negates inside the verb: imzalamadı (did not sign), anlaşamadı (could not agree)
+    ("Nissan ve Honda birleşme konusunda anlaşamadı",
+     "Nissan ile Honda birleşme görüşmelerinde anlaşamadı.", "dissolution", "terminated"),
 ])
 def test_words_shared_across_languages_do_not_mislead(title, text, deal_type, status):
     result = classify_article(text, title=title)
     assert result.is_alliance and (result.deal_type, result.status) == (deal_type, status), result
+
+
+def test_turkish_negated_signing_is_no_alliance():
+    result = classify_article("Toyota, Suzuki ile ortaklık anlaşması imzalamadığını açıkladı.",
+                              title="Toyota ve Suzuki anlaşma imzalamadı")
+    assert not result.is_alliance
