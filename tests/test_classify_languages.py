@@ -142,6 +142,8 @@ def test_slavic_and_hungarian_case_endings_on_names():
     assert find_mentions("Współpraca z Toyotą, Hondy i Nissanem") == {"Toyota": 1, "Honda": 1, "Nissan": 1}
     assert find_mentions("a Toyotával és a Northvolttal") == {"Toyota": 1, "Northvolt": 1}
     assert find_mentions("do tego momentu") == {}  # a word, not Momenta
+    assert find_mentions("umowa z Fordem, akcje Forda") == {"Ford": 2}  # four letters: Slavic only
+    assert find_mentions("Sonya and an audit") == {}
 
 
 def test_sentences_end_at_danda_arabic_marks_and_thai_spaces():

@@ -24,6 +24,9 @@ _LATIN_ENDINGS = frozenset("""a u em om ie owi ovi nal nel val vel nak nek ban b
 _LATIN_STEM_ENDINGS = frozenset("""y ę ą u ou ě e i ei ie ával ának át ában ából ához ánál
     ára áról ától áért ája ájá""".split())
 _NOT_STEMS = frozenset({"moment", "hell", "asian", "magn"})  # words themselves (momentu)
+# Four-letter names take the commonest Slavic endings only (Forda, Fordem, Fordowi).
+_SHORT_ENDINGS = frozenset("a em u owi ovi om".split())
+_NOT_DECLINED = frozenset({"sony"})  # Sonya is a given name
 # Every non-word character of space-separated scripts becomes a space (same length).
 _CJK_START = 0x2E80
 # A CJK, Thai or Arabic character is a word edge too ("与Stellantis合作"). A str table:
@@ -93,12 +96,14 @@ def _alias_rules(org: Organisation) -> dict[str, AliasRule]:
         strict = any(flag is not None for flag in spellings.values())
         variants = {s: bool(flag) for s, flag in spellings.items()} if strict else {}
         cyrillic = bool(_CYRILLIC.search(key))
-        latin = not cyrillic and not variants and len(key) >= 5 and key[-1].isalpha() \
-            and key[-1].isascii()
-        rules[key] = AliasRule(org, variants, cyrillic, _LATIN_ENDINGS if latin else frozenset())
+        latin = not cyrillic and not variants and len(key) >= 4 and key[-1].isalpha() \
+            and key[-1].isascii() and key not in _NOT_DECLINED
+        endings = (_LATIN_ENDINGS if len(key) >= 5 else _SHORT_ENDINGS) if latin else frozenset()
+        rules[key] = AliasRule(org, variants, cyrillic, endings)
         if cyrillic and key[-1] in _CYRILLIC_VOWELS and len(key) > 4:
             rules.setdefault(key[:-1], AliasRule(org, {}, True))  # Тойота -> Тойоты, Тойоте
-        elif latin and key[-1] == "a" and " " not in key and key[:-1] not in _NOT_STEMS:
+        elif latin and len(key) >= 5 and key[-1] == "a" and " " not in key \
+                and key[:-1] not in _NOT_STEMS:
             # Toyota -> Toyoty, Toyotą, Toyotával
             rules.setdefault(key[:-1], AliasRule(org, {}, False, _LATIN_STEM_ENDINGS, True))
     return rules
