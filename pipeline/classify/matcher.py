@@ -46,7 +46,6 @@ class AliasRule:
     variants: dict  # exact spellings allowed -> whether that spelling is ambiguous; empty = any case
     cyrillic: bool
     endings: frozenset = frozenset()  # case endings allowed right after the key (Latin)
-    stem: bool = False  # the key is a Latin name less its final -a: an ending is required
 
 
 @dataclass(slots=True)
@@ -104,8 +103,8 @@ def _alias_rules(org: Organisation) -> dict[str, AliasRule]:
             rules.setdefault(key[:-1], AliasRule(org, {}, True))  # Тойота -> Тойоты, Тойоте
         elif latin and len(key) >= 5 and key[-1] == "a" and " " not in key \
                 and key[:-1] not in _NOT_STEMS:
-            # Toyota -> Toyoty, Toyotą, Toyotával
-            rules.setdefault(key[:-1], AliasRule(org, {}, False, _LATIN_STEM_ENDINGS, True))
+            for ending in _LATIN_STEM_ENDINGS:  # Toyota -> Toyoty, Toyotą, Toyotával: whole words
+                rules.setdefault(key[:-1] + ending, AliasRule(org, {}, False))
     return rules
 
 
@@ -173,7 +172,7 @@ def _alias_end(text: str, start: int, end: int, rule: AliasRule) -> int | None:
     if is_word_char(text[start]) and start > 0 and is_word_char(text[start - 1]):
         return None
     if end >= len(text) or not is_word_char(text[end - 1]) or not is_word_char(text[end]):
-        return None if rule.stem else end
+        return end
     if rule.endings:
         stop = end
         while stop < len(text) and stop - end <= 4 and is_word_char(text[stop]):
@@ -182,8 +181,6 @@ def _alias_end(text: str, start: int, end: int, rule: AliasRule) -> int | None:
         doubled = ending[1:] in ("al", "el") and ending[0] == text[end - 1].lower()
         if ending in rule.endings or doubled:  # Hungarian doubles a final consonant: Northvolttal
             return stop
-        if rule.stem:
-            return None
     if rule.cyrillic:
         stop = end
         while stop < len(text) and stop - end <= _CYRILLIC_ENDING and is_word_char(text[stop]):
@@ -277,7 +274,7 @@ def scan(matcher: Matcher, text: str, folded: str, lead_end: int | None = None
     lead_end = size if lead_end is None else lead_end
     for start, end, rules, terms in _matches(matcher, folded, lead_end):
         for rule in rules:
-            if not rule.variants and not rule.stem and (end == size or not is_word_char(text[end])):
+            if not rule.variants and (end == size or not is_word_char(text[end])):
                 candidates.append(Mention(start, end, rule.org, False))  # the common case
             elif mention := _alias_mention(text, start, end, rule):
                 candidates.append(mention)
