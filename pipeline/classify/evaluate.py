@@ -7,6 +7,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from pipeline.classify import classify_article
+from pipeline.classify.lexicon import languages
 
 
 def _published(value) -> date | None:
@@ -30,17 +31,23 @@ def load_labelled(path) -> list[dict]:
 
 
 def evaluate(path) -> dict:
-    """Auto-alliance F1, parties F1 (over labelled positives), type/status accuracy, misses."""
+    """Auto-alliance F1, parties F1 (over labelled positives), type/status accuracy, recall
+    per language (lexicon languages without labelled articles listed with recall None),
+    misses."""
     rows = load_labelled(path)
     tp = fp = fn = 0
     p_tp = p_fp = p_fn = 0
     type_ok = status_ok = 0
     misses = []
+    by_lang: dict[str, list[int]] = {}  # language -> [labelled positives, found]
     for row in rows:
         label = row["label"]
         got = classify_article(row["text"], title=row.get("title"), published=_published(row.get("published")))
         truth = label["is_auto"] and label["is_alliance"]
         said = got.is_auto and got.is_alliance
+        if truth:
+            counts = by_lang.setdefault(row.get("lang", "?"), [0, 0])
+            counts[0], counts[1] = counts[0] + 1, counts[1] + said
         tp, fp, fn = tp + (truth and said), fp + (said and not truth), fn + (truth and not said)
         if truth:  # parties are scored over every true positive article, found or not
             want, have = set(label["parties"]), set(got.parties) if said else set()
@@ -56,4 +63,15 @@ def evaluate(path) -> dict:
     return {"articles": len(rows), "positives": tp + fn,
             "alliance_f1": round(_f1(tp, fp, fn), 4), "parties_f1": round(_f1(p_tp, p_fp, p_fn), 4),
             "deal_type_accuracy": round(type_ok / tp, 4) if tp else 0.0,
-            "status_accuracy": round(status_ok / tp, 4) if tp else 0.0, "misses": misses}
+            "status_accuracy": round(status_ok / tp, 4) if tp else 0.0,
+            "recall_by_language": recall_by_language(by_lang), "misses": misses}
+
+
+def recall_by_language(by_lang: dict[str, list[int]]) -> dict[str, dict]:
+    """Recall of each language's labelled positives, and every lexicon language that has
+    none (recall unknown: a gap shown, never silent)."""
+    out = {lang: {"positives": n, "found": k, "recall": round(k / n, 4)}
+           for lang, (n, k) in sorted(by_lang.items())}
+    for lang in languages():
+        out.setdefault(lang, {"positives": 0, "found": 0, "recall": None})
+    return out

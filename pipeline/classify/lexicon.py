@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -12,6 +13,14 @@ from pipeline import yamlfile
 from pipeline.classify.text import WORD_CLASS, fold, is_word_char
 
 STRONG, WEAK = 2.0, 1.0
+# What a `*` inside a multi-word term stands for: a case ending of that word (Polish,
+# Czech, Slovak, Ukrainian adjectives and nouns: "wspóln* przedsięwzię*").
+_LATIN_CASE_ENDINGS = ("", "a", "e", "ego", "ej", "emu", "ym", "ą", "ych", "i", "ymi", "y", "u",
+                       "ów", "om", "ami", "ach", "ie", "ę", "o", "é", "ý", "á", "ou", "ého", "ému",
+                       "ém", "ým", "ích", "ími", "ě", "em", "ov", "ovi", "ia")
+_CYRILLIC_CASE_ENDINGS = ("", "а", "я", "о", "е", "и", "ы", "у", "ю", "ой", "ей", "ом", "ем", "ого",
+                          "его", "ому", "ему", "ая", "ую", "ые", "ий", "ій", "і", "ї", "их", "іх",
+                          "ими", "ами", "ах", "ів", "ам", "ої", "ою", "ий", "им", "ім")
 
 
 @dataclass(frozen=True)
@@ -45,7 +54,23 @@ def _all_languages(by_lang: dict | None) -> list[str]:
     bad = [t for t in terms if not isinstance(t, str)]
     if bad:  # YAML reads a bare no/yes as a boolean: quote it in the data file
         raise ValueError(f"lexicon terms must be strings, got {bad!r}")
-    return terms
+    return [form for term in terms for form in _inflected(term)]
+
+
+def _inflected(term: str) -> list[str]:
+    """A term with `*` inside ("wspóln* przedsięwzię*") as every form its starred inner
+    words take with a case ending; the final `*` stays a prefix."""
+    words = term.split(" ")
+    if not any(w.endswith("*") for w in words[:-1]):
+        return [term]
+    options = []
+    for word in words[:-1]:
+        if not word.endswith("*"):
+            options.append((word,))
+            continue
+        endings = _CYRILLIC_CASE_ENDINGS if re.search("[\u0400-\u04ff]", word) else _LATIN_CASE_ENDINGS
+        options.append(tuple(dict.fromkeys(word[:-1] + e for e in endings)))
+    return [" ".join((*combo, words[-1])) for combo in itertools.product(*options)]
 
 
 def _make(raw: str, category: str, value: str, weight: float = 1.0, hyphen_stop: bool = False):
@@ -100,10 +125,20 @@ def _window_pattern(terms: list[str]) -> re.Pattern:
 
 
 @lru_cache(maxsize=1)
+def _data() -> dict:
+    raw = resources.files("pipeline").joinpath("data/classify_lexicon.yml").read_text("utf-8")
+    return yamlfile.safe_load(raw)
+
+
+def languages() -> tuple[str, ...]:
+    """Language codes the lexicon covers (those with partnership words)."""
+    return tuple(_data()["deal_types"]["strategic_alliance"]["strong"])
+
+
+@lru_cache(maxsize=1)
 def load_lexicon() -> Lexicon:
     """The packaged lexicon, parsed once."""
-    raw = resources.files("pipeline").joinpath("data/classify_lexicon.yml").read_text("utf-8")
-    data = yamlfile.safe_load(raw)
+    data = _data()
     people = data["person_before"]
     return Lexicon(
         terms=tuple(t for t in _terms(data) if t is not None),

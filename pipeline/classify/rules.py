@@ -227,10 +227,15 @@ def choose_status(doc: Document, deals: list[DealSentence], lex: Lexicon) -> tup
                for i, d in enumerate(heads)]
     scores = {"terminated": 0.0, "completed": 0.0, "rumored": 0.0, "announced": 0.0}
     hedged = 0.0
+    rumoured_end = 0.0
     for sentence, weight in weights:
+        sourced = _sourced(sentence)
         for hit in sentence.cue("status"):
             if hit.value == "terminated" and not is_negated(doc, sentence, hit.start, hit.end):
-                scores["terminated"] += 3.0 * weight
+                if sourced or cue_before(doc, sentence, hit.start, lex.hedges):
+                    rumoured_end += 3.0 * weight  # "plans to pull out, sources said": a rumour
+                else:
+                    scores["terminated"] += 3.0 * weight
             elif hit.value == "completed" and not cue_before(doc, sentence, hit.start, lex.future):
                 scores["completed"] += 2.5 * weight
             elif hit.value == "rumored_strong":
@@ -242,12 +247,21 @@ def choose_status(doc: Document, deals: list[DealSentence], lex: Lexicon) -> tup
     # an attribution elsewhere in the lead weighs less than one announcement word
     hedged += 1.0 * _attributions(doc, {id(s) for s, _ in weights})
     if scores["terminated"] >= 2.5:
-        return ("rumored" if hedged else "terminated"), True
+        return ("rumored" if hedged + rumoured_end > scores["terminated"] else "terminated"), True
+    if rumoured_end >= 2.5:
+        return "rumored", True
     if scores["completed"] >= 2.0:
         return "completed", False
     if hedged and hedged >= scores["announced"]:
         return "rumored", False  # reported by others: "people familiar", "Nikkei reported"
     return ("rumored" if scores["rumored"] and not scores["announced"] else "announced"), False
+
+
+def _sourced(sentence: Sentence) -> bool:
+    """Attributed to others ('according to sources') with no announcement word."""
+    status = sentence.cue("status")
+    return (any(h.value == "rumored_strong" for h in status)
+            and not any(h.value == "announced" for h in status))
 
 
 def _attributions(doc: Document, seen: set) -> int:

@@ -1,4 +1,5 @@
-"""Sentence splitting for Latin, Cyrillic and CJK news text, as character spans."""
+"""Sentence splitting for Latin, Cyrillic, CJK, Devanagari, Arabic and Thai news text,
+as character spans."""
 
 from __future__ import annotations
 
@@ -11,8 +12,14 @@ _ABBREVIATIONS = frozenset("""mr mrs ms dr prof sr jr st inc co corp ltd plc llc
 
 # Three simple patterns run separately: one alternation of them is several times slower.
 _LATIN_END = re.compile(r"[.!?]+[\"'”’»)\]]*(?=\s+(?![a-zа-яà-ÿ]))")  # next word not lower case
-_CJK_END = re.compile(r"[。！？]+[」』）\"”]*")  # CJK ends need no space after them
+# CJK full stops, the Devanagari danda, Arabic and Urdu marks need no space after them.
+_CJK_END = re.compile(r"[。！？।॥؟۔]+[」』）\"”»]*")
 _PARAGRAPH = re.compile(r"\n\s*")
+# Thai has no full stop: a space between two Thai characters ends a sentence (spaces
+# also set off names and numbers, so only once the sentence has THAI_MIN characters).
+_THAI = re.compile("[\u0e00-\u0e7f]")
+_THAI_SPACE = re.compile(r"(?<=[\u0e00-\u0e7f])[ \u00a0\t]+(?=[\u0e00-\u0e7f])")
+THAI_MIN = 40
 
 
 def _is_abbreviation(text: str, stop: int) -> bool:
@@ -20,6 +27,24 @@ def _is_abbreviation(text: str, stop: int) -> bool:
     before = text[max(0, stop - 8):stop].rsplit(None, 1)
     word = before[-1].lower().lstrip("(\"'“") if before else ""
     return word in _ABBREVIATIONS or (len(word) == 1 and word.isalpha())
+
+
+def _thai_cuts(text: str, cuts: list[int]) -> list[int]:
+    """`cuts` plus Thai sentence-ending spaces at least THAI_MIN characters after the
+    previous cut."""
+    spaces = [m.end() for m in _THAI_SPACE.finditer(text)]
+    if not spaces:
+        return cuts
+    out, last, i = [], 0, 0
+    for space in spaces:
+        while i < len(cuts) and cuts[i] <= space:
+            last = cuts[i]
+            out.append(last)
+            i += 1
+        if space - last >= THAI_MIN:
+            out.append(space)
+            last = space
+    return out + cuts[i:]
 
 
 def split_sentences(text: str, offset: int = 0) -> list[tuple[int, int]]:
@@ -30,6 +55,8 @@ def split_sentences(text: str, offset: int = 0) -> list[tuple[int, int]]:
     cuts += [m.end() for m in _PARAGRAPH.finditer(text)]
     if not text.isascii():
         cuts += [m.end() for m in _CJK_END.finditer(text)]
+        if _THAI.search(text):
+            cuts = _thai_cuts(text, sorted(cuts))
     cuts.sort()
     for cut in (*cuts, len(text)):
         piece = text[start:cut]
