@@ -31,20 +31,56 @@ def sentence_parties(doc: Document, sentence: Sentence) -> list[str]:
         return list(cached)
     parties: list[str] = []
     created: list[str] = []
+    joint = joint_names(doc, sentence)
     for mention in sentence.mentions:
         org = mention.org
         if not org.can_be_party or org.party in parties or follows(doc, sentence, mention.start, "rivalry"):
             continue
+        if any(s <= mention.start < e for s, e in joint):
+            continue  # "Dongfeng Nissan launches a sedan": the joint venture, not its owners
         if follows(doc, sentence, mention.start, "new_entity"):
             created.append(org.party)
         else:
             parties.append(org.party)
     parties = [p for p in parties if p not in _owners_of_units(doc, sentence)]
-    parties += _unlisted_parties(doc, sentence, parties)
+    parties += _unlisted_parties(doc, sentence, parties, joint)
     if len(parties) < 2:
         parties += [p for p in created if p not in parties]
     doc.parties_cache[sentence.start] = tuple(parties)
     return parties
+
+
+_NEXT_NAME = re.compile(r"[ \t]{1,2}([A-ZÀ-ÖØ-ÞĀ-ſ][\w'’-]*(?:[ \t][A-ZÀ-ÖØ-ÞĀ-ſ][\w'’-]*){0,2})")
+
+
+def joint_names(doc: Document, sentence: Sentence) -> list[tuple[int, int]]:
+    """Spans of two names run together that the article repeats ("Dongfeng Nissan",
+    "Ford Otosan", "GAC Toyota"): the name of a joint venture between the two."""
+    key = (sentence.start, "joint")
+    cached = doc.parties_cache.get(key)
+    if cached is not None:
+        return cached
+    spans = []
+    for mention in sentence.mentions:
+        following = _NEXT_NAME.match(doc.text, mention.end, sentence.end)
+        if following is None:
+            continue
+        end = following.end()
+        other = next((m for m in sentence.mentions if m.start == following.start(1)), None)
+        if other is not None:
+            end = other.end
+        elif _JOINT_STOP.match(following.group(1)):
+            continue
+        name = doc.text[mention.start:end]
+        if doc.text.count(name) >= 2:
+            spans.append((mention.start, end))
+    doc.parties_cache[key] = spans
+    return spans
+
+
+# A capitalised word after a name that does not make a joint venture's name with it.
+_JOINT_STOP = re.compile(r"(?:Says|Said|To|And|Will|Has|Is|In|On|For|With|The|Unveils|Launches|"
+                         r"Reports|Plans|Signs|Buys|Sells|Shares|Stock|CEO|Chief)\b")
 
 
 # "Volkswagen's battery company PowerCo", "SK On, the battery unit of SK Innovation": the
@@ -69,13 +105,14 @@ def _owners_of_units(doc: Document, sentence: Sentence) -> set[str]:
     return owners
 
 
-def _unlisted_parties(doc: Document, sentence: Sentence, parties: list[str]) -> list[str]:
+def _unlisted_parties(doc: Document, sentence: Sentence, parties: list[str],
+                      joint: list[tuple[int, int]]) -> list[str]:
     """Organisations missing from the gazetteer that the sentence makes parties
     (not rivals, not the entity the deal creates), as spelled."""
     if not (sentence.deals or sentence.generic):
         return []
     lex = load_lexicon()
-    known = [(m.start, m.end) for m in sentence.mentions]
+    known = [(m.start, m.end) for m in sentence.mentions] + joint
     taken = {p.casefold() for p in parties}
     found = []
     for run in open_world_parties(doc.text, sentence.start, sentence.end, known,

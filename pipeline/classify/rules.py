@@ -11,8 +11,8 @@ from pipeline.classify.clauses import (cue_before, in_aside, is_background,
                                        is_denial, is_negated, position_weight)
 from pipeline.classify.headline import DealSentence, headline, lead_deal
 from pipeline.classify.lexicon import Lexicon
-from pipeline.classify.parties import (antecedent_parties, party_factor, sentence_parties,
-                                       unknown_names)
+from pipeline.classify.parties import (antecedent_parties, joint_names, party_factor,
+                                       sentence_parties, unknown_names)
 
 ALLIANCE_THRESHOLD = 1.6  # article score from which it is alliance news (confidence 0.5)
 # Ties between deal types go to the more specific one.
@@ -50,12 +50,16 @@ def deal_types(doc: Document, sentence: Sentence, sides: int) -> dict[str, float
         if hit.value == "acquisition" and not _buys_a_company(doc, sentence, hit):
             continue  # "prefers to buy computing platforms": goods, not a company or a stake
         weight = hit.weight * (0.5 if in_aside(doc, sentence, hit.start) else 1.0)
-        if hit.value == "joint_venture" and any(m.org.kind == "joint_venture" and m.end <= hit.start
-                                                for m in sentence.mentions):
+        if hit.value == "joint_venture" and (
+                any(m.org.kind == "joint_venture" and m.end <= hit.start for m in sentence.mentions)
+                or any(end <= hit.start for _, end in joint_names(doc, sentence))):
             weight *= 0.3  # "GAC Toyota, Toyota's joint venture with GAC, launched...": a description
+        elif hit.value == "joint_venture" and _POSSESSIVE_BEFORE.search(
+                doc.folded, max(sentence.start, hit.start - 25), hit.start):
+            weight *= 0.3  # "models from its joint venture with Dongfeng": one that exists
         weight *= 0.3 if _RECAP_BEFORE.search(doc.folded, max(sentence.start, hit.start - 30), hit.start) else 1.0
         types[hit.value] = min(3.0, types.get(hit.value, 0.0) + weight)
-    venture = any(m.org.kind == "joint_venture" for m in sentence.mentions)
+    venture = any(m.org.kind == "joint_venture" for m in sentence.mentions) or bool(joint_names(doc, sentence))
     # A joint venture named with only a launch word ("Horse Powertrain reveals a hybrid
     # unit") is product news; with an ending or a closing it is news about the venture.
     only_venture = venture and not (sentence.generic or types)
@@ -74,6 +78,10 @@ _RECAP_BEFORE = re.compile(r"(?:\blast (?:year|month|week|january|february|march
                            r"august|september|october|november|december)'?s?|\bearlier|\bprevious|"
                            r"\bprior|\bformer|\bexisting|\boriginal|\b(?:19|20)\d\d)"
                            r"(?:\s+[\w-]+){0,2}\s*$")
+# A possessive right before a joint venture word points at one that already exists.
+_POSSESSIVE_BEFORE = re.compile(r"\b(?:its|their|ihr\w*|sein\w*|leurs?|sa|son|ses|su|sus|sua|suo|"
+                                r"loro|seu|hun|zijn|jejich|jeho|ich|jego|ее|их|его)"
+                                r"(?:\s+[\w-]+)?\s+$")
 # A stake word inside the deal word or next to it: the purchase is of a company or a share.
 _STAKE_WORD = re.compile(r"stake|share|equity|capital|control|%|percent|per cent|interest in")
 
@@ -154,7 +162,9 @@ def article_score(doc: Document, deals: list[DealSentence], lex: Lexicon) -> flo
         return 0.0
     score = deals[0].score + 0.25 * sum(d.score for d in deals[1:3])
     title = [s for s in doc.sentences if s.in_title]
-    title_is_deal = any(d.sentence.in_title for d in deals)
+    # "Nissan taps Espinosa as CEO": one weak deal word and one party make no deal title.
+    title_is_deal = any(d.sentence.in_title and (len(d.parties) >= 2 or max(d.types.values()) >= 2.0)
+                        for d in deals)
     if title and not title_is_deal and any(s.distractors for s in title):
         score *= 0.5  # "Nissan profit falls" that mentions its alliance in passing
     lead = [s for s in doc.sentences if s.in_title or s.index <= 2]
