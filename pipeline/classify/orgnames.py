@@ -19,12 +19,21 @@ from importlib import resources
 from pipeline import yamlfile
 from pipeline.classify.text import fold
 
-# A capitalised word: Latin (with diacritics) or Cyrillic; inner dots, hyphens,
-# apostrophes and ampersands as in "Toyota-Tsusho", "S&P", "D'Ieteren".
-_WORD = r"[A-ZÀ-ÖØ-ÞĀ-ſА-ЯЁІЇЄҐ][\w&'’.\-]*[\w&]|[A-ZÀ-ÖØ-ÞА-ЯЁІЇЄҐ]"
-_LINK = r"(?:\s+(?:of|de|del|der|du|des|da|do|di|y|&|und|für|van|von)\s+|\s+)"
+# A capitalised word: an upper-case Latin, Greek or Cyrillic letter first (the class is
+# built from Unicode, since re has no \p{Lu}); inner dots, hyphens, apostrophes and
+# ampersands as in "Toyota-Tsusho", "S&P", "D'Ieteren".
+_UPPER = "".join(re.escape(c) for c in map(chr, range(0x41, 0x530)) if c.isupper())
+_WORD = rf"[{_UPPER}][\w&'’.\-]*[\w&]|[{_UPPER}]"
+_LINK = r"(?:\s+(?:of|de|del|der|du|des|da|do|y|&|und|für|van|von)\s+|\s+)"
+# A case ending after an apostrophe (Turkish "Slovakya'nın", "Togg'un") is not part of a name.
+_SUFFIX = re.compile(r"['’][^\W\d_]{1,5}$")
 _RUN = re.compile(rf"(?<![\w'’])(?:{_WORD})(?:{_LINK}(?:{_WORD})){{0,4}}")
 _MAX_NAME_CHARS = 60
+_FUNCTION_WORDS = frozenset("the a an and with of in on at for from by to as but or while after before "
+                            "both its their this that these those says said".split())
+# A lower-case corporate word joined by a hyphen (Hungarian "MOL-csoport", "Toyota-konszern").
+_HYPHEN_GROUP = re.compile(r"-(?:csoport|konszern|konzern|gruppe|koncern|grup|grupa|skupina|"
+                           r"group|holding|cég|şirketi)$")
 
 
 @dataclass(frozen=True)
@@ -94,15 +103,21 @@ def _trim(text: str, start: int, end: int, vocab: OrgVocabulary,
     """The run without leading news words ("The", "Analysts") and legal forms."""
     words = [(m.start() + start, m.end() + start) for m in re.finditer(r"\S+", text[start:end])]
     introduced = False
-    # A descriptor that is also a corporate word ("Bank Mandiri") belongs to the name.
+    # A descriptor that is also a corporate word ("Bank Mandiri") belongs to the name, and so
+    # does a place that opens a full corporate name ("Indonesia Battery Corporation").
     leading = not_names | vocab.not_org | vocab.legal_prefixes | (vocab.descriptors - vocab.org_words)
+    if len(words) > 1 and _folded(text, words[-1]) in vocab.org_words | vocab.legal_forms:
+        leading = _FUNCTION_WORDS | vocab.legal_prefixes | (vocab.descriptors - vocab.org_words)
     while len(words) > 1 and _folded(text, words[0]) in leading or words and _folded(text, words[0]) in not_names:
         introduced |= _folded(text, words.pop(0)) in vocab.descriptors
     while words and _folded(text, words[-1]) in vocab.legal_forms:
         words.pop()
     if not words:
         return None
-    name = text[words[0][0]:words[-1][1]].rstrip(".,'’")
+    name = _SUFFIX.sub("", text[words[0][0]:words[-1][1]]).rstrip(".,'’")
+    name = _HYPHEN_GROUP.sub("", name)  # "MOL-csoport" is MOL
+    if len(words) == 1 and fold(name) in not_names | vocab.not_org:
+        return None  # "Slovakya'nın" is Slovakia
     if len(name) < 2 or len(name) > _MAX_NAME_CHARS or name.isdigit():
         return None
     if len(words) == 1 and (_folded(text, words[0]) in vocab.org_words or name.isupper() and len(name) <= 2):
@@ -111,7 +126,7 @@ def _trim(text: str, start: int, end: int, vocab: OrgVocabulary,
 
 
 def _folded(text: str, span: tuple[int, int]) -> str:
-    return fold(text[span[0]:span[1]]).strip(".,;:'’\"()")
+    return _SUFFIX.sub("", fold(text[span[0]:span[1]])).strip(".,;:'’\"()")
 
 
 def _is_person(text: str, run: NameRun, given_names: frozenset[str]) -> bool:
@@ -126,6 +141,8 @@ def _qualifies(text: str, run: NameRun, start: int, end: int, known: list[tuple[
     words = [fold(w).strip(".,;:'’\"()") for w in run.name.split()]
     if run.introduced or any(w in vocab.org_words for w in words):
         return True
+    if _HYPHEN_GROUP.search(text, run.end, run.end + 12) and text[run.end:run.end + 1] == "-":
+        return True  # "MOL-csoport"
     before = fold(text[max(start, run.start - 30):run.start]).split()
     if before and before[-1].strip(",;:'’\"()") in vocab.descriptors:
         return True  # "component maker Aravali Motion", "hãng VinFast"
@@ -146,8 +163,10 @@ def _coordinated(text: str, run: NameRun, known: list[tuple[int, int]], vocab: O
         else:
             continue
         words = [fold(w).strip(".,;:'’\"()") for w in gap.split()]
-        if 1 <= len(words) <= 2 and words[-1 if e <= run.start else 0] in vocab.coordinators:
+        if 1 <= len(words) <= 3 and words[-1 if e <= run.start else 0] in vocab.coordinators:
             return True
+        if 2 <= len(words) <= 3 and e <= run.start and words[0] in vocab.coordinators:
+            return True  # "MOL és a kínai EVE Energy": an article and an adjective between
         if not words and gap.strip() in ("-", "–", "/", "+"):
             return True  # "Toyota-Acme tie-up"
     return False
