@@ -124,7 +124,8 @@ def test_airline_deal_with_unknown_partner_is_not_auto():
         "Qantas and Emirates Airlines agreed to extend their partnership on flights between "
         "Australia and Europe until 2028.", title="Qantas and Emirates extend partnership")
     assert result.is_alliance and not result.is_auto
-    assert result.parties == ()
+    # open world: organisations the gazetteer lacks are kept as spelled, unresolved
+    assert set(result.parties) == set(result.unresolved_parties) == {"Qantas", "Emirates Airlines"}
 
 
 def test_executive_leaving_who_once_led_a_merger_is_not_an_alliance():
