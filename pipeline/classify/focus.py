@@ -9,6 +9,7 @@ from pipeline.classify.clauses import is_background
 from pipeline.classify.headline import DealSentence, headline
 from pipeline.models import FOCUS_AREAS
 
+
 def choose_focus(doc: Document, deals: list[DealSentence]) -> tuple[str, ...]:
     """Focus areas named in the title, the headline deal sentences and the first lines."""
     chosen = {id(d.sentence) for d in headline(deals)}
@@ -17,7 +18,11 @@ def choose_focus(doc: Document, deals: list[DealSentence]) -> tuple[str, ...]:
     counts = Counter()
     for s in scope:
         reach: dict[str, int] = {}  # "electric vehicles" and "electric" in it count once
+        # "Honda Motor", "Ultium Cells", "(MotorWire)": part of a name, not the deal's scope
+        names = [(m.start, m.end + 1) for m in s.mentions]
         for hit in s.cue("focus"):
+            if any(a < hit.end and hit.start <= b for a, b in names) or _in_camel_case(doc.text, hit):
+                continue
             if hit.start >= reach.get(hit.value, -1):
                 counts[hit.value] += 1
             reach[hit.value] = max(reach.get(hit.value, -1), hit.end)
@@ -35,3 +40,14 @@ def _scope_areas(counts: Counter) -> set[str]:
     if "ev" in areas and specific & {"batteries", "charging", "hydrogen_fuel_cell"} and counts["ev"] < 2:
         areas.discard("ev")
     return areas
+
+
+def _in_camel_case(text: str, hit) -> bool:
+    """The hit is inside a word with an inner capital ("MotorWire", "ChargePoint")."""
+    start, end = hit.start, hit.end
+    while start > 0 and text[start - 1].isalnum():
+        start -= 1
+    while end < len(text) and text[end].isalnum():
+        end += 1
+    word = text[start:end]
+    return any(c.isupper() for c in word[1:]) and any(c.islower() for c in word)
