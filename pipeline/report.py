@@ -17,7 +17,7 @@ from collections import Counter, defaultdict
 from dataclasses import asdict, dataclass
 from datetime import date, datetime, time, timedelta, timezone
 
-from .errors import ValidationError
+from .errors import UsageError
 from .models import DEAL_TYPES
 
 TABLE_WIDTH = 100
@@ -77,7 +77,7 @@ def parse_since(text: str, now: datetime) -> datetime:
     try:
         return datetime.combine(date.fromisoformat(text.strip()), time(), tzinfo=timezone.utc)
     except ValueError as exc:
-        raise ValidationError(f"--since takes 7d, 24h or YYYY-MM-DD, not {text!r}") from exc
+        raise UsageError(f"--since takes 7d, 24h or YYYY-MM-DD, not {text!r}") from exc
 
 
 def build_report(rows: list[dict], since: datetime, until: datetime) -> Report:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from datetime import date
 
@@ -11,10 +12,11 @@ import psycopg2
 import psycopg2.errors
 
 from .. import db
-from ..errors import TieupError
+from ..errors import TieupError, UsageError
 from .commands import (cmd_classify, cmd_db_migrate, cmd_extract, cmd_feeds_add, cmd_feeds_list,
                        cmd_feeds_sync, cmd_feeds_toggle, cmd_ingest, cmd_reclassify, cmd_run,
                        format_summary)
+from .common import schema_problem
 from .review import _add_report_commands, _add_review_commands
 
 __all__ = ["build_parser", "format_summary", "main"]
@@ -22,7 +24,7 @@ __all__ = ["build_parser", "format_summary", "main"]
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="tieup", description=__doc__)
-    parser.add_argument("--database-url", help="PostgreSQL URL (default: $DATABASE_URL)")
+    parser.add_argument("--database-url", help="PostgreSQL URL (default: $DATABASE_URL, else the running `make run`)")
     parser.add_argument("-v", "--verbose", action="store_true", help="log progress to stderr")
     sub = parser.add_subparsers(dest="command", required=True)
 
@@ -63,7 +65,25 @@ def build_parser() -> argparse.ArgumentParser:
         p.set_defaults(func=func)
     _add_review_commands(sub, db_parser)
     _add_report_commands(sub)
+    _add_common_options(parser)
     return parser
+
+
+def _add_common_options(parser: argparse.ArgumentParser) -> None:
+    """Give every command --database-url and -v, so they work after the subcommand too.
+
+    SUPPRESS keeps the value given before the subcommand (or the default) when the
+    option is not repeated after it.
+    """
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for sub in action.choices.values():
+                if not any(isinstance(a, argparse._SubParsersAction) for a in sub._actions):
+                    sub.add_argument("--database-url", default=argparse.SUPPRESS,
+                                     help="PostgreSQL URL (default: $DATABASE_URL, else the running `make run`)")
+                    sub.add_argument("-v", "--verbose", action="store_true", default=argparse.SUPPRESS,
+                                     help="log progress to stderr")
+                _add_common_options(sub)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -71,17 +91,37 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:
-        return args.func(args)
+        status = args.func(args)
+        sys.stdout.flush()  # here, so a closed pipe is caught below and not at exit
+        return status
+    except BrokenPipeError:
+        # The reader went away (`tieup export | head`): stop quietly like other Unix tools.
+        # stdout is pointed at /dev/null so the interpreter's final flush cannot fail again.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141  # what a shell reports for a process ended by SIGPIPE
+    except KeyboardInterrupt:
+        print("tieup: interrupted", file=sys.stderr)
+        return 130
+    except UsageError as exc:
+        print(f"tieup: {exc}", file=sys.stderr)
+        return 2
     except TieupError as exc:
         print(f"tieup: {exc}", file=sys.stderr)
         return 1
-    except psycopg2.errors.InsufficientPrivilege as exc:
-        # e.g. a tieup_reviewer login running a pipeline command: say so, no traceback
-        print(f"tieup: {exc.diag.message_primary} (the database role lacks this privilege)",
-              file=sys.stderr)
-        return 1
     except psycopg2.Error as exc:
-        kind = "temporary " if db.is_transient_db_error(exc) else ""
-        print(f"tieup: {kind}database error: {str(exc).strip()} (rerun to continue; "
-              "finished work is kept)", file=sys.stderr)
-        return 75 if kind else 1  # EX_TEMPFAIL: worth retrying
+        print(f"tieup: {_database_error(exc, args)}", file=sys.stderr)
+        return 75 if db.is_transient_db_error(exc) else 1  # EX_TEMPFAIL: worth retrying
+
+
+def _database_error(exc: psycopg2.Error, args) -> str:
+    """One line saying what went wrong with the database, and what to do about it."""
+    if isinstance(exc, psycopg2.errors.InsufficientPrivilege):
+        # e.g. a tieup_reviewer login running a pipeline command
+        return f"{exc.diag.message_primary} (the database role lacks this privilege)"
+    message = (exc.diag.message_primary if exc.diag.message_primary else str(exc)).strip()
+    if db.is_transient_db_error(exc):
+        return f"temporary database error: {message} (rerun to continue; finished work is kept)"
+    if isinstance(exc, (psycopg2.errors.UndefinedTable, psycopg2.errors.UndefinedFunction,
+                        psycopg2.errors.UndefinedColumn)):
+        return schema_problem(args) or f"database error: {message}"
+    return f"database error: {message}"

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import json
 import sys
+from urllib.parse import urlsplit
 
 from .. import db, stages
 from ..store import feeds as feed_store
+from ..errors import UsageError
 from ..store.migrations import migrate
-from .common import _connection, _settings
+from .common import _connection, _settings, open_input
 
 SUMMARY_LINES = (
     ("feeds", ("feeds_polled", "feeds_failed", "feeds_not_modified")),
@@ -28,20 +30,57 @@ def cmd_db_migrate(args) -> int:
     return 0
 
 
+def check_feed_url(url: str) -> str:
+    """The URL if a poll could fetch it (http or https, a host); UsageError otherwise.
+
+    Checked when the feed is added, not at its first poll hours later.
+    """
+    url = url.strip()
+    try:
+        parts = urlsplit(url)
+        parts.port  # raises ValueError on a malformed port
+    except ValueError as exc:
+        raise UsageError(f"not a feed URL: {url!r} ({exc})") from exc
+    if parts.scheme not in ("http", "https") or not parts.hostname or any(c.isspace() for c in url):
+        raise UsageError(f"not a feed URL: {url!r} (expected http:// or https:// and a host, "
+                         "e.g. https://news.example/feed.xml)")
+    return url
+
+
 def cmd_feeds_add(args) -> int:
+    url = check_feed_url(args.url)
     with _connection(args) as conn:
-        feed_id = feed_store.add_feed(conn, args.url, args.name or args.url)
-    print(f"feed {feed_id}: {args.url}")
+        feed_id = feed_store.add_feed(conn, url, args.name or url)
+    print(f"feed {feed_id}: {url}")
     return 0
+
+
+FEED_COLUMNS = ("id", "health", "failures", "last poll (UTC)", "name", "url", "last error")
+
+
+def feed_rows(rows: list[dict]) -> list[tuple[str, ...]]:
+    """Feeds as the text cells of `tieup feeds list`, in FEED_COLUMNS order."""
+    def one_line(value) -> str:
+        return " ".join(str(value).split()) if value is not None else "-"
+    return [(str(r["feed_id"]), r["health"], str(r["consecutive_failures"]),
+             f"{r['last_polled_at']:%Y-%m-%d %H:%M}" if r["last_polled_at"] else "-",
+             one_line(r["name"]), one_line(r["url"]), one_line(r["last_error"])) for r in rows]
+
+
+def align(header: tuple[str, ...], rows: list[tuple[str, ...]]) -> list[str]:
+    """Lines of a table with a header; every column but the last padded to its widest cell."""
+    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header) - 1)]
+    return ["  ".join([*(cell.ljust(w) for cell, w in zip(row, widths)), row[-1]]).rstrip()
+            for row in [header, *rows]]
 
 
 def cmd_feeds_list(args) -> int:
     with _connection(args) as conn:
         rows = feed_store.list_feeds(conn)
-    for r in rows:
-        state = "enabled" if r["enabled"] else "disabled"
-        print(f"{r['id']:>4}  {state:<8}  failures={r['consecutive_failures']:<3} "
-              f"{r['name']}  {r['url']}")
+    if not rows:
+        print("no feeds yet: `tieup feeds sync` loads the feeds file, `tieup feeds add URL` adds one")
+        return 0
+    print("\n".join(align(FEED_COLUMNS, feed_rows(rows))))
     return 0
 
 
@@ -80,9 +119,8 @@ def cmd_run(args) -> int:
     return 0
 
 
-def _read_jsonl(path: str):
+def _read_jsonl(source):
     """(line number, parsed object or the error) for each non-blank line of a JSON Lines file."""
-    source = sys.stdin if path == "-" else open(path, encoding="utf-8", errors="replace")
     with source:
         for line_no, line in enumerate(source, 1):
             if line.strip():
@@ -95,7 +133,8 @@ def _read_jsonl(path: str):
 def cmd_ingest(args) -> int:
     from tqdm import tqdm
     settings = _settings(args)
-    bar = tqdm(_read_jsonl(args.file), desc="ingest", unit=" records", disable=args.quiet)
+    source = open_input(args.file)  # before the progress bar: a missing file is one line, no bar
+    bar = tqdm(_read_jsonl(source), desc="ingest", unit=" records", disable=args.quiet)
 
     def report(line_no, error):
         bar.write(f"skipped {error}", file=sys.stderr)
@@ -118,8 +157,7 @@ def cmd_reclassify(args) -> int:
 
 
 def _jsonl_command(transform, args) -> int:
-    source = sys.stdin if args.file in (None, "-") else open(args.file, encoding="utf-8")
-    with source:
+    with open_input(args.file) as source:
         for line in transform(line.rstrip("\n") for line in source):
             sys.stdout.write(line + "\n")
     return 0
