@@ -23,6 +23,7 @@ def write(database_url: str, path: Path = RUN_ENV) -> None:
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w", encoding="utf-8") as out:
         out.write(text)
+    os.chmod(path, 0o600)  # O_CREAT's mode only applies to a new file
 
 
 def read(path: Path = RUN_ENV) -> str | None:
