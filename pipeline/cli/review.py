@@ -10,6 +10,9 @@ from ..errors import ValidationError
 from ..models import DEAL_STATUSES, DEAL_TYPES
 from .common import _connection, _output
 
+REVIEW_STATES = {"confirm": "confirmed", "reject": "rejected", "correct": "corrected"}
+
+
 def _default_reviewer() -> str | None:
     """$TIEUP_REVIEWER, else the login name; the database login is audited separately."""
     import getpass
@@ -31,7 +34,10 @@ def cmd_review_list(args) -> int:
     from ..store import review as review_store
     with _connection(args) as conn:
         rows = review_store.list_events(conn, args.state, args.limit)
-    if rows:
+    if not rows:
+        print(f"no {args.state or ''} events".replace("  ", " ") + " (alliance events appear once "
+              "`tieup run --once` or the news_ingest DAG has found alliance news)")
+    else:
         print(f"{'event':>6}  {'review':<9}  {'date':<10}  {'deal type':<18}  {'status':<10}  "
               f"{'art':>3}  parties")
     for r in rows:
@@ -65,7 +71,11 @@ def cmd_review_decide(args) -> int:
     with _connection(args) as conn:
         audit_id = review_store.review_event(conn, args.event_id, args.review_command, reviewer,
                                              note=args.note, **correction)
-    print(f"event {args.event_id}: {args.review_command} by {reviewer} (audit {audit_id})")
+    if audit_id is None:
+        print(f"event {args.event_id}: already {REVIEW_STATES[args.review_command]} with these values; "
+              "nothing changed, no audit row added")
+    else:
+        print(f"event {args.event_id}: {args.review_command} by {reviewer} (audit {audit_id})")
     return 0
 
 
