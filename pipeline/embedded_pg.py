@@ -7,6 +7,7 @@ its data directory, so nothing on the machine's ports is touched.
 
 from __future__ import annotations
 
+import atexit
 from pathlib import Path
 
 
@@ -23,3 +24,13 @@ def start(data_dir: Path):
             "pip install 'tieup[embedded-pg]' or set DATABASE_URL") from exc
     data_dir.mkdir(parents=True, exist_ok=True)
     return pgserver.get_server(data_dir, cleanup_mode="stop")
+
+
+def stop(server) -> None:
+    """Stop the server now, whatever other handles exist (make run owns it).
+
+    pgserver's own exit hook would then stop it a second time and, while the
+    postmaster is still exiting, log a failed `pg_ctl stop` after a clean stop.
+    """
+    server.stop()
+    atexit.unregister(server._cleanup)

@@ -270,7 +270,8 @@ def run_service() -> int:
         finally:
             runfile.remove()
             if server is not None:
-                server.stop()  # make run owns this server, whatever other handles were left
+                from .embedded_pg import stop
+                stop(server)
             print("stopped; data kept in .data/", flush=True)
 
 
