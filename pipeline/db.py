@@ -47,7 +47,8 @@ def connect(url: str | None, *, application_name: str = "tieup", autocommit: boo
     except psycopg2.ProgrammingError as exc:  # libpq could not parse it ("invalid dsn")
         raise ConfigError(_NOT_POSTGRES.format(redact_url(url))) from exc
     except psycopg2.OperationalError as exc:
-        raise TransientError(f"cannot connect to the database: {exc}".strip()) from exc
+        # libpq's message spans lines ("... failed: ...\n\tIs the server running ...?"): one line
+        raise TransientError(f"cannot connect to the database: {' '.join(str(exc).split())}") from exc
     conn.autocommit = autocommit
     if pipeline:
         with conn.cursor() as cur:

@@ -78,3 +78,23 @@ def test_unmigrated_database_says_run_migrate(empty_database_url, capsys):
         assert main([*args, "--database-url", empty_database_url]) == 1
         err = capsys.readouterr().err
         assert err == "tieup: the database has no tieup schema: run `tieup db migrate`\n", err
+
+
+def test_bad_option_values_are_usage_errors(database_url, capsys):
+    for args, message in ((["review", "list", "--limit", "-3"], "not a positive whole number"),
+                          (["reclassify", "--since", "yesterday"], "not a YYYY-MM-DD date")):
+        with pytest.raises(SystemExit) as exit_:
+            main([*args, "--database-url", database_url])
+        assert exit_.value.code == 2 and message in capsys.readouterr().err
+
+
+def test_unreachable_database_is_one_line(tmp_path, monkeypatch, capsys):
+    url = f"postgresql://u@/tieup?host={tmp_path}"  # no server on that socket
+    assert main(["feeds", "list", "--database-url", url]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("tieup: cannot connect to the database") and err.count("\n") == 1
+    monkeypatch.chdir(tmp_path)  # the same URL, left behind by a `make run` that was killed
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    runfile.write(url)
+    assert main(["feeds", "list"]) == 1
+    assert "is `make run` still running?" in capsys.readouterr().err

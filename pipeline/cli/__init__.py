@@ -6,7 +6,6 @@ import argparse
 import logging
 import os
 import sys
-from datetime import date
 
 import psycopg2
 import psycopg2.errors
@@ -17,7 +16,7 @@ from .commands import (cmd_classify, cmd_db_migrate, cmd_extract, cmd_feeds_add,
                        cmd_feeds_sync, cmd_feeds_toggle, cmd_ingest, cmd_reclassify, cmd_run,
                        format_summary)
 from .common import schema_problem
-from .review import _add_report_commands, _add_review_commands
+from .review import _add_report_commands, _add_review_commands, _iso_date
 
 __all__ = ["build_parser", "format_summary", "main"]
 
@@ -54,7 +53,7 @@ def build_parser() -> argparse.ArgumentParser:
     ingest.set_defaults(func=cmd_ingest)
 
     reclass = sub.add_parser("reclassify", help="re-run classification on stored articles (no refetch)")
-    reclass.add_argument("--since", type=date.fromisoformat, help="only articles published on or after YYYY-MM-DD")
+    reclass.add_argument("--since", type=_iso_date, help="only articles published on or after YYYY-MM-DD")
     reclass.add_argument("--outdated", action="store_true", help="only articles classified by an older classifier version")
     reclass.set_defaults(func=cmd_reclassify)
 

@@ -8,7 +8,7 @@ from contextlib import contextmanager
 import psycopg2
 
 from .. import db, runfile
-from ..errors import TieupError, UsageError
+from ..errors import TieupError, TransientError, UsageError
 from ..settings import Settings, load_settings
 from ..store.migrations import applied_migrations, bundled_migrations
 
@@ -23,8 +23,17 @@ def _settings(args) -> Settings:
 
 @contextmanager
 def _connection(args):
-    with db.connection(_settings(args).database_url) as conn:
+    url = _settings(args).database_url
+    try:
+        conn = db.connect(url)
+    except TransientError as exc:
+        if url and url == runfile.read() and not getattr(args, "database_url", None):
+            raise TransientError(f"{exc} (the URL is from {runfile.RUN_ENV}: is `make run` still running?)") from exc
+        raise
+    try:
         yield conn
+    finally:
+        conn.close()
 
 
 def open_input(path: str | None):

@@ -91,6 +91,16 @@ def _iso_date(text: str):
         raise argparse.ArgumentTypeError(f"not a YYYY-MM-DD date: {text!r}") from exc
 
 
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"not a positive whole number: {text!r}")
+    return value
+
+
 def _add_review_commands(sub, db_parser) -> None:
     db_parser.add_parser("roles", help="create the tieup_reviewer and tieup_pipeline roles and grant them"
                          ).set_defaults(func=cmd_db_roles)
@@ -98,7 +108,7 @@ def _add_review_commands(sub, db_parser) -> None:
         dest="review_command", required=True)
     ls = review.add_parser("list", help="events with their review state, newest first")
     ls.add_argument("--state", choices=("pending", "confirmed", "rejected", "corrected"))
-    ls.add_argument("--limit", type=int, default=50)
+    ls.add_argument("--limit", type=_positive_int, default=50, help="at most N events (default: 50)")
     ls.set_defaults(func=cmd_review_list)
     show = review.add_parser("show", help="an event, its alliance's timeline, articles and evidence")
     show.add_argument("event_id", type=int)
