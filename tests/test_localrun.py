@@ -144,3 +144,21 @@ def test_fast_runs_leave_out_every_airflow_test():
     airflow_tests = [t for t in collected if t.startswith(("tests/test_dag_", "tests/test_localrun.py::test_the_airflow"))
                      or "airflow_home" in t or "test_maintenance.py::test_dag" in t]
     assert airflow_tests == []
+
+
+def test_embedded_server_starts_without_warnings(monkeypatch):
+    """No XDG_RUNTIME_DIR (containers, CI) used to print a RuntimeDirWarning in every run."""
+    import shutil
+    import tempfile
+    import warnings
+    from pipeline import embedded_pg
+    monkeypatch.delenv("XDG_RUNTIME_DIR", raising=False)
+    data_dir = Path(tempfile.mkdtemp(prefix="tieup-test-pg-"))  # outside pytest's 0700 tmp tree
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            server = embedded_pg.start(data_dir / "data")
+        embedded_pg.stop(server)
+        assert [str(w.message) for w in caught] == []
+    finally:
+        shutil.rmtree(data_dir, ignore_errors=True)
