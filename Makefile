@@ -1,12 +1,13 @@
-# tieup: `make run` starts the service, `make test` runs the suite, `make bench` measures.
+# tieup: `make run` starts the service, `make test` runs the suite (`make test-fast` without the
+# Airflow tests), `make airflow ARGS=...` runs the airflow CLI against `make run`, `make bench` measures.
 PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.tieup-installed
-# Optional: path to the public article-extraction benchmark (see bench/README).
+# Optional: path to the public article-extraction benchmark (see README.md, Benchmarks).
 EXTRACTION_BENCH ?=
 
-.PHONY: venv test run bench clean
+.PHONY: venv test test-fast run airflow bench clean
 
 venv: $(STAMP)
 
@@ -19,8 +20,14 @@ $(STAMP): pyproject.toml
 test: $(STAMP)
 	$(PY) -m pytest -q $(PYTEST_ARGS)
 
+test-fast: $(STAMP)
+	$(PY) -m pytest -q -m 'not airflow' $(PYTEST_ARGS)
+
 run: $(STAMP)
 	$(PY) -m pipeline.localrun
+
+airflow: $(STAMP)
+	$(PY) -m pipeline.localrun airflow $(ARGS)
 
 bench: $(STAMP)
 	$(PY) bench/run_all.py $(if $(EXTRACTION_BENCH),--extraction-data $(EXTRACTION_BENCH))

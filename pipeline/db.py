@@ -11,6 +11,7 @@ import psycopg2.extensions
 import psycopg2.extras
 
 from .errors import ConfigError, TransientError
+from .settings import redact_url
 
 
 def with_database(url: str, dbname: str) -> str:
@@ -35,14 +36,19 @@ def connect(url: str | None, *, application_name: str = "tieup", autocommit: boo
     migrations and everything else keep waiting for the flush.
     """
     if not url:
-        raise ConfigError("DATABASE_URL is not set (or pass --database-url)")
+        raise ConfigError("DATABASE_URL is not set: pass --database-url, export DATABASE_URL, "
+                          "or start the service with `make run`")
+    _check_url(url)
     try:
         conn = psycopg2.connect(
             url, application_name=application_name, connect_timeout=10,
             keepalives=1, keepalives_idle=30, keepalives_interval=10, keepalives_count=3,
         )
+    except psycopg2.ProgrammingError as exc:  # libpq could not parse it ("invalid dsn")
+        raise ConfigError(_NOT_POSTGRES.format(redact_url(url))) from exc
     except psycopg2.OperationalError as exc:
-        raise TransientError(f"cannot connect to the database: {exc}".strip()) from exc
+        # libpq's message spans lines ("... failed: ...\n\tIs the server running ...?"): one line
+        raise TransientError(f"cannot connect to the database: {' '.join(str(exc).split())}") from exc
     conn.autocommit = autocommit
     if pipeline:
         with conn.cursor() as cur:
@@ -50,6 +56,18 @@ def connect(url: str | None, *, application_name: str = "tieup", autocommit: boo
         if not autocommit:
             conn.commit()
     return conn
+
+
+_NOT_POSTGRES = "not a PostgreSQL URL: {} (expected postgresql://user@host:5432/dbname)"
+
+
+def _check_url(url: str) -> None:
+    """Refuse a URL of another scheme before libpq reads it as a key=value string.
+
+    libpq's own message would quote the whole string, password included.
+    """
+    if "://" in url and urlsplit(url).scheme not in ("postgresql", "postgres"):
+        raise ConfigError(_NOT_POSTGRES.format(redact_url(url)))
 
 
 @contextlib.contextmanager

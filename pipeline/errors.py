@@ -56,3 +56,7 @@ class ValidationError(TieupError):
 
 class DataQualityError(TieupError):
     """A data-quality check found offending rows; the message lists them."""
+
+
+class UsageError(ValidationError):
+    """The command line itself is wrong (a missing file, a malformed option): exit status 2."""

@@ -2,13 +2,18 @@
 
 Starts (or reuses) an embedded PostgreSQL under .data/ unless DATABASE_URL is set,
 creates the `tieup` and `airflow` databases, applies tieup's migrations, prepares
-Airflow (metadata migrated, pool and connection, DAGs unpaused) and runs
-`airflow standalone` with the LocalExecutor. Ctrl-C stops everything it started;
+Airflow (metadata migrated, settings written to airflow.cfg, pool and connection,
+DAGs unpaused) and runs `airflow standalone` with the LocalExecutor, its output
+in .data/airflow/logs/. Ctrl-C, SIGTERM and SIGHUP stop everything it started;
 the data stays in .data/ for the next `make run`.
+
+`python -m pipeline.localrun airflow ARGS...` (`make airflow ARGS=...`) runs the
+airflow CLI against the running service, with the same environment.
 """
 
 from __future__ import annotations
 
+import configparser
 import json
 import os
 import signal
@@ -16,21 +21,26 @@ import subprocess
 import sys
 import time
 import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
-from urllib.parse import quote, urlsplit
+from urllib.parse import urlsplit
 
 import psycopg2
 from psycopg2 import sql
 
-from . import db, stages
+from . import db, runfile, stages
+from .settings import redact_url
 from .store.migrations import migrate
 
 ROOT = Path.cwd()
 DATA = ROOT / ".data"
 DAGS = ROOT / "dags"
+AIRFLOW_HOME = DATA / "airflow"
+LOGS = AIRFLOW_HOME / "logs"
 AIRFLOW = Path(sys.executable).parent / "airflow"
 DAG_IDS = ("news_ingest", "alliance_digest", "tieup_maintenance")
 UI = "http://localhost:8080"
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 
 
 def ensure_database(server_url: str, name: str) -> str:
@@ -60,30 +70,75 @@ def airflow_connection(url: str) -> str:
                        "schema": dsn.get("dbname")})
 
 
+def parallelism(cores: int | None = None) -> int:
+    """LocalExecutor worker processes: two per core, 2 to 32.
+
+    Airflow's default is 32 whatever the machine; each worker is a full Python
+    process, and a task is partly network-bound, so two per core keeps the CPU
+    busy without 32 idle processes on a laptop.
+    """
+    if cores is None:
+        cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return max(2, min(32, 2 * (cores or 1)))
+
+
+def airflow_settings(metadata_url: str) -> dict[tuple[str, str], str]:
+    """(section, key) -> value of the Airflow settings `make run` relies on."""
+    return {("core", "dags_folder"): str(DAGS),
+            ("core", "load_examples"): "False",
+            ("core", "executor"): "LocalExecutor",
+            ("core", "parallelism"): str(parallelism()),
+            ("core", "dags_are_paused_at_creation"): "True",
+            ("database", "sql_alchemy_conn"): sqlalchemy_url(metadata_url)}
+
+
 def airflow_env(news_url: str, metadata_url: str) -> dict[str, str]:
     """Environment for every Airflow process `make run` starts."""
-    return {**os.environ,
+    settings = {f"AIRFLOW__{section.upper()}__{key.upper()}": value
+                for (section, key), value in airflow_settings(metadata_url).items()}
+    return {**os.environ, **settings,
             "PATH": f"{AIRFLOW.parent}{os.pathsep}{os.environ.get('PATH', '')}",
-            "AIRFLOW_HOME": str(DATA / "airflow"),
-            "AIRFLOW__CORE__DAGS_FOLDER": str(DAGS),
-            "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
-            "AIRFLOW__CORE__EXECUTOR": "LocalExecutor",
-            "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": sqlalchemy_url(metadata_url),
-            "AIRFLOW__CORE__DAGS_ARE_PAUSED_AT_CREATION": "True",
+            "AIRFLOW_HOME": str(AIRFLOW_HOME),
             "AIRFLOW_CONN_TIEUP_DB": airflow_connection(news_url),
             "DATABASE_URL": news_url}
 
 
-def prepare_airflow(env: dict[str, str]) -> None:
-    """Metadata migrated, pool created, DAGs serialized and unpaused."""
-    def airflow(*args):
-        subprocess.run([str(AIRFLOW), *args], env=env, check=True, stdout=subprocess.DEVNULL)
-    airflow("db", "migrate")
-    airflow("pools", "set", "news_http", "8", "outbound HTTP to news sites")
-    airflow("dags", "reserialize")
-    for dag_id in DAG_IDS:
-        subprocess.run([str(AIRFLOW), "dags", "unpause", dag_id], env=env,
-                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+def write_airflow_cfg(path: Path, settings: dict[tuple[str, str], str]) -> None:
+    """Write the settings into airflow.cfg, so a plain `airflow` command sees the real database.
+
+    Keys are updated in place: the file Airflow generated keeps its secret keys
+    (fernet, JWT), which every Airflow process must share. Values are read and
+    written raw (no interpolation), so `%%` in log formats survives.
+    """
+    cfg = configparser.ConfigParser(interpolation=None)
+    cfg.read(path, encoding="utf-8")
+    for (section, key), value in settings.items():
+        if not cfg.has_section(section):
+            cfg.add_section(section)
+        cfg.set(section, key, value)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)  # it holds the DB URL
+    with os.fdopen(fd, "w", encoding="utf-8") as out:
+        cfg.write(out)
+    os.chmod(path, 0o600)  # O_CREAT's mode only applies to a new file
+
+
+def prepare_airflow(env: dict[str, str], metadata_url: str) -> None:
+    """Metadata migrated, airflow.cfg written, pool created, DAGs serialized and unpaused."""
+    LOGS.mkdir(parents=True, exist_ok=True)
+    with open(LOGS / "prepare.log", "ab") as log:
+        def airflow(*args, check=True):
+            try:
+                subprocess.run([str(AIRFLOW), *args], env=env, check=check, stdout=log,
+                               stderr=subprocess.STDOUT)
+            except subprocess.CalledProcessError as exc:
+                raise SystemExit(f"`airflow {' '.join(args)}` failed (exit {exc.returncode}); "
+                                 f"see {LOGS / 'prepare.log'}") from exc
+        airflow("db", "migrate")  # also generates airflow.cfg (with its secret keys) if missing
+        write_airflow_cfg(AIRFLOW_HOME / "airflow.cfg", airflow_settings(metadata_url))
+        airflow("pools", "set", "news_http", "8", "outbound HTTP to news sites")
+        airflow("dags", "reserialize")
+        for dag_id in DAG_IDS:
+            airflow("dags", "unpause", dag_id, check=False)
 
 
 def ui_answers() -> bool:
@@ -95,61 +150,77 @@ def ui_answers() -> bool:
         return False
 
 
-def print_login(env: dict[str, str], standalone: subprocess.Popen) -> None:
-    """Print the UI address and the admin password once the UI answers.
+def summary(login: str, news_url: str) -> str:
+    """The block printed once everything is up: how to reach, use and stop the service."""
+    rel = os.path.relpath
+    return "\n".join([
+        "",
+        "  tieup is running",
+        f"    UI            {UI}  (login: {login})",
+        f"    DATABASE_URL  {redact_url(news_url)}",
+        f"                  the tieup CLI in this folder finds it in {rel(runfile.RUN_ENV)};",
+        f"                  elsewhere: . {runfile.RUN_ENV.resolve()}",
+        "    tieup CLI     .venv/bin/tieup review list",
+        f"    airflow CLI   make airflow ARGS='dags list'  (or AIRFLOW_HOME={rel(AIRFLOW_HOME)} .venv/bin/airflow ...)",
+        f"    logs          {rel(LOGS)}/ (standalone.log: Airflow's output)",
+        f"    stop          Ctrl-C, or kill -TERM {os.getpid()}",
+        ""])
 
-    The password file survives restarts, so its presence alone does not mean
-    the UI is up.
-    """
-    passwords = Path(env["AIRFLOW_HOME"]) / "simple_auth_manager_passwords.json.generated"
+
+def wait_for_ui(standalone: subprocess.Popen, news_url: str) -> None:
+    """Print the summary once the UI answers (the password file survives restarts,
+    so its presence alone does not mean the UI is up)."""
+    passwords = AIRFLOW_HOME / "simple_auth_manager_passwords.json.generated"
     for _ in range(300):
         if standalone.poll() is not None:
             return
         if passwords.exists() and ui_answers():
             users = json.loads(passwords.read_text())
-            for user, password in users.items():
-                print(f"\n  tieup is running: {UI}  (login: {user} / {password})\n", flush=True)
+            login = ", ".join(f"{user} / {password}" for user, password in users.items())
+            print(summary(login, news_url), flush=True)
             return
         time.sleep(1)
-    print(f"\n  Airflow has not answered on {UI} yet; see the output above.\n", flush=True)
+    print(f"\n  Airflow has not answered on {UI} yet; see {LOGS / 'standalone.log'}\n", flush=True)
 
 
-def main() -> int:
-    server = None
-    server_url = os.environ.get("DATABASE_URL")
+@contextmanager
+def stop_on_signals():
+    """SIGTERM and SIGHUP stop the service exactly as Ctrl-C does (KeyboardInterrupt).
+
+    kill, systemd and supervisors send SIGTERM, a closed terminal SIGHUP; without
+    this they would end this process and orphan Airflow and PostgreSQL. After the
+    first signal further ones are ignored, so they cannot cut the cleanup short.
+    """
+    def stop(signum, frame):
+        for sig in STOP_SIGNALS:
+            signal.signal(sig, signal.SIG_IGN)
+        raise KeyboardInterrupt
+    previous = {sig: signal.signal(sig, stop) for sig in STOP_SIGNALS}
     try:
-        if not server_url:
-            from .embedded_pg import start
-            server = start(DATA / "pg")
-            server_url = server.get_uri()
-        return serve(server_url)
-    except KeyboardInterrupt:  # Ctrl-C, also while preparing
-        return 0
+        yield
     finally:
-        if server is not None:
-            server.stop()  # make run owns this server, whatever other handles were left
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
 
 
-def serve(server_url: str) -> int:
-    """Prepare both databases and Airflow, then run standalone until it exits or Ctrl-C."""
-    news_url = ensure_database(server_url, "tieup")
-    metadata_url = ensure_database(server_url, "airflow")
-    with db.connection(news_url) as conn:
-        migrate(conn)
-        stages.sync_companies(conn)
-    env = airflow_env(news_url, metadata_url)
-    prepare_airflow(env)
-    print(f"tieup database: {quote(db.database_name(news_url))}; Airflow home: {env['AIRFLOW_HOME']}")
-    standalone = subprocess.Popen([str(AIRFLOW), "standalone"], env=env, start_new_session=True)
+def supervise(command: list[str], env: dict[str, str], log_path: Path, on_start) -> int:
+    """Run command in its own process group, output to log_path, until it exits or we are
+    stopped; then stop the whole group. on_start(process) runs once it is started."""
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    with open(log_path, "ab") as log:
+        child = subprocess.Popen(command, env=env, start_new_session=True, stdin=subprocess.DEVNULL,
+                                 stdout=log, stderr=subprocess.STDOUT)
     try:
-        print_login(env, standalone)
-        return standalone.wait()
+        on_start(child)
+        return child.wait()
     finally:
-        _stop(standalone)
+        if child.poll() is None:
+            print("stopping Airflow ...", flush=True)
+        _stop(child)
 
 
 def _stop(process: subprocess.Popen) -> None:
-    """Stop standalone and every process it started (its own process group)."""
+    """Stop the process and every process it started (its own process group)."""
     for sig, grace in ((signal.SIGINT, 20), (signal.SIGTERM, 10), (signal.SIGKILL, 5)):
         if process.poll() is not None:
             break
@@ -158,11 +229,69 @@ def _stop(process: subprocess.Popen) -> None:
             process.wait(timeout=grace)
         except (ProcessLookupError, subprocess.TimeoutExpired):
             continue
-    # standalone's children may outlive it in the group; make sure none is left
+    # its children may outlive it in the group; make sure none is left
     try:
         os.killpg(process.pid, signal.SIGKILL)
     except ProcessLookupError:
         pass
+
+
+def serve(server_url: str) -> int:
+    """Prepare both databases and Airflow, then run standalone until it exits or is stopped."""
+    news_url = ensure_database(server_url, "tieup")
+    metadata_url = ensure_database(server_url, "airflow")
+    with db.connection(news_url) as conn:
+        migrate(conn)
+        stages.sync_companies(conn)
+    runfile.write(news_url)
+    env = airflow_env(news_url, metadata_url)
+    print(f"preparing Airflow in {os.path.relpath(AIRFLOW_HOME)} ...", flush=True)
+    prepare_airflow(env, metadata_url)
+    print("starting Airflow (the UI takes a minute) ...", flush=True)
+    code = supervise([str(AIRFLOW), "standalone"], env, LOGS / "standalone.log",
+                     lambda child: wait_for_ui(child, news_url))
+    print(f"Airflow exited with status {code}; see {os.path.relpath(LOGS / 'standalone.log')}")
+    return code
+
+
+def run_service() -> int:
+    """The whole of `make run`: database, Airflow, and a clean stop on any stop signal."""
+    server = None
+    with stop_on_signals():
+        try:
+            server_url = os.environ.get("DATABASE_URL")
+            if not server_url:
+                from .embedded_pg import start
+                server = start(DATA / "pg")
+                server_url = server.get_uri()
+            return serve(server_url)
+        except KeyboardInterrupt:  # Ctrl-C, SIGTERM or SIGHUP, also while preparing
+            return 0
+        finally:
+            runfile.remove()
+            if server is not None:
+                from .embedded_pg import stop
+                stop(server)
+            print("stopped; data kept in .data/", flush=True)
+
+
+def airflow_cli(args: list[str]) -> int:
+    """Run `airflow ARGS` with the running service's environment (connection included)."""
+    news_url = runfile.read()
+    if not news_url:
+        print(f"tieup: the service is not running ({runfile.RUN_ENV} is missing): start it with `make run`",
+              file=sys.stderr)
+        return 2
+    env = airflow_env(news_url, db.with_database(news_url, "airflow"))
+    os.execve(str(AIRFLOW), [str(AIRFLOW), *args], env)
+    return 0  # not reached
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["airflow"]:
+        return airflow_cli(argv[1:])
+    return run_service()
 
 
 if __name__ == "__main__":

@@ -70,7 +70,7 @@ class ExtractedPage:
 
 @dataclass(frozen=True)
 class Classification:
-    """What the classifier concluded about one article (DESIGN.md vocabulary)."""
+    """What the classifier concluded about one article (in the vocabulary above)."""
 
     is_auto: bool
     is_alliance: bool

@@ -1,4 +1,4 @@
-"""The alliance report: new and changed events grouped by relationship, rendered as
+"""The alliance report: events first seen or changed in a period, grouped by relationship, rendered as
 a terminal table, CSV, JSON or a self-contained HTML digest.
 
 Pure: dataclasses in, str/bytes out. networkx and matplotlib are imported only
@@ -17,7 +17,7 @@ from collections import Counter, defaultdict
 from dataclasses import asdict, dataclass
 from datetime import date, datetime, time, timedelta, timezone
 
-from .errors import ValidationError
+from .errors import UsageError
 from .models import DEAL_TYPES
 
 TABLE_WIDTH = 100
@@ -29,7 +29,7 @@ _PERIOD = re.compile(r"^(\d+)([dh])$")
 
 @dataclass(frozen=True)
 class ReportEvent:
-    """One new or changed alliance event, with the values an analyst sees."""
+    """One alliance event first seen or changed in the period, with the values an analyst sees."""
 
     event_id: int
     parties: tuple[str, ...]
@@ -38,7 +38,7 @@ class ReportEvent:
     event_date: date | None
     first_seen_at: datetime
     last_seen_at: datetime
-    change: str                      # "new" (first seen in the period) or "changed"
+    change: str                      # "first_seen" (in the period) or "changed" (seen before, reported again or reviewed)
     review_state: str
     source_count: int
     domains: tuple[str, ...]
@@ -77,7 +77,7 @@ def parse_since(text: str, now: datetime) -> datetime:
     try:
         return datetime.combine(date.fromisoformat(text.strip()), time(), tzinfo=timezone.utc)
     except ValueError as exc:
-        raise ValidationError(f"--since takes 7d, 24h or YYYY-MM-DD, not {text!r}") from exc
+        raise UsageError(f"--since takes 7d, 24h or YYYY-MM-DD, not {text!r}") from exc
 
 
 def build_report(rows: list[dict], since: datetime, until: datetime) -> Report:
@@ -97,7 +97,7 @@ def _report_event(row: dict, since: datetime) -> ReportEvent:
         event_id=row["event_id"], parties=tuple(row["parties"]), deal_type=row["deal_type"],
         status=row["status"], event_date=row["event_date"], first_seen_at=row["first_seen_at"],
         last_seen_at=row["last_seen_at"],
-        change="new" if row["first_seen_at"] >= since else "changed",
+        change="first_seen" if row["first_seen_at"] >= since else "changed",
         review_state=row["review_state"], source_count=row["source_count"],
         domains=tuple(row["source_domains"] or ()), article_count=row["article_count"],
         best_evidence=row["best_evidence"], urls=tuple(row["urls"] or ()))
@@ -117,18 +117,24 @@ def _clip(text: str, width: int) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
+def _change(event: ReportEvent) -> str:
+    """"first seen" or "changed": when tieup saw the event, which says nothing of when it happened
+    (a 2024 deal reported today is first seen today; its event date stays 2024)."""
+    return event.change.replace("_", " ")
+
+
 def _period(report: Report) -> str:
     return f"{report.since:%Y-%m-%d %H:%M} to {report.until:%Y-%m-%d %H:%M} UTC"
 
 
 def render_table(report: Report, width: int = TABLE_WIDTH) -> str:
     """A terminal table, every line at most `width` characters."""
-    lines = [f"Alliance events new or changed {_period(report)}",
+    lines = [f"Alliance events first seen or changed {_period(report)}",
              f"{len(report.events)} event(s) in {len(report.relationships)} relationship(s)"]
     for rel in report.relationships:
         lines += ["", f"{' × '.join(rel.parties)}  ({len(rel.events)} event(s))"]
         for e in rel.events:
-            lines.append(f"  #{e.event_id:<5} {e.change:<7} {str(e.event_date or '-'):<10}  "
+            lines.append(f"  #{e.event_id:<5} {_change(e):<10} event {str(e.event_date or '-'):<10}  "
                          f"{e.deal_type:<18} {e.status:<10} sources {e.source_count:<2} "
                          f"articles {e.article_count:<3} {e.review_state}")
             lines.append(f"         “{_one_line(e.best_evidence)}”")
@@ -254,15 +260,15 @@ def _html_event(e: ReportEvent) -> str:
     links = "<br>".join(_link(u) for u in e.urls)
     return (f"<tr><td>{_esc(e.event_date or '-')}</td>"
             f'<td><span class="tag" style="background:{colour}">{_esc(e.deal_type)}</span></td>'
-            f"<td>{_esc(e.status)}</td><td>{_esc(e.change)}</td><td>{_esc(e.review_state)}</td>"
+            f"<td>{_esc(e.status)}</td><td>{_esc(_change(e))}</td><td>{_esc(e.review_state)}</td>"
             f"<td>{e.source_count}: {_esc(', '.join(e.domains))}</td><td>{e.article_count}</td>"
             f'<td><div class="evidence">{_esc(e.best_evidence)}</div>{links}</td></tr>')
 
 
 def _html_relationship(rel: Relationship) -> str:
     rows = "\n".join(_html_event(e) for e in rel.events)
-    return (f"<h2>{_esc(' × '.join(rel.parties))}</h2>\n<table><tr><th>date</th><th>type</th>"
-            f"<th>status</th><th>change</th><th>review</th><th>sources</th><th>articles</th>"
+    return (f"<h2>{_esc(' × '.join(rel.parties))}</h2>\n<table><tr><th>event date</th><th>type</th>"
+            f"<th>status</th><th>in the period</th><th>review</th><th>sources</th><th>articles</th>"
             f"<th>evidence</th></tr>\n{rows}\n</table>")
 
 
@@ -277,7 +283,7 @@ def render_html(report: Report, picture: bytes | None = None) -> str:
     body = "\n".join(_html_relationship(r) for r in report.relationships)
     return (f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
             f"<title>{_esc(title)}</title><style>{_CSS}</style></head><body>\n"
-            f"<h1>{_esc(title)}</h1>\n<p>{len(report.events)} new or changed event(s) in "
+            f"<h1>{_esc(title)}</h1>\n<p>{len(report.events)} event(s) first seen or changed in "
             f"{len(report.relationships)} relationship(s).</p>\n{figure}\n{body}\n</body></html>\n")
 
 

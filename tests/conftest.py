@@ -32,6 +32,13 @@ def _admin(url: str, statement: str) -> None:
 _EMBEDDED = {}
 
 
+def pytest_collection_modifyitems(items):
+    """A test that uses the Airflow home is an Airflow test, marked or not (`make test-fast` skips them)."""
+    for item in items:
+        if "airflow_home" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.airflow)
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _language_model_cache(tmp_path_factory):
     """Keep the unpacked language model (pipeline.langmodel) out of the user's cache directory."""

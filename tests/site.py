@@ -33,20 +33,30 @@ def article_count() -> int:
     return len(list((SITE / "articles").glob("*.html")))
 
 
+def demo_parser():
+    """Options of the offline demo server."""
+    import argparse
+    parser = argparse.ArgumentParser(description=main.__doc__)
+    # Under .data/ (ignored by git), so the demo leaves nothing untracked in the project.
+    parser.add_argument("--feeds-file", default=".data/fixture-feeds.yml", type=Path)
+    return parser
+
+
 def main() -> None:
     """Serve the fixture site until Ctrl-C, for trying `make run` offline."""
-    import argparse
     import time
-    parser = argparse.ArgumentParser(description=main.__doc__)
-    parser.add_argument("--feeds-file", default="fixture-feeds.yml", type=Path)
-    args = parser.parse_args()
+    args = demo_parser().parse_args()
+    args.feeds_file.parent.mkdir(parents=True, exist_ok=True)
     with LoopbackServer() as server:
         serve_site(server)
         path = write_feeds_file(server, args.feeds_file.resolve())
         print(f"serving {server.base}; feeds file: {path}\n"
               f"run: TIEUP_FEEDS_FILE={path} TIEUP_ALLOW_PRIVATE_HOSTS=1 make run", flush=True)
-        while True:
-            time.sleep(3600)
+        try:
+            while True:
+                time.sleep(3600)
+        except KeyboardInterrupt:  # the way to stop it: no traceback
+            pass
 
 
 if __name__ == "__main__":

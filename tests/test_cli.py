@@ -42,7 +42,8 @@ def test_run_once_prints_summary(site_settings, monkeypatch, capsys):
     assert "alliance events:" in out
 
 
-def test_missing_database_url_is_a_clear_error(monkeypatch, capsys):
+def test_missing_database_url_is_a_clear_error(monkeypatch, capsys, tmp_path):
+    monkeypatch.chdir(tmp_path)  # no .data/tieup.env of a running `make run` here
     monkeypatch.delenv("DATABASE_URL", raising=False)
     assert main(["feeds", "list"]) == 1
     assert "DATABASE_URL is not set" in capsys.readouterr().err

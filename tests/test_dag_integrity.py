@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.airflow  # imports and runs Airflow itself
+
 ROOT = Path(__file__).resolve().parent.parent
 DAGS = ROOT / "dags"
 HTTP_POOL = "news_http"

@@ -191,3 +191,18 @@ def test_read_timeout_after_headers_is_transient(server, http_settings):
     err = fetch_error(http_settings.with_overrides(read_timeout=0.5, max_retries=0), url)
     assert err.transient and "timeout" in str(err) and "deadline" not in str(err)
     assert time.monotonic() - started < 1.5
+
+
+def test_a_client_hanging_up_prints_nothing(capfd):
+    """The loopback server's expected errors stay quiet, so a green run looks green."""
+    import socket
+    with LoopbackServer() as server:
+        server.add("/big", b"x" * 4_000_000)
+        for _ in range(3):
+            with socket.create_connection((server.host, server.port)) as s:
+                s.sendall(b"GET /big HTTP/1.1\r\nHost: x\r\n\r\n")
+                s.recv(100)
+                s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00")
+        time.sleep(0.5)
+    err = capfd.readouterr().err
+    assert "Traceback" not in err and "Exception occurred" not in err

@@ -46,11 +46,11 @@ def test_formats_match_golden_files(week, fmt, name):
 def test_period_selects_new_and_changed_events_but_not_rejected(week):
     changes = {(e.parties, e.deal_type): e.change for e in week.events}
     assert changes == {
-        (("Honda", "Nissan"), "mou"): "new",
+        (("Honda", "Nissan"), "mou"): "first_seen",
         (("Honda", "Nissan"), "strategic_alliance"): "changed",   # first seen 54 days ago
-        (("Rivian", "Volkswagen"), "joint_venture"): "new",
-        (("General Motors", "LG Energy Solution"), "supply_agreement"): "new",
-        (("Honda", "Mitsubishi Motors", "Nissan"), "merger"): "new",
+        (("Rivian", "Volkswagen"), "joint_venture"): "first_seen",
+        (("General Motors", "LG Energy Solution"), "supply_agreement"): "first_seen",
+        (("Honda", "Mitsubishi Motors", "Nissan"), "merger"): "first_seen",
     }
     honda_nissan = next(r for r in week.relationships if r.parties == ("Honda", "Nissan"))
     assert [e.deal_type for e in honda_nissan.events] == ["strategic_alliance", "mou"]
@@ -134,3 +134,18 @@ def test_export_streams_csv_and_jsonl(database_url, conn, tmp_path, capsys):
     lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     assert len(lines) == 9 and lines[0]["article_id"] == 1
     assert lines[0]["published_at"].startswith("2026-03-05")
+
+
+def test_an_old_deal_reported_today_is_first_seen_with_its_own_event_date(conn):
+    """A 2024 deal in today's news is "first seen" in the period, not "new"; its date stays 2024."""
+    plant_events(conn)
+    with conn.cursor() as cur:
+        cur.execute("UPDATE alliance_events SET event_date = '2024-05-01' WHERE id = "
+                    "(SELECT event_id FROM v_alliance_events WHERE deal_type = 'merger')")
+    conn.commit()
+    week = load_report(conn, FIXED_NOW - timedelta(days=30), FIXED_NOW)
+    table = report.render_table(week)
+    line = next(line for line in table.splitlines() if "merger" in line)
+    assert "first seen" in line and "event 2024-05-01" in line
+    assert " new " not in table and "new or changed" not in table
+    assert "first seen" in report.render(week, "html") and "<th>event date</th>" in report.render(week, "html")

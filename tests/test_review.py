@@ -165,3 +165,27 @@ def test_reviewer_defaults_to_environment(database_url, conn, monkeypatch):
     monkeypatch.setenv("TIEUP_REVIEWER", "dora")
     assert main(["--database-url", database_url, "review", "confirm", str(mou)]) == 0
     assert _event(conn, mou)["reviewer"] == "dora"
+
+
+def test_a_repeated_identical_decision_is_a_no_op(database_url, conn, capsys):
+    mou, jv, *_ = plant_events(conn)
+    url = ["--database-url", database_url]
+    assert main([*url, "review", "confirm", str(mou), "--reviewer", "alice", "--note", "two sources"]) == 0
+    capsys.readouterr()
+    assert main([*url, "review", "confirm", str(mou), "--reviewer", "bob"]) == 0
+    assert "already confirmed" in capsys.readouterr().out
+    assert len(_audit_rows(conn, mou)) == 1
+    assert _event(conn, mou)["reviewer"] == "alice" and _event(conn, mou)["review_note"] == "two sources"
+    # a correction to the values already corrected records nothing; a new value or note does
+    assert review_store.review_event(conn, jv, "correct", "carol", status="completed") is not None
+    assert review_store.review_event(conn, jv, "correct", "carol", status="completed") is None
+    assert review_store.review_event(conn, jv, "correct", "carol", status="completed", note="why") is not None
+    assert review_store.review_event(conn, jv, "reject", "carol") is not None
+    assert len(_audit_rows(conn, jv)) == 3
+
+
+def test_review_function_stays_security_definer_with_a_fixed_search_path(conn):
+    with conn.cursor() as cur:
+        cur.execute("""SELECT p.prosecdef, p.proconfig, has_function_privilege('public', p.oid, 'EXECUTE')
+                       FROM pg_proc p WHERE p.proname = 'tieup_review_event'""")
+        assert cur.fetchall() == [(True, ["search_path=public, pg_temp"], False)]

@@ -6,31 +6,40 @@ from ..errors import NotFoundError
 
 
 def sync_feed_specs(conn, specs) -> dict[str, int]:
-    """Upsert feeds from feeds.yml; a feed added from the CLI keeps its own settings."""
+    """Upsert feeds from feeds.yml; a feed added from the CLI keeps its own settings.
+
+    Update first, insert only what is missing: INSERT ... ON CONFLICT draws the
+    id from the sequence before it finds the conflict, so syncing every run
+    would burn one id per listed feed.
+    """
     added = updated = 0
     with conn.cursor() as cur:
         for spec in specs:
             cur.execute("""
-                INSERT INTO feeds (url, name, enabled, origin) VALUES (%s, %s, %s, 'feeds.yml')
-                ON CONFLICT (url) DO UPDATE SET name = EXCLUDED.name, enabled = EXCLUDED.enabled
-                    WHERE feeds.origin = 'feeds.yml'
-                      AND (feeds.name, feeds.enabled) IS DISTINCT FROM (EXCLUDED.name, EXCLUDED.enabled)
-                RETURNING (xmax = 0) AS inserted""", (spec.url, spec.name, spec.enabled))
-            row = cur.fetchone()
-            if row:
-                added += row[0]
-                updated += not row[0]
+                UPDATE feeds SET name = %s, enabled = %s
+                 WHERE url = %s AND origin = 'feeds.yml'
+                   AND (name, enabled) IS DISTINCT FROM (%s, %s)""",
+                        (spec.name, spec.enabled, spec.url, spec.name, spec.enabled))
+            updated += cur.rowcount
+            added += _insert_missing(cur, spec.url, spec.name, spec.enabled, "feeds.yml")
     conn.commit()
     return {"feeds_added": added, "feeds_updated": updated}
 
 
+def _insert_missing(cur, url: str, name: str, enabled: bool, origin: str) -> int:
+    """Insert the feed unless its URL is known (no sequence value drawn then); returns 1 or 0."""
+    cur.execute("""
+        INSERT INTO feeds (url, name, enabled, origin)
+        SELECT %s, %s, %s, %s WHERE NOT EXISTS (SELECT 1 FROM feeds WHERE url = %s)
+        ON CONFLICT (url) DO NOTHING""", (url, name, enabled, origin, url))
+    return cur.rowcount
+
+
 def add_feed(conn, url: str, name: str) -> int:
-    """Add (or re-enable) a feed by URL; returns its id."""
+    """Add (or re-enable) a feed by URL; returns its id (re-adding draws no new id)."""
     with conn.cursor() as cur:
-        cur.execute("""
-            INSERT INTO feeds (url, name, origin) VALUES (%s, %s, 'cli')
-            ON CONFLICT (url) DO UPDATE SET enabled = true, name = EXCLUDED.name
-            RETURNING id""", (url, name))
+        _insert_missing(cur, url, name, True, "cli")
+        cur.execute("UPDATE feeds SET enabled = true, name = %s WHERE url = %s RETURNING id", (name, url))
         feed_id = cur.fetchone()[0]
     conn.commit()
     return feed_id
@@ -49,11 +58,9 @@ def set_feed_enabled(conn, feed: str, enabled: bool) -> int:
 
 
 def list_feeds(conn) -> list[dict]:
-    """Every feed with its health columns."""
+    """Every feed's row of v_feed_health (health, last error, ...), in id order."""
     with conn.cursor() as cur:
-        cur.execute("""SELECT id, name, url, enabled, last_polled_at, last_status,
-                              consecutive_failures, next_poll_at, last_error
-                       FROM feeds ORDER BY id""")
+        cur.execute("SELECT * FROM v_feed_health ORDER BY feed_id")
         cols = [c.name for c in cur.description]
         return [dict(zip(cols, row)) for row in cur.fetchall()]
 

@@ -79,8 +79,9 @@ def audit_trail(conn, event_id: int) -> list[dict]:
 
 def review_event(conn, event_id: int, action: str, reviewer: str, *, note: str | None = None,
                  parties=None, deal_type: str | None = None, status: str | None = None,
-                 event_date=None) -> int:
-    """Record one decision through tieup_review_event and commit; returns the audit row id."""
+                 event_date=None) -> int | None:
+    """Record one decision through tieup_review_event and commit; returns the audit row id,
+    or None when the decision repeats the event's current one (nothing changed or recorded)."""
     try:
         with conn.cursor() as cur:
             cur.execute("SELECT tieup_review_event(%s, %s, %s, %s, %s, %s, %s, %s)",
