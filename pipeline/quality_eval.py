@@ -1,6 +1,6 @@
 """Score what the pipeline recorded against a labelled corpus (pure: records and predictions in, metrics out).
 
-A corpus record (corpus/SCHEMA) is {id, lang, url, title, published, text, gold{is_auto,
+A corpus record (corpus/README.md) is {id, lang, url, title, published, text, gold{is_auto,
 is_alliance, deal_type, status, parties, focus_areas, stake_pct}, event, copy_of}. A
 prediction is what an analyst reads in v_articles for that record's article: {article_id,
 is_auto, is_alliance, deal_type, deal_status, parties, focus_areas, story_id, duplicate_of,

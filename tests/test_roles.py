@@ -15,6 +15,7 @@ from pipeline.store.migrations import migrate
 from .report_data import plant_events
 
 VIEWS = ("v_articles", "v_alliance_events", "v_alliances", "v_feed_health", "v_company_network",
+         "v_unresolved_parties", "v_company_audit",
          "v_review_audit", "v_event_articles")
 
 
@@ -151,3 +152,23 @@ def test_pipeline_writes_pipeline_data_but_no_review_data(roles_db, conn, member
         assert _denied(pipeline, sql), sql
     assert _denied(pipeline, "SELECT tieup_review_event(%s, 'confirm', 'svc')", (mou,))
     pipeline.close()
+
+
+def test_reviewer_grows_the_companies_only_through_the_audited_functions(roles_db, conn, member_of):
+    reviewer = _as_role(roles_db, member_of("tieup_reviewer"))
+    with reviewer.cursor() as cur:
+        cur.execute("SELECT tieup_add_company('Acme Robotics', 'erin', 'supplier', 'DE')")
+        cur.execute("SELECT tieup_map_company_alias('Acme Robotics GmbH', 'Acme Robotics', 'erin')")
+        cur.execute("SELECT count(*) FROM v_company_audit")
+        assert cur.fetchone()[0] == 2
+    reviewer.close()
+    reviewer_login, pipeline_login = member_of("tieup_reviewer"), member_of("tieup_pipeline")
+    # one connection per check: _denied rolls back, and with it the SET ROLE
+    for role, statement in ((reviewer_login, "INSERT INTO companies (name) VALUES ('Sneaky Co')"),
+                            (reviewer_login, "DELETE FROM company_audit"),
+                            (pipeline_login, "SELECT tieup_add_company('Other Co', 'svc')"),
+                            (pipeline_login, "INSERT INTO company_audit (action, name, company, reviewer) "
+                                             "VALUES ('add_company', 'x', 'x', 'y')")):
+        session = _as_role(roles_db, role)
+        assert _denied(session, statement), statement
+        session.close()

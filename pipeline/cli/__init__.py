@@ -16,6 +16,7 @@ from .commands import (cmd_classify, cmd_db_migrate, cmd_extract, cmd_feeds_add,
                        cmd_feeds_sync, cmd_feeds_toggle, cmd_ingest, cmd_reclassify, cmd_run,
                        format_summary)
 from .common import schema_problem
+from .companies import add_companies_commands
 from .review import _add_report_commands, _add_review_commands, _iso_date
 
 __all__ = ["build_parser", "format_summary", "main"]
@@ -63,6 +64,7 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("file", nargs="?", help="input JSON Lines file (default: stdin)")
         p.set_defaults(func=func)
     _add_review_commands(sub, db_parser)
+    add_companies_commands(sub)
     _add_report_commands(sub)
     _add_common_options(parser)
     return parser
