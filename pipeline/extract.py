@@ -89,7 +89,7 @@ def decode_html(body: bytes, http_charset: str | None) -> tuple[str, str]:
     return _detect(body)
 
 
-def _normalise(label: str | None) -> str | None:
+def normalise_charset(label: str | None) -> str | None:
     """Python codec name for a charset label; None when unknown."""
     if not label:
         return None
@@ -109,7 +109,7 @@ def _meta_charset(body: bytes) -> str | None:
 
 def _try_declared(body: bytes, label: str | None) -> tuple[str, str] | None:
     """Decode with a declared charset, unless the bytes show the declaration is wrong."""
-    encoding = _normalise(label)
+    encoding = normalise_charset(label)
     if encoding is None:
         return None
     if encoding != "utf-8" and _is_utf8_with_non_ascii(body):
@@ -144,7 +144,7 @@ def _is_single_byte(encoding: str) -> bool:
 
 def _candidates(body: bytes) -> list[tuple[str, float]]:
     """(codec, chaos) per encoding charset-normalizer finds plausible, best first."""
-    return [(_normalise(m.encoding) or m.encoding, m.chaos) for m in from_bytes(body[:500_000])]
+    return [(normalise_charset(m.encoding) or m.encoding, m.chaos) for m in from_bytes(body[:500_000])]
 
 
 def _detection_agrees(body: bytes, encoding: str) -> bool:
