@@ -25,3 +25,13 @@ CREATE TABLE pipeline_locks (
     name text PRIMARY KEY
 );
 INSERT INTO pipeline_locks (name) VALUES ('load'), ('dedupe'), ('stories');
+
+-- Review input a person could get wrong by the thousands of years or megabytes:
+-- tieup_review_event's writes are refused outside these bounds (NOT VALID: rows
+-- already stored are not re-checked).
+ALTER TABLE alliance_events ADD CONSTRAINT alliance_events_corrected_date_range
+    CHECK (corrected_event_date BETWEEN DATE '1990-01-01' AND DATE '2100-12-31') NOT VALID;
+ALTER TABLE alliance_events ADD CONSTRAINT alliance_events_review_note_size
+    CHECK (octet_length(review_note) <= 10000) NOT VALID;
+ALTER TABLE review_audit ADD CONSTRAINT review_audit_note_size
+    CHECK (octet_length(note) <= 10000) NOT VALID;
