@@ -455,7 +455,10 @@ def detect_language(text: str, declared: str | None = None) -> str | None:
 def looks_like_html(html: str) -> bool:
     """False for binary or plainly non-HTML content (PDF, images, archives)."""
     head = html[:1024]
-    if any(head.startswith(magic.decode("latin-1")) for magic in _NOT_HTML_MAGIC) or "\x00" in head:
+    if any(head.startswith(magic.decode("latin-1")) for magic in _NOT_HTML_MAGIC):
+        return False
+    # Binary files are full of NULs; one stray NUL in a page (a CMS bug) does not make it binary.
+    if head.count("\x00") > len(head) // 20:
         return False
     return "<" in html[:65536]
 
