@@ -8,6 +8,7 @@ parked with a reason, and every healthy article is loaded.
 
 from __future__ import annotations
 
+import random
 import time
 
 from pipeline import db, stages
@@ -37,6 +38,13 @@ def silent(seconds: float):
         except OSError:
             pass
     return handle
+
+
+def incompressible(length: int, low: int = 0x4E00, high: int = 0x9FFF, seed: int = 15) -> str:
+    """Random characters (CJK by default: 3 UTF-8 bytes each) that PostgreSQL cannot compress
+    into an index row, as a repeated string would be."""
+    rng = random.Random(seed)
+    return "".join(chr(rng.randint(low, high)) for _ in range(length))
 
 
 def item(link: str, title: str, guid: str | None = None) -> str:
