@@ -13,6 +13,7 @@ import yaml
 from bs4 import BeautifulSoup
 
 from . import dates, safetext, yamlfile
+from .charsets import decode_html, normalise_charset
 from .errors import ConfigError
 from .models import FeedEntry, ParsedFeed
 
@@ -110,7 +111,6 @@ def _replace_bad_reference(match: re.Match) -> bytes:
 def _checked_encoding(body: bytes, charset: str | None) -> tuple[bytes, str | None]:
     """(body, charset to declare): the feed re-encoded as UTF-8 when its declared encoding
     does not fit its bytes (a Shift_JIS feed labelled UTF-8), checked as pages are."""
-    from .extract import decode_html, normalise_charset  # heavy import, only for feeds that need it
     if body.isascii():
         return body, charset
     match = _XML_ENCODING.match(body)

@@ -45,3 +45,26 @@ def test_a_failure_of_any_kind_in_a_step_parks_only_its_article(site_settings, n
     state, attempts, error = articles(site_settings.database_url)["boom"]
     assert (state, attempts) == ("failed", 1) and error.startswith("RecursionError")
     assert_healthy_loaded(site_settings.database_url)
+
+
+def test_deeply_nested_markup_is_extracted_in_bounded_memory_and_time():
+    """Class 8: a 4 MB page of nested divs took the fallback extractor 15 s and 430 MB."""
+    import resource
+    import time as clock
+
+    from pipeline import extract
+    html = ("<html><body><p>Honda said its plant will grow.</p>" + "<div>" * 800_000 + "deep").encode()
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    started = clock.monotonic()
+    page = extract.extract_page(html, url="http://example.test/nested")
+    assert clock.monotonic() - started < 5
+    assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before < 150 * 1024  # KiB
+    assert "Honda" in page.text
+
+
+def test_a_stray_nul_early_in_a_page_does_not_make_it_binary():
+    from pipeline import extract
+    page = extract.extract_page(("<html>\x00<body><article>" + "<p>Toyota and Mazda agreed to "
+                                 "share a battery plant in Kentucky, the companies said.</p>" * 3
+                                 + "</article></body></html>").encode(), url="http://example.test/nul")
+    assert "Toyota and Mazda" in page.text
