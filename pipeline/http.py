@@ -250,8 +250,12 @@ class HttpClient:
         raise AssertionError("unreachable")
 
     def fetch_unpoliced(self, url: str, *, accept: str | None = None) -> FetchResult:
-        """One attempt without the politeness hook (politeness itself uses it for robots.txt)."""
-        return self._fetch_following(url, self._request_headers(None, None, accept), polite=False)
+        """One attempt without the politeness hook (politeness itself uses it for robots.txt).
+
+        Within an outer fetch, the outer fetch's caller deadline (until) holds for it too.
+        """
+        return self._fetch_following(url, self._request_headers(None, None, accept), polite=False,
+                                     until=self._deadline.until)
 
     @staticmethod
     def _request_headers(etag, last_modified, accept) -> dict[str, str]:
@@ -275,8 +279,8 @@ class HttpClient:
                          until: float | None = None) -> FetchResult:
         # Saved and restored: politeness fetches robots.txt from inside an outer fetch.
         deadline = time.monotonic() + self.settings.total_timeout
-        outer_deadline, self._deadline.at = self._deadline.at, min(deadline, until or deadline)
-        self._deadline.until = until
+        outer = self._deadline.at, self._deadline.until
+        self._deadline.at, self._deadline.until = min(deadline, until or deadline), until
         try:
             current, seen = url, [url]
             for _ in range(self.settings.max_redirects + 1):
@@ -293,7 +297,7 @@ class HttpClient:
             raise FetchError(f"more than {self.settings.max_redirects} redirects from {url}",
                              transient=False)
         finally:
-            self._deadline.at = outer_deadline
+            self._deadline.at, self._deadline.until = outer
 
     def _wait_politely(self, url: str) -> None:
         # Time spent queueing for a host slot is not the server's fault: keep it off the deadline.
