@@ -10,8 +10,30 @@ import psycopg2
 import psycopg2.extensions
 import psycopg2.extras
 
+from . import safetext
 from .errors import ConfigError, TransientError
 from .settings import redact_url
+
+# Pipeline statements wait at most this long for a lock: a person holding a row (an
+# uncommitted review) or a stuck worker never stalls a pass without limit.
+PIPELINE_LOCK_TIMEOUT = "30s"
+
+
+class _SafeText:
+    """psycopg2 adapter for str: the text is cleaned (safetext.clean) before quoting."""
+
+    def __init__(self, value: str):
+        self._quoted = psycopg2.extensions.QuotedString(safetext.clean(value))
+
+    def prepare(self, conn) -> None:
+        self._quoted.prepare(conn)
+
+    def getquoted(self) -> bytes:
+        return self._quoted.getquoted()
+
+
+# Every str sent as a query parameter, on every connection, is cleaned once here.
+psycopg2.extensions.register_adapter(str, _SafeText)
 
 
 def with_database(url: str, dbname: str) -> str:
@@ -53,6 +75,7 @@ def connect(url: str | None, *, application_name: str = "tieup", autocommit: boo
     if pipeline:
         with conn.cursor() as cur:
             cur.execute("SET synchronous_commit = off")
+            cur.execute("SELECT set_config('lock_timeout', %s, false)", (PIPELINE_LOCK_TIMEOUT,))
         if not autocommit:
             conn.commit()
     return conn
@@ -102,10 +125,37 @@ def execute_prepared(cur, name: str, sql: str, params: tuple) -> None:
     cur.execute(f"EXECUTE {name} ({', '.join(['%s'] * len(params))})", params)
 
 
-def is_transient_db_error(exc: BaseException) -> bool:
-    """True for errors a retry can cure: dropped connections, restarts, deadlocks, serialization."""
-    if isinstance(exc, (psycopg2.OperationalError, psycopg2.InterfaceError)):
+# SQLSTATE classes and codes that mean the database, not the item, is in trouble:
+# connection exceptions, insufficient resources, operator intervention (shutdown,
+# crash, cannot connect now), serialisation failures and deadlocks, and a server
+# that cannot reach its own files. Everything else (a value too long for an index,
+# bad encoding, a constraint) is the fault of the item being written.
+_OUTAGE_CLASSES = ("08", "53", "58", "XX")
+_OUTAGE_CODES = frozenset({"57P01", "57P02", "57P03", "57P04", "57P05", "40001", "40P01"})
+# Waiting on a lock held too long (lock_timeout): not the item's fault and not an
+# outage either. The batch is left for a later pass.
+LOCK_NOT_AVAILABLE = "55P03"
+
+
+def is_transient_db_error(exc: BaseException, conn=None) -> bool:
+    """True when the database is unavailable (a retry of the whole step can cure it).
+
+    Decided by what happened, not by the exception class: psycopg2 reports an index
+    row that is too long as an OperationalError, and that is the item's fault.
+    """
+    if conn is not None and conn.closed:
         return True
-    return isinstance(exc, (psycopg2.errors.DeadlockDetected,
-                            psycopg2.errors.SerializationFailure,
-                            psycopg2.errors.AdminShutdown))
+    if isinstance(exc, psycopg2.InterfaceError):
+        return True
+    if not isinstance(exc, psycopg2.Error):
+        return False
+    code = exc.pgcode
+    if code is None:
+        # No SQLSTATE: the client lost the server (connection reset, server gone).
+        return isinstance(exc, psycopg2.OperationalError)
+    return code in _OUTAGE_CODES or code[:2] in _OUTAGE_CLASSES
+
+
+def is_lock_timeout(exc: BaseException) -> bool:
+    """True when a statement gave up waiting for a lock (lock_timeout)."""
+    return isinstance(exc, psycopg2.Error) and exc.pgcode == LOCK_NOT_AVAILABLE

@@ -12,7 +12,8 @@ import feedparser
 import yaml
 from bs4 import BeautifulSoup
 
-from . import dates, yamlfile
+from . import dates, safetext, yamlfile
+from .charsets import decode_html, normalise_charset
 from .errors import ConfigError
 from .models import FeedEntry, ParsedFeed
 
@@ -47,6 +48,8 @@ def canonical_link(link: str, base_url: str | None = None) -> str | None:
         return None
     scheme = parts.scheme.lower()
     netloc = parts.hostname.lower()
+    if ":" in netloc:
+        netloc = f"[{netloc}]"  # an IPv6 literal keeps its brackets
     if port and port != {"http": 80, "https": 443}[scheme]:
         netloc += f":{port}"
     query = urlencode([(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
@@ -62,14 +65,17 @@ def looks_like_html(body: bytes, content_type: str | None = None) -> bool:
     return bool(_HTML_START.match(head)) or (content_type or "").startswith("text/html")
 
 
-def parse_feed(body: bytes, *, base_url: str | None = None,
-               content_type: str | None = None) -> ParsedFeed:
+def parse_feed(body: bytes, *, base_url: str | None = None, content_type: str | None = None,
+               charset: str | None = None) -> ParsedFeed:
     """Entries of an RSS/Atom document; malformed feeds keep their readable entries and record the error."""
     if not body or not body.strip():
         return ParsedFeed(entries=(), error="empty feed body")
     if looks_like_html(body, content_type):
         return ParsedFeed(entries=(), error="not a feed: the URL returned an HTML page")
-    headers = {"content-location": base_url or "", "content-type": content_type or "application/xml"}
+    body, charset = _checked_encoding(body, charset)
+    body = _INVALID_CHAR_REF.sub(_replace_bad_reference, body)
+    headers = {"content-location": base_url or "",
+               "content-type": (content_type or "application/xml") + (f"; charset={charset}" if charset else "")}
     try:
         parsed = _feedparser(body, headers)
     except (UnicodeError, ValueError, LookupError) as exc:
@@ -88,6 +94,41 @@ def parse_feed(body: bytes, *, base_url: str | None = None,
 
 
 _XML_DECLARATION = re.compile(rb"^\s*<\?[^>]*\?>")
+_XML_ENCODING = re.compile(rb"^\s*<\?xml[^>]*encoding=[\"']([A-Za-z0-9._:-]{1,40})[\"']", re.I)
+_INVALID_CHAR_REF = re.compile(rb"&#(x[0-9a-fA-F]{1,12}|[0-9]{1,14});")
+
+
+def _replace_bad_reference(match: re.Match) -> bytes:
+    """A numeric character reference XML 1.0 forbids (a control character, a surrogate,
+    beyond U+10FFFF) becomes U+FFFD: one bad entry must not make the whole feed unreadable."""
+    ref = match.group(1)
+    code = int(ref[1:], 16) if ref[:1] in (b"x", b"X") else int(ref)
+    allowed = (code in (0x9, 0xA, 0xD) or 0x20 <= code <= 0xD7FF or 0xE000 <= code <= 0xFFFD
+               or 0x10000 <= code <= 0x10FFFF)
+    return match.group(0) if allowed else b"&#xFFFD;"
+
+
+def _checked_encoding(body: bytes, charset: str | None) -> tuple[bytes, str | None]:
+    """(body, charset to declare): the feed re-encoded as UTF-8 when its declared encoding
+    does not fit its bytes (a Shift_JIS feed labelled UTF-8), checked as pages are."""
+    if body.isascii():
+        return body, charset
+    match = _XML_ENCODING.match(body)
+    declared = normalise_charset(charset or (match.group(1).decode("ascii") if match else "utf-8"))
+    if declared == "utf-8" and _is_utf8(body):
+        return body, charset  # the common case: nothing to check
+    text, used = decode_html(body, declared)
+    if used == declared:
+        return body, charset
+    return _XML_DECLARATION.sub(b"", text.encode("utf-8"), count=1), "utf-8"
+
+
+def _is_utf8(body: bytes) -> bool:
+    try:
+        body.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def _feedparser(body: bytes, headers: dict):
@@ -133,7 +174,7 @@ def _entry(raw, base: str | None) -> FeedEntry | None:
     # dict.get bypasses feedparser's deprecated updated->published key aliasing.
     updated = dates.plausible(dates.from_struct_time(dict.get(raw, "updated_parsed")))
     published = dates.plausible(dates.from_struct_time(dict.get(raw, "published_parsed"))) or updated
-    return FeedEntry(entry_key=guid[:2000] or link, link=link, title=_clean(raw.get("title")),
+    return FeedEntry(entry_key=safetext.cap_bytes(guid) or link, link=link, title=_clean(raw.get("title")),
                      summary=_clean(_plain_text(raw.get("summary")), limit=20_000),
                      published=published, updated=updated)
 

@@ -28,17 +28,16 @@ import random
 import socket
 import threading
 import time
-import zlib
 from email.utils import parsedate_to_datetime
 from datetime import datetime, timezone
-from typing import Iterable, Iterator
+from typing import Iterator
 from urllib.parse import urljoin, urlsplit
 
-import brotli
 import httpcore
 import httpx
 
 from .errors import BlockedAddressError, FetchError
+from .httpdecode import CHUNK as _CHUNK, decode_stream as _decode_stream
 from .models import FetchResult
 from .politeness import PolitenessDeferral
 from .settings import Settings
@@ -46,7 +45,6 @@ from .settings import Settings
 TRANSIENT_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 HTML_TYPES = ("text/html", "application/xhtml+xml")
-_CHUNK = 64 * 1024
 
 
 # ----------------------------------------------------------------- address vetting
@@ -118,6 +116,7 @@ class _Deadline(threading.local):
     """The current fetch's monotonic deadline, per thread (a client may be shared by threads)."""
 
     at: float | None = None
+    until: float | None = None  # the caller's deadline (pass or batch), if any
 
     def cap(self, timeout: float | None, error: type[Exception]) -> float | None:
         if self.at is None:
@@ -165,71 +164,6 @@ def _guarded_transport(settings: Settings, deadline: _Deadline) -> httpx.HTTPTra
         max_connections=20, max_keepalive_connections=10, keepalive_expiry=30.0,
         retries=0, network_backend=_GuardedBackend(settings.allow_private_hosts, deadline))
     return transport
-
-
-# ------------------------------------------------------------ bounded decompression
-
-class _Decoder:
-    """Incremental gzip/deflate/br decoder whose output never exceeds `limit` bytes."""
-
-    def __init__(self, encoding: str, limit: int):
-        self.encoding, self.limit, self.size = encoding, limit, 0
-        if encoding in ("gzip", "x-gzip"):
-            self._z = zlib.decompressobj(16 + zlib.MAX_WBITS)
-        elif encoding == "deflate":
-            self._z, self._raw_fallback = zlib.decompressobj(), True
-        elif encoding == "br":
-            self._br = brotli.Decompressor()
-        else:
-            raise FetchError(f"unsupported Content-Encoding {encoding!r}", transient=False)
-
-    def feed(self, data: bytes) -> Iterator[bytes]:
-        try:
-            yield from (self._feed_br(data) if self.encoding == "br" else self._feed_zlib(data))
-        except (zlib.error, brotli.error) as exc:
-            raise FetchError(f"corrupt {self.encoding} body: {exc}", transient=False) from exc
-
-    def _count(self, out: bytes) -> bytes:
-        self.size += len(out)
-        if self.size > self.limit:
-            raise FetchError(f"decompressed body exceeds {self.limit} bytes", transient=False)
-        return out
-
-    def _feed_zlib(self, data: bytes) -> Iterator[bytes]:
-        if self.encoding == "deflate" and self._raw_fallback and data:
-            # Servers send "deflate" both zlib-wrapped (per RFC) and raw; sniff the first bytes.
-            self._raw_fallback = False
-            if data[0] & 0x0F != 8:
-                self._z = zlib.decompressobj(-zlib.MAX_WBITS)
-        while data:
-            yield self._count(self._z.decompress(data, _CHUNK))
-            data = self._z.unconsumed_tail
-
-    def _feed_br(self, data: bytes) -> Iterator[bytes]:
-        yield self._count(self._br.process(data, output_buffer_limit=_CHUNK))
-        while not self._br.can_accept_more_data():
-            yield self._count(self._br.process(b"", output_buffer_limit=_CHUNK))
-
-    def finish(self) -> None:
-        """Complain if the compressed stream stopped early (truncated transfer)."""
-        done = self._br.is_finished() if self.encoding == "br" else self._z.eof
-        if not done:
-            raise FetchError(f"truncated {self.encoding} body", transient=True)
-
-
-def _decode_stream(chunks: Iterable[bytes], encodings: list[str], limit: int) -> Iterator[bytes]:
-    """Apply Content-Encoding decoders (listed in order applied) to a stream of chunks."""
-    stream: Iterable[bytes] = chunks
-    decoders = [_Decoder(e, limit) for e in reversed(encodings)]
-    for decoder in decoders:
-        stream = _pipe(stream, decoder)
-    return iter(stream)
-
-
-def _pipe(chunks: Iterable[bytes], decoder: _Decoder) -> Iterator[bytes]:
-    for chunk in chunks:
-        yield from decoder.feed(chunk)
-    decoder.finish()
 
 
 # --------------------------------------------------------------------- the client
@@ -294,25 +228,34 @@ class HttpClient:
         self.close()
 
     def fetch(self, url: str, *, etag: str | None = None, last_modified: str | None = None,
-              accept: str | None = None) -> FetchResult:
-        """GET url, following redirects and retrying transient failures; raise FetchError."""
+              accept: str | None = None, until: float | None = None) -> FetchResult:
+        """GET url, following redirects and retrying transient failures; raise FetchError.
+
+        until: a time.monotonic() deadline for the whole fetch, retries included (a
+        pass's or batch's deadline); no request or wait outlives it.
+        """
         attempts = 1 + max(0, self.settings.max_retries)
         for attempt in range(attempts):
             try:
-                return self._fetch_following(url, self._request_headers(etag, last_modified, accept))
+                return self._fetch_following(url, self._request_headers(etag, last_modified, accept),
+                                             until=until)
             except FetchError as exc:
                 # Politeness already chose when the host may be asked again: never retry inline.
                 if not exc.transient or attempt + 1 >= attempts or isinstance(exc, PolitenessDeferral):
                     raise
                 wait = self._retry_wait(exc, attempt)
-                if wait is None:
+                if wait is None or (until is not None and time.monotonic() + wait >= until):
                     raise
                 self._sleep(wait)
         raise AssertionError("unreachable")
 
     def fetch_unpoliced(self, url: str, *, accept: str | None = None) -> FetchResult:
-        """One attempt without the politeness hook (politeness itself uses it for robots.txt)."""
-        return self._fetch_following(url, self._request_headers(None, None, accept), polite=False)
+        """One attempt without the politeness hook (politeness itself uses it for robots.txt).
+
+        Within an outer fetch, the outer fetch's caller deadline (until) holds for it too.
+        """
+        return self._fetch_following(url, self._request_headers(None, None, accept), polite=False,
+                                     until=self._deadline.until)
 
     @staticmethod
     def _request_headers(etag, last_modified, accept) -> dict[str, str]:
@@ -332,9 +275,12 @@ class HttpClient:
                       self.settings.retry_backoff_seconds * 2 ** attempt)
         return ceiling * (0.5 + self._rng.random() / 2)  # jitter spreads synchronized retries
 
-    def _fetch_following(self, url: str, headers: dict[str, str], polite: bool = True) -> FetchResult:
+    def _fetch_following(self, url: str, headers: dict[str, str], polite: bool = True,
+                         until: float | None = None) -> FetchResult:
         # Saved and restored: politeness fetches robots.txt from inside an outer fetch.
-        outer_deadline, self._deadline.at = self._deadline.at, time.monotonic() + self.settings.total_timeout
+        deadline = time.monotonic() + self.settings.total_timeout
+        outer = self._deadline.at, self._deadline.until
+        self._deadline.at, self._deadline.until = min(deadline, until or deadline), until
         try:
             current, seen = url, [url]
             for _ in range(self.settings.max_redirects + 1):
@@ -351,13 +297,15 @@ class HttpClient:
             raise FetchError(f"more than {self.settings.max_redirects} redirects from {url}",
                              transient=False)
         finally:
-            self._deadline.at = outer_deadline
+            self._deadline.at, self._deadline.until = outer
 
     def _wait_politely(self, url: str) -> None:
         # Time spent queueing for a host slot is not the server's fault: keep it off the deadline.
         started = time.monotonic()
         self.politeness.before_request(url, self)
         self._deadline.at += time.monotonic() - started
+        if self._deadline.until is not None:  # ...but a pass's own deadline still holds
+            self._deadline.at = min(self._deadline.at, self._deadline.until)
 
     def _exchange(self, original: str, url: str, headers: dict[str, str]):
         """One request; returns (result, None) or (None, redirect location)."""
@@ -375,6 +323,11 @@ class HttpClient:
                 return self._result(original, url, response, body), None
         except httpx.HTTPError as exc:
             raise self._transport_error(url, exc) from exc
+        except (httpx.InvalidURL, httpx.CookieConflict, httpx.StreamError, ValueError, UnicodeError) as exc:
+            # Not transport errors: httpx builds the next request of a redirect even when not
+            # following it, and a Location like mailto: or javascript: is an invalid URL to it.
+            raise FetchError(f"cannot request {url} or its redirect: {type(exc).__name__}: {exc}",
+                             transient=False) from exc
 
     def _read_body(self, response: httpx.Response) -> bytes:
         limit = self.settings.max_body_bytes

@@ -51,6 +51,8 @@ class Settings:
     lease_seconds: int = 600
     max_attempts: int = 5
     feed_backoff_max_seconds: int = 24 * 3600
+    pass_deadline_seconds: float = 1500.0
+    batch_deadline_seconds: float = 300.0
     feeds_file: Path = DEFAULT_FEEDS_FILE
     schedule: str = "*/30 * * * *"
     raw_html_retention_days: int = 90
@@ -93,6 +95,8 @@ _ENV = {
     "lease_seconds": "TIEUP_LEASE_SECONDS",
     "max_attempts": "TIEUP_MAX_ATTEMPTS",
     "feed_backoff_max_seconds": "TIEUP_FEED_BACKOFF_MAX_SECONDS",
+    "pass_deadline_seconds": "TIEUP_PASS_DEADLINE_SECONDS",
+    "batch_deadline_seconds": "TIEUP_BATCH_DEADLINE_SECONDS",
     "feeds_file": "TIEUP_FEEDS_FILE",
     "schedule": "TIEUP_SCHEDULE",
     "raw_html_retention_days": "TIEUP_RAW_HTML_RETENTION_DAYS",

@@ -11,19 +11,21 @@ from __future__ import annotations
 import logging
 import os
 import socket
+import time
 import uuid
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from datetime import datetime, timezone
-from urllib.parse import urlsplit
 
 from . import classify as classifier
-from . import dates, db, dedupe, extract, feeds
+from . import db, dedupe, extract, feeds, safetext
+from .archive import ARCHIVE_BATCH_ROWS, ingest_archive, store_archive_records  # noqa: F401 - re-exported
+from .budget import PassBudget
+from .polling import FEED_ACCEPT, FEED_BACKOFF_BASE_SECONDS, poll_due_feeds, poll_feed  # noqa: F401
 from .errors import FetchError, TerminalError
 from .http import HttpClient, require_content_type
 from .politeness import Politeness
-from .models import ExtractedPage
 from .settings import Settings
 from .store import alliances as alliance_store
 from .store import companies as company_store
@@ -34,14 +36,9 @@ from .store import runs as run_store
 
 log = logging.getLogger(__name__)
 
-FEED_ACCEPT = "application/rss+xml, application/atom+xml, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5"
 PAGE_ACCEPT = "text/html, application/xhtml+xml;q=0.9, */*;q=0.1"
 # Concurrent page fetches per worker; per-host spacing still holds (reserved in the database).
 FETCH_THREADS = 8
-# First feed backoff step after a failure; doubles with each consecutive failure.
-FEED_BACKOFF_BASE_SECONDS = 300
-# Archive records per INSERT in a backfill: one round trip and one commit per batch, not per row.
-ARCHIVE_BATCH_ROWS = 500
 
 
 def new_worker_id() -> str:
@@ -64,54 +61,6 @@ def due_feeds(conn) -> list[int]:
     return feed_store.due_feed_ids(conn)
 
 
-def poll_feed(conn, settings: Settings, client: HttpClient, feed_id: int,
-              run_id: int | None = None) -> Counter:
-    """Fetch one feed (conditional GET) and record its unseen entries as discovered articles."""
-    feed = feed_store.get_feed(conn, feed_id)
-    counts = Counter(feeds_polled=1)
-    try:
-        result = client.fetch(feed["url"], etag=feed["etag"], last_modified=feed["last_modified"],
-                              accept=FEED_ACCEPT)
-    except FetchError as exc:
-        feed_store.record_poll_failure(conn, feed_id, status=exc.status, error=str(exc),
-                                       base_seconds=FEED_BACKOFF_BASE_SECONDS,
-                                       max_seconds=settings.feed_backoff_max_seconds)
-        article_store.record_feed_error(conn, feed_id, stage="poll", error=str(exc),
-                                        transient=exc.transient, run_id=run_id)
-        conn.commit()
-        return counts + Counter(feeds_failed=1)
-    if result.not_modified:
-        feed_store.record_poll_success(conn, feed_id, status=304, etag=None, last_modified=None,
-                                       entry_count=None, parse_error=None)
-        conn.commit()
-        return counts + Counter(feeds_not_modified=1)
-    parsed = feeds.parse_feed(result.body, base_url=result.final_url,
-                              content_type=result.content_type)
-    counts += _discover_entries(conn, feed_id, parsed.entries)
-    feed_store.record_poll_success(conn, feed_id, status=result.status,
-                                   etag=result.headers.get("etag"),
-                                   last_modified=result.headers.get("last-modified"),
-                                   entry_count=len(parsed.entries), parse_error=parsed.error)
-    if parsed.error:
-        article_store.record_feed_error(conn, feed_id, stage="parse", error=parsed.error,
-                                        transient=False, run_id=run_id)
-    conn.commit()
-    return counts
-
-
-def _discover_entries(conn, feed_id: int, entries) -> Counter:
-    rows = []
-    for entry in entries:
-        canonical = dedupe.canonical_url(entry.link)
-        rows.append({"entry_key": entry.entry_key, "link": entry.link, "canonical": canonical,
-                     "url_hash": dedupe.url_hash(canonical),
-                     "domain": urlsplit(canonical).hostname or "", "title": entry.title,
-                     "summary": entry.summary, "published": entry.published})
-    entries_new, articles_new = article_store.discover_entries(conn, feed_id, rows)
-    return +Counter(entries_new=entries_new, entries_seen=len(rows) - entries_new,
-                    articles_discovered=articles_new)
-
-
 @contextmanager
 def http_client(settings: Settings):
     """An HttpClient whose requests honour robots.txt and per-host spacing (via the database)."""
@@ -124,37 +73,63 @@ def http_client(settings: Settings):
         politeness.close()
 
 
+class _OutOfTime(Exception):
+    """The batch's deadline came before this article's turn: it is left for a later pass."""
+
+
 def fetch_and_extract(conn, settings: Settings, client: HttpClient, worker: str,
-                      ids: list[int], run_id: int | None = None) -> Counter:
-    """Fetch the claimed 'discovered' articles concurrently, then extract and commit each."""
+                      ids: list[int], run_id: int | None = None, until: float | None = None) -> Counter:
+    """Fetch the claimed 'discovered' articles concurrently, then extract and commit each.
+
+    until: the batch's time.monotonic() deadline (default: settings.batch_deadline_seconds
+    from now). No fetch outlives it; articles not reached by then go back to the queue.
+    """
+    if until is None:
+        until = PassBudget(batch_seconds=settings.batch_deadline_seconds).batch_until()
     rows = article_store.articles_to_fetch(conn, ids)
     counts = Counter()
     with ThreadPoolExecutor(max_workers=FETCH_THREADS) as pool:
         # Threads only wait on the network (and on per-host slots); parsing and
         # database writes stay in this thread, one transaction per article.
-        for row, fetched in zip(rows, pool.map(lambda r: _fetch_page(client, r), rows)):
+        for row, fetched in zip(rows, pool.map(lambda r: _fetch_page(client, r, until), rows)):
+            if not isinstance(fetched, _OutOfTime) and time.monotonic() >= until:
+                fetched = _OutOfTime()  # fetched in time, but no time is left to extract it
             counts += _store_fetched(conn, settings, worker, row, fetched, run_id)
     return counts
 
 
-def _fetch_page(client: HttpClient, row: dict):
+def _fetch_page(client: HttpClient, row: dict, until: float):
+    """The page, or the exception that stopped it (returned: it is recorded in this thread)."""
+    if time.monotonic() >= until:
+        return _OutOfTime()
     try:
-        return client.fetch(row["url"], accept=PAGE_ACCEPT)
-    except FetchError as exc:
+        return client.fetch(row["url"], accept=PAGE_ACCEPT, until=until)
+    except Exception as exc:  # noqa: BLE001 - the error boundary of one article's fetch
         return exc
 
 
 def _store_fetched(conn, settings: Settings, worker: str, row: dict, fetched, run_id) -> Counter:
+    """Extract and store one fetched article; any failure but an outage is recorded on it."""
+    if isinstance(fetched, _OutOfTime):
+        return Counter(articles_deferred=article_store.release(conn, [row["id"]], worker))
     try:
-        if isinstance(fetched, FetchError):
+        if isinstance(fetched, Exception):
             raise fetched
-        page = _extract_article(fetched, row)
-    except (FetchError, TerminalError) as exc:
+        return _save_fetched(conn, worker, row, fetched, _extract_article(fetched, row))
+    except Exception as exc:  # noqa: BLE001 - the error boundary of one article
+        conn.rollback()
+        if db.is_transient_db_error(exc, conn):
+            raise
+        known = isinstance(exc, (FetchError, TerminalError))
         outcome = article_store.record_failure(
-            conn, row["id"], worker, stage="fetch", error=str(exc),
+            conn, row["id"], worker, stage="fetch",
+            error=str(exc) if known else safetext.describe(exc),
             transient=getattr(exc, "transient", False), max_attempts=settings.max_attempts,
             run_id=run_id)
         return Counter({f"articles_{outcome}": 1})
+
+
+def _save_fetched(conn, worker: str, row: dict, fetched, page) -> Counter:
     # The page's own rel=canonical (same site only) or the URL it redirected to.
     canonical = dedupe.canonical_url(fetched.final_url, page.canonical_url)
     stored = article_store.save_extraction(
@@ -247,12 +222,17 @@ def _per_batch(conn, settings: Settings, worker: str, ids: list[int], run_id: in
         return +counts
     except Exception as exc:  # noqa: BLE001 - sorted out below: transient errors propagate
         conn.rollback()
-        if db.is_transient_db_error(exc):
+        if db.is_transient_db_error(exc, conn):
             raise
+        if db.is_lock_timeout(exc):
+            # Someone (a reviewer's open transaction, a stuck worker) holds a lock too long:
+            # not the articles' fault. Leave the batch for a later pass.
+            log.warning("%s of %d articles waited too long for a lock: %s", stage, len(ids), exc)
+            return Counter(articles_deferred=article_store.release(conn, ids, worker))
         if len(ids) == 1:
             log.warning("%s failed for article %s: %s", stage, ids[0], exc)
             outcome = article_store.record_failure(
-                conn, ids[0], worker, stage=stage, error=f"{type(exc).__name__}: {exc}",
+                conn, ids[0], worker, stage=stage, error=safetext.describe(exc),
                 transient=False, max_attempts=settings.max_attempts, run_id=run_id)
             return Counter({f"articles_{outcome}": 1})
     counts = Counter()
@@ -284,15 +264,18 @@ def _load_article(conn, article: dict) -> Counter:
     return Counter(events_updated=1) if changed else Counter()
 
 
-def drain(conn, settings: Settings, state: str, step, run_id: int | None = None) -> Counter:
+def drain(conn, settings: Settings, state: str, step, run_id: int | None = None,
+          budget: PassBudget | None = None) -> Counter:
     """Claim and process batches in `state` until none is left; returns summed counts."""
+    budget = budget or PassBudget()
     counts = Counter()
-    while (done := _one_batch(conn, settings, state, step, run_id)) is not None:
+    while not budget.expired() and (done := _one_batch(conn, settings, state, step, run_id, budget)) is not None:
         counts += done
     return counts
 
 
-def flow(conn, settings: Settings, steps, run_id: int | None = None) -> Counter:
+def flow(conn, settings: Settings, steps, run_id: int | None = None,
+         budget: PassBudget | None = None) -> Counter:
     """Take work through `steps` ((state, step) pairs) a batch per step per round, until none is left.
 
     Unlike draining each step in turn, the first alliances are loaded while later
@@ -300,18 +283,31 @@ def flow(conn, settings: Settings, steps, run_id: int | None = None) -> Counter:
     steps that serialise on a lock (dedupe, stories, load) overlap with another
     worker's fetching and extraction instead of queueing behind each other at the end.
     """
+    budget = budget or PassBudget()
     counts = Counter()
     while True:
-        rounds = [_one_batch(conn, settings, state, step, run_id) for state, step in steps]
+        if budget.expired():
+            return counts + Counter(pass_deadline_reached=1)
+        rounds = [_one_batch(conn, settings, state, step, run_id, budget) for state, step in steps]
         if all(done is None for done in rounds):
             return counts
         counts += sum((done for done in rounds if done is not None), Counter())
 
 
-def _one_batch(conn, settings: Settings, state: str, step, run_id: int | None) -> Counter | None:
-    """Claim one batch in `state` and process it; None when there was nothing to claim."""
+def _one_batch(conn, settings: Settings, state: str, step, run_id: int | None,
+               budget: PassBudget) -> Counter | None:
+    """Claim one batch in `state` and process it; None when there was nothing to claim.
+
+    Articles this pass already claimed in `state` (they failed, or were left for
+    later) are not claimed again: an article is tried at most once per pass.
+    """
+    if budget.expired():
+        return None
     worker = new_worker_id()
-    ids = article_store.claim_batch(conn, state, worker, settings.batch_size, settings.lease_seconds)
+    tried = budget.tried[state]
+    ids = article_store.claim_batch(conn, state, worker, settings.batch_size, settings.lease_seconds,
+                                    exclude=tried)
+    tried.update(ids)
     return step(conn, settings, worker, ids, run_id) if ids else None
 
 
@@ -356,105 +352,24 @@ def reclassify(conn, settings: Settings, *, since=None, outdated_only: bool = Fa
     return counts + Counter(articles_requeued=requeued)
 
 
-def ingest_archive(conn, settings: Settings, records, progress=None) -> Counter:
-    """Backfill from (line number, record) pairs, then process them like fetched news.
-
-    A record is {url, title?, text | html, published?}, or the ValueError that
-    parsing its line raised. Bad records are counted and reported through `progress(line_no, error)`; the
-    rest go through the same dedupe, classification and loading as fetched news.
-    """
-    return store_archive_records(conn, records, progress) + process_queue(conn, settings)
-
-
-def store_archive_records(conn, records, progress=None) -> Counter:
-    """The storing half of ingest_archive: validate and insert records as 'extracted', committed."""
-    counts, batch = Counter(), []
-    for line_no, record in records:
-        try:
-            batch.append(_archived_row(record))
-        except (KeyError, TypeError, ValueError) as exc:  # raised before anything is written
-            counts["records_invalid"] += 1
-            if progress:
-                progress(line_no, f"line {line_no}: {exc}")
-            continue
-        if len(batch) >= ARCHIVE_BATCH_ROWS:
-            counts += _store_archived(conn, batch)
-            batch = []
-    return counts + _store_archived(conn, batch)
-
-
-def _store_archived(conn, rows: list[dict]) -> Counter:
-    stored = len(article_store.insert_archived_batch(conn, rows))
-    conn.commit()
-    return Counter(records_stored=stored, records_known=len(rows) - stored)
-
-
-def _archived_row(record) -> dict:
-    """The articles row of one archive record; ValueError when the record is unusable."""
-    if isinstance(record, ValueError):
-        raise ValueError(f"not valid JSON ({record})")
-    if not isinstance(record, dict) or not isinstance(record.get("url"), str):
-        raise ValueError("a record needs a string 'url'")
-    page = _archived_page(record)
-    if not page.text.strip():
-        raise ValueError("a record needs non-empty 'text' or 'html'")
-    title = record.get("title") or page.title
-    if title is not None and not isinstance(title, str):
-        raise ValueError("'title' must be a string")
-    url, text = _storable(record["url"], "url"), _storable(page.text, "text")
-    canonical = dedupe.canonical_url(url)
-    return {"canonical": canonical, "url_hash": dedupe.url_hash(canonical), "url": url,
-            "domain": urlsplit(canonical).hostname or "",
-            "title": _storable(title.replace("\x00", ""), "title") if title is not None else None,
-            "text": text, "text_hash": dedupe.text_hash(text), "published": page.published,
-            "language": page.language}
-
-
-def _storable(value: str, field: str) -> str:
-    """value, if PostgreSQL text can hold it; ValueError for a NUL or a lone surrogate."""
-    if "\x00" in value:
-        raise ValueError(f"'{field}' contains a NUL character")
-    if not value.isascii():
-        try:
-            value.encode("utf-8")
-        except UnicodeEncodeError:
-            raise ValueError(f"'{field}' contains a lone surrogate (not Unicode text)") from None
-    return value
-
-
-def _archived_page(record: dict):
-    # the same date parsing (and plausibility check) as page metadata
-    published = dates.plausible(extract.parse_date(record.get("published")))
-    if isinstance(record.get("text"), str):
-        # PostgreSQL text cannot hold NUL characters
-        text = record["text"].replace("\x00", "")
-        # the language is detected as for a fetched page (stories and v_articles need it)
-        return ExtractedPage(text=text, title=record.get("title"), published=published,
-                             language=extract.detect_language(text))
-    if isinstance(record.get("html"), str):
-        return extract.extract_page(record["html"], url=record["url"], feed_published=published)
-    raise ValueError("a record needs 'text' or 'html'")
-
-
 def run_once(settings: Settings, trigger: str = "cli") -> dict:
     """One full pass: sync and poll feeds, then fetch, extract, dedupe, classify and load, batch by batch."""
+    budget = PassBudget.from_settings(settings)
     with db.connection(settings.database_url, pipeline=True) as conn:
         run_id = run_store.start_run(conn, trigger)
-        counts = Counter()
+        counts = Counter(runs_abandoned=run_store.mark_abandoned(conn))
         try:
             with http_client(settings) as client:
                 counts += Counter(sync_feeds(conn, settings))
-                for feed_id in due_feeds(conn):
-                    # a pass running at the same time may be polling it: each feed is polled once
-                    if feed_store.claim_feed(conn, feed_id, run_id, settings.lease_seconds):
-                        counts += poll_feed(conn, settings, client, feed_id, run_id)
-                fetch = lambda c, s, w, ids, r: fetch_and_extract(c, s, client, w, ids, r)  # noqa: E731
-                counts += flow(conn, settings, (("discovered", fetch), *AFTER_FETCH), run_id)
+                counts += poll_due_feeds(conn, settings, client, run_id, budget)
+                fetch = lambda c, s, w, ids, r: fetch_and_extract(  # noqa: E731
+                    c, s, client, w, ids, r, until=budget.batch_until())
+                counts += flow(conn, settings, (("discovered", fetch), *AFTER_FETCH), run_id, budget)
         except BaseException:
             _record_failed_run(settings, run_id, counts)
             raise
         run_store.finish_run(conn, run_id, dict(counts))
-        return {"run_id": run_id, **counts}
+        return {"run_id": run_id, **+counts}
 
 
 def _record_failed_run(settings: Settings, run_id: int, counts: Counter) -> None:

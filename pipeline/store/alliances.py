@@ -7,21 +7,20 @@ reviewer, review_note, corrected_*) are never in any statement here.
 from __future__ import annotations
 
 from .. import db
+from . import locks
 
 # Reports of one event spread over days; a same-type, same-status report this
 # close to an existing event is the same event, further apart it is a new one.
 EVENT_WINDOW_DAYS = 21
 
 
-# pg_advisory_xact_lock key: loading a batch touches many alliances and events; one loader
-# at a time means two workers can never lock them in opposite orders.
-LOAD_LOCK_KEY = 0x7_1E_10_AD
-
-
 def lock_for_load(conn) -> None:
-    """Serialise loading across workers until the transaction ends."""
-    with conn.cursor() as cur:
-        cur.execute("SELECT pg_advisory_xact_lock(%s)", (LOAD_LOCK_KEY,))
+    """Serialise loading across workers until the transaction ends.
+
+    Loading a batch touches many alliances and events; one loader at a time means two
+    workers can never lock them in opposite orders.
+    """
+    locks.take(conn, "load")
 
 
 def party_key(parties) -> str:

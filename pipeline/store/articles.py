@@ -7,6 +7,7 @@ result is written only by the worker that still holds the lease.
 
 from __future__ import annotations
 
+import hashlib
 import io
 import struct
 from datetime import date
@@ -17,7 +18,7 @@ import psycopg2.extensions
 import psycopg2.extras
 from isal import igzip
 
-from .. import db
+from .. import db, safetext
 from ..dedupe import url_hash
 
 # Raw pages are a reprocessing cache, stored as standard gzip (any gzip reader opens
@@ -43,6 +44,7 @@ def discover_entries(conn, feed_id: int, entries: list[dict]) -> tuple[int, int]
         return 0, 0
     column = lambda name: [e[name] for e in entries]  # noqa: E731
     hashes = column("url_hash")
+    keys = [safetext.clean(k) for k in column("entry_key")]
     with conn.cursor() as cur:
         cur.execute("""
             INSERT INTO articles (canonical_url, url_hash, url, source_domain, feed_id, title,
@@ -59,28 +61,40 @@ def discover_entries(conn, feed_id: int, entries: list[dict]) -> tuple[int, int]
                      column("title"), column("summary"), column("published")))
         articles_new = cur.rowcount
         cur.execute("""
-            INSERT INTO feed_entries (feed_id, entry_key, article_id, link)
-            SELECT %s, e.entry_key, coalesce(a.id, al.article_id), e.link
-              FROM unnest(%s::text[], %s::bytea[], %s::text[]) AS e(entry_key, url_hash, link)
+            INSERT INTO feed_entries (feed_id, entry_key, entry_hash, article_id, link)
+            SELECT %s, e.entry_key, e.entry_hash, coalesce(a.id, al.article_id), e.link
+              FROM unnest(%s::text[], %s::bytea[], %s::bytea[], %s::text[])
+                   AS e(entry_key, entry_hash, url_hash, link)
               LEFT JOIN articles a ON a.url_hash = e.url_hash
               LEFT JOIN url_aliases al ON al.url_hash = e.url_hash
-             ORDER BY e.entry_key
-            ON CONFLICT DO NOTHING""", (feed_id, column("entry_key"), hashes, column("link")))
+             ORDER BY e.entry_hash
+            ON CONFLICT DO NOTHING""", (feed_id, keys, [entry_hash(k) for k in keys], hashes,
+                                        column("link")))
         return cur.rowcount, articles_new
 
 
-def claim_batch(conn, state: str, worker: str, limit: int, lease_seconds: int) -> list[int]:
-    """Lease up to `limit` due articles in `state` to `worker`; returns their ids."""
+def entry_hash(entry_key: str) -> bytes:
+    """The indexed identity of a feed entry: SHA-256 of its (cleaned) key's UTF-8 bytes."""
+    return hashlib.sha256(safetext.clean(entry_key).encode("utf-8")).digest()
+
+
+def claim_batch(conn, state: str, worker: str, limit: int, lease_seconds: int,
+                exclude=()) -> list[int]:
+    """Lease up to `limit` due articles in `state` to `worker`; returns their ids.
+
+    exclude: ids not to take (those this pass already tried in this state).
+    """
     with conn.cursor() as cur:
         cur.execute("""
             UPDATE articles SET leased_until = now() + make_interval(secs => %s), lease_owner = %s
             WHERE id IN (
                 SELECT id FROM articles
-                WHERE state = %s AND next_attempt_at <= now()
+                WHERE state = %s AND next_attempt_at <= clock_timestamp()
                   AND (leased_until IS NULL OR leased_until < now())
+                  AND id <> ALL(%s::bigint[])
                 ORDER BY next_attempt_at, id LIMIT %s
                 FOR UPDATE SKIP LOCKED)
-            RETURNING id""", (lease_seconds, worker, state, limit))
+            RETURNING id""", (lease_seconds, worker, state, sorted(exclude), limit))
         ids = sorted(r[0] for r in cur.fetchall())
     conn.commit()
     return ids
@@ -135,7 +149,8 @@ def save_extraction(conn, article_id: int, worker: str, *, fetch, page, canonica
                    fetched_at = now(), state = 'extracted', leased_until = NULL,
                    lease_owner = NULL, attempts = 0, last_error = NULL, updated_at = now()
             WHERE id = $9 AND lease_owner = $10 AND state = 'discovered'""",
-                    (page.text, text_hash, page.title, page.author, page.site_name, page.language,
+                    (page.text, text_hash, *map(safetext.cap_bytes, (page.title, page.author,
+                                                                     page.site_name, page.language)),
                      page.published, page.modified, article_id, worker))
         if cur.rowcount != 1:
             return False
@@ -182,21 +197,27 @@ def _adopt_canonical(cur, article_id: int, canonical: str) -> None:
 
 def record_failure(conn, article_id: int, worker: str, *, stage: str, error: str,
                    transient: bool, max_attempts: int, run_id: int | None) -> str:
-    """Count a failed attempt: retry later with backoff, or park as 'failed'. Returns the outcome."""
+    """Count a failed attempt: retry later with backoff, or park as 'failed'. Returns the outcome.
+
+    Times are clock_timestamp(), when the attempt ended: a fetch that took longer
+    than its backoff is not due again at once.
+    """
+    error = safetext.cap_bytes(error)
     with conn.cursor() as cur:
         cur.execute("""
             UPDATE articles SET attempts = attempts + 1, last_error = %s,
-                   leased_until = NULL, lease_owner = NULL, updated_at = now(),
+                   leased_until = NULL, lease_owner = NULL, updated_at = clock_timestamp(),
                    state = CASE WHEN %s AND attempts + 1 < %s THEN state ELSE 'failed' END,
                    failed_stage = CASE WHEN %s AND attempts + 1 < %s THEN failed_stage ELSE %s END,
-                   next_attempt_at = now() + make_interval(secs => 30 * power(2, attempts))
+                   next_attempt_at = clock_timestamp() + make_interval(secs => 30 * power(2, attempts))
             WHERE id = %s AND lease_owner = %s
             RETURNING state""",
                     (error, transient, max_attempts, transient, max_attempts, stage,
                      article_id, worker))
         row = cur.fetchone()
-        cur.execute("""INSERT INTO item_errors (run_id, item_kind, item_id, stage, transient, error)
-                       VALUES (%s, 'article', %s, %s, %s, %s)""",
+        cur.execute("""INSERT INTO item_errors (run_id, item_kind, item_id, stage, transient, error,
+                                                occurred_at)
+                       VALUES (%s, 'article', %s, %s, %s, %s, clock_timestamp())""",
                     (run_id, article_id, stage, transient, error))
     conn.commit()
     if row is None:
@@ -208,9 +229,23 @@ def record_feed_error(conn, feed_id: int, *, stage: str, error: str, transient: 
                       run_id: int | None) -> None:
     """Keep a per-item error row for a feed."""
     with conn.cursor() as cur:
-        cur.execute("""INSERT INTO item_errors (run_id, item_kind, item_id, stage, transient, error)
-                       VALUES (%s, 'feed', %s, %s, %s, %s)""",
-                    (run_id, feed_id, stage, transient, error))
+        cur.execute("""INSERT INTO item_errors (run_id, item_kind, item_id, stage, transient, error,
+                                                occurred_at)
+                       VALUES (%s, 'feed', %s, %s, %s, %s, clock_timestamp())""",
+                    (run_id, feed_id, stage, transient, safetext.cap_bytes(error)))
+
+
+def release(conn, article_ids: list[int], worker: str) -> int:
+    """Give leased articles back to the queue untouched (no attempt counted); returns how many.
+
+    For work a pass ran out of time for, or that waited too long on a lock.
+    """
+    with conn.cursor() as cur:
+        cur.execute("UPDATE articles SET leased_until = NULL, lease_owner = NULL "
+                    "WHERE id = ANY(%s) AND lease_owner = %s", (list(article_ids), worker))
+        count = cur.rowcount
+    conn.commit()
+    return count
 
 
 def save_classification(conn, article_id: int, worker: str, result, version: str,

@@ -2,7 +2,7 @@
 
 Functions take a psycopg2 connection and never commit: the calling stage commits
 the result together with the article's state change. dedupe_articles and
-lock_stories take a transaction-scoped advisory lock so two workers cannot both
+lock_stories take a transaction-scoped lock (store.locks) so two workers cannot both
 miss each other's uncommitted copies or both create the same story.
 
 Duplicate groups are flat: every copy points straight at the representative
@@ -22,13 +22,11 @@ import numpy as np
 import psycopg2
 
 from .. import db, dedupe
+from . import locks
 from ..dedupe import DedupeOutcome, Member, Signature, StoryArticle, StoryCandidate
 from ..errors import NotFoundError
 from ..models import Classification
 
-# pg_advisory_xact_lock keys shared by every tieup process.
-DEDUPE_LOCK_KEY = 0x7_1E_0D_0D
-STORY_LOCK_KEY = 0x7_1E_05_70
 MAX_CANDIDATES = 200       # bounds the work of a lookup even on a pathological bucket
 MAX_STORY_CANDIDATES = 50
 STORY_SAMPLE_MEMBERS = 10  # signatures per candidate story used for text similarity
@@ -271,8 +269,7 @@ def dedupe_articles(conn, article_ids: list[int]) -> list[DedupeOutcome]:
     keys = {aid: stored[aid][1] or dedupe.text_hash(texts[aid]) for aid in texts}
     sigs = {aid: dedupe.signature(texts[aid], tokens[aid]) for aid in texts}
     if texts:
-        with conn.cursor() as cur:
-            cur.execute("SELECT pg_advisory_xact_lock(%s)", (DEDUPE_LOCK_KEY,))
+        locks.take(conn, "dedupe")
         _save_missing_hashes(conn, {aid: keys[aid] for aid in texts if not stored[aid][1]})
         save_signatures(conn, sigs)
     matched = _matches(conn, texts, keys, sigs)
@@ -450,8 +447,7 @@ def refresh_story(conn, story_id: int, organisations=(), deal_type: str | None =
 
 def lock_stories(conn) -> None:
     """Serialise story matching and creation across workers until the transaction ends."""
-    with conn.cursor() as cur:
-        cur.execute("SELECT pg_advisory_xact_lock(%s)", (STORY_LOCK_KEY,))
+    locks.take(conn, "stories")
 
 
 def find_story(conn, article: dict, classification: Classification,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from .. import safetext
 from ..errors import NotFoundError
 
 
@@ -112,18 +113,24 @@ def record_poll_success(conn, feed_id: int, *, status: int, etag: str | None,
         cur.execute("""
             UPDATE feeds SET last_polled_at = now(), last_status = %s,
                    etag = coalesce(%s, etag), last_modified = coalesce(%s, last_modified),
-                   last_entry_count = coalesce(%s, last_entry_count), last_error = %s,
+                   last_entry_count = coalesce(%s, last_entry_count), last_error = left(%s, 2000),
                    consecutive_failures = 0, next_poll_at = now()
             WHERE id = %s""", (status, etag, last_modified, entry_count, parse_error, feed_id))
 
 
 def record_poll_failure(conn, feed_id: int, *, status: int | None, error: str,
-                        base_seconds: int, max_seconds: int) -> None:
-    """Count a failed poll and back off exponentially (capped) before the next one."""
+                        base_seconds: int, max_seconds: int, retry_after: float | None = None) -> None:
+    """Count a failed poll and back off exponentially (capped) before the next one.
+
+    A server's Retry-After is honoured when longer than the backoff, up to the same
+    cap. Times are clock_timestamp(), when the poll ended, not when its transaction began.
+    """
     with conn.cursor() as cur:
         cur.execute("""
-            UPDATE feeds SET last_polled_at = now(), last_status = %s, last_error = %s,
+            UPDATE feeds SET last_polled_at = clock_timestamp(), last_status = %s, last_error = %s,
                    consecutive_failures = consecutive_failures + 1,
-                   next_poll_at = now() + make_interval(secs =>
-                       least(%s::float8 * power(2, consecutive_failures), %s::float8))
-            WHERE id = %s""", (status, error, base_seconds, max_seconds, feed_id))
+                   next_poll_at = clock_timestamp() + make_interval(secs => least(
+                       greatest(%s::float8 * power(2, consecutive_failures), coalesce(%s::float8, 0)),
+                       %s::float8))
+            WHERE id = %s""", (status, safetext.cap_bytes(error), base_seconds, retry_after,
+                               max_seconds, feed_id))

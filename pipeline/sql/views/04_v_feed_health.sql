@@ -21,8 +21,13 @@ SELECT f.id                                   AS feed_id,
        coalesce(n.articles_discovered, 0)     AS articles_discovered,
        (f.consecutive_failures > 0
         AND coalesce(f.last_success_at, f.created_at) < now() - interval '1 day')
-                                              AS failing_over_a_day
+                                              AS failing_over_a_day,
+       le.stage                               AS last_error_stage,
+       le.occurred_at                         AS last_error_at
 FROM feeds f
+LEFT JOIN LATERAL (SELECT ie.stage, ie.occurred_at FROM item_errors ie
+                    WHERE ie.item_kind = 'feed' AND ie.item_id = f.id
+                    ORDER BY ie.occurred_at DESC, ie.id DESC LIMIT 1) le ON true
 LEFT JOIN (SELECT feed_id, count(DISTINCT article_id) AS articles_discovered
            FROM feed_entries GROUP BY feed_id) n ON n.feed_id = f.id
 ORDER BY f.enabled DESC, f.consecutive_failures DESC, f.name;
@@ -43,3 +48,5 @@ COMMENT ON COLUMN v_feed_health.next_poll_at IS 'Earliest time of the next poll 
 COMMENT ON COLUMN v_feed_health.last_entry_count IS 'Entries in the feed at the last successful poll.';
 COMMENT ON COLUMN v_feed_health.articles_discovered IS 'Distinct articles this feed has listed.';
 COMMENT ON COLUMN v_feed_health.failing_over_a_day IS 'True when the feed fails and has not been polled successfully for more than a day.';
+COMMENT ON COLUMN v_feed_health.last_error_stage IS 'Step of the feed''s latest recorded error: poll (fetch or an error handling the feed) or parse (a partly readable feed).';
+COMMENT ON COLUMN v_feed_health.last_error_at IS 'When the feed''s latest recorded error happened (when that poll ended).';

@@ -1,0 +1,101 @@
+"""Polling feeds: one conditional GET per due feed, its new entries recorded as discovered articles.
+
+Each feed is its own error boundary: whatever goes wrong with it but the database
+itself is recorded on the feed (which backs off) and the pass goes on.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from urllib.parse import urlsplit
+
+from . import db, dedupe, feeds, safetext
+from .errors import FetchError
+from .http import HttpClient
+from .settings import Settings
+from .store import articles as article_store
+from .store import feeds as feed_store
+
+log = logging.getLogger(__name__)
+
+FEED_ACCEPT = "application/rss+xml, application/atom+xml, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5"
+# First feed backoff step after a failure; doubles with each consecutive failure.
+FEED_BACKOFF_BASE_SECONDS = 300
+
+
+def poll_due_feeds(conn, settings: Settings, client: HttpClient, run_id: int, budget) -> Counter:
+    """Poll every due feed this pass can claim, until the pass's deadline."""
+    counts = Counter()
+    for feed_id in feed_store.due_feed_ids(conn):
+        if budget.expired():
+            return counts + Counter(pass_deadline_reached=1)  # the rest are polled next pass
+        # a pass running at the same time may be polling it: each feed is polled once
+        if feed_store.claim_feed(conn, feed_id, run_id, settings.lease_seconds):
+            counts += poll_feed(conn, settings, client, feed_id, run_id, until=budget.batch_until())
+    return counts
+
+
+def poll_feed(conn, settings: Settings, client: HttpClient, feed_id: int,
+              run_id: int | None = None, until: float | None = None) -> Counter:
+    """Fetch one feed (conditional GET) and record its unseen entries as discovered articles.
+
+    Whatever goes wrong but the database itself (a fetch error, a feed the parser or
+    the database chokes on, a bug) is recorded on the feed, which backs off; the pass
+    goes on with the next feed.
+    """
+    try:
+        return _poll_feed(conn, settings, client, feed_id, run_id, until)
+    except Exception as exc:  # noqa: BLE001 - the error boundary of one feed
+        conn.rollback()
+        if db.is_transient_db_error(exc, conn):
+            raise
+        log.warning("poll of feed %s failed: %s", feed_id, exc)
+        transient = getattr(exc, "transient", False)
+        error = str(exc) if isinstance(exc, FetchError) else safetext.describe(exc)
+        feed_store.record_poll_failure(conn, feed_id, status=getattr(exc, "status", None),
+                                       error=error, base_seconds=FEED_BACKOFF_BASE_SECONDS,
+                                       max_seconds=settings.feed_backoff_max_seconds,
+                                       retry_after=getattr(exc, "retry_after", None))
+        article_store.record_feed_error(conn, feed_id, stage="poll", error=error,
+                                        transient=transient, run_id=run_id)
+        conn.commit()
+        return Counter(feeds_polled=1, feeds_failed=1)
+
+
+def _poll_feed(conn, settings: Settings, client: HttpClient, feed_id: int,
+               run_id: int | None, until: float | None) -> Counter:
+    feed = feed_store.get_feed(conn, feed_id)
+    counts = Counter(feeds_polled=1)
+    result = client.fetch(feed["url"], etag=feed["etag"], last_modified=feed["last_modified"],
+                          accept=FEED_ACCEPT, until=until)
+    if result.not_modified:
+        feed_store.record_poll_success(conn, feed_id, status=304, etag=None, last_modified=None,
+                                       entry_count=None, parse_error=None)
+        conn.commit()
+        return counts + Counter(feeds_not_modified=1)
+    parsed = feeds.parse_feed(result.body, base_url=result.final_url,
+                              content_type=result.content_type, charset=result.charset)
+    counts += _discover_entries(conn, feed_id, parsed.entries)
+    feed_store.record_poll_success(conn, feed_id, status=result.status,
+                                   etag=result.headers.get("etag"),
+                                   last_modified=result.headers.get("last-modified"),
+                                   entry_count=len(parsed.entries), parse_error=parsed.error)
+    if parsed.error:
+        article_store.record_feed_error(conn, feed_id, stage="parse", error=parsed.error,
+                                        transient=False, run_id=run_id)
+    conn.commit()
+    return counts
+
+
+def _discover_entries(conn, feed_id: int, entries) -> Counter:
+    rows = []
+    for entry in entries:
+        canonical = dedupe.canonical_url(entry.link)
+        rows.append({"entry_key": entry.entry_key, "link": entry.link, "canonical": canonical,
+                     "url_hash": dedupe.url_hash(canonical),
+                     "domain": urlsplit(canonical).hostname or "", "title": entry.title,
+                     "summary": entry.summary, "published": entry.published})
+    entries_new, articles_new = article_store.discover_entries(conn, feed_id, rows)
+    return +Counter(entries_new=entries_new, entries_seen=len(rows) - entries_new,
+                    articles_discovered=articles_new)
