@@ -7,11 +7,15 @@ it cannot hold) is redone one record at a time, so only the bad record is report
 from __future__ import annotations
 
 from collections import Counter
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from . import dates, db, dedupe, extract, safetext
 from .models import ExtractedPage
 from .store import articles as article_store
+
+if TYPE_CHECKING:
+    from .settings import Settings
 
 # Archive records per INSERT in a backfill: one round trip and one commit per batch, not per row.
 ARCHIVE_BATCH_ROWS = 500

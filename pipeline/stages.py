@@ -16,7 +16,6 @@ import uuid
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
-from datetime import datetime, timezone
 
 from . import classify as classifier
 from . import db, dedupe, extract, feeds, safetext

@@ -3,7 +3,7 @@ feed's long Retry-After."""
 
 from datetime import datetime, timezone
 
-from pipeline import db, feeds
+from pipeline import feeds
 
 from .hostile import HostileSite, articles, assert_healthy_loaded, feed_health, item, rss, run_pass
 from .loopback import Route, sequence

@@ -5,7 +5,6 @@ from __future__ import annotations
 import gzip
 import time
 import tracemalloc
-import zlib
 
 import pytest
 

@@ -8,7 +8,7 @@ import time
 import pytest
 
 from pipeline import db
-from pipeline.errors import FetchError, RobotsDisallowedError
+from pipeline.errors import RobotsDisallowedError
 from pipeline.http import HttpClient
 from pipeline.politeness import Politeness, PolitenessDeferral, host_key, parse_robots
 from pipeline.store import hosts as store

@@ -8,7 +8,6 @@ import sys
 import threading
 import time
 
-import pytest
 
 from pipeline import db, stages
 from pipeline.errors import TransientError

@@ -8,7 +8,6 @@ from pipeline import stages
 from pipeline.cli import main
 from pipeline.errors import NotFoundError, ValidationError
 from pipeline.store import alliances as alliance_store
-from pipeline.store import articles as article_store
 from pipeline.store import review as review_store
 
 from .report_data import plant_events
