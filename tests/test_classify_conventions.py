@@ -94,3 +94,14 @@ def test_a_battery_plant_venture_is_about_batteries_not_manufacturing():
                  "Stellantis and CATL will form a 50-50 joint venture to build a battery plant for "
                  "LFP cells for electric vehicles in Spain, with production starting in 2026.")
     assert c.focus_areas == ("batteries",)
+
+
+def test_a_stake_bought_with_a_new_venture_is_an_acquisition():
+    c = classify("Stellantis buys 21% of Leapmotor, sets up export venture",
+                 "Stellantis will buy a 21% stake in Leapmotor for 1.5 billion euros and set up a "
+                 "joint venture, Leapmotor International, to sell its cars outside China.")
+    assert c.deal_type == "acquisition" and c.stake_pct == 21.0
+    c = classify("Stellantis and CATL form battery joint venture",
+                 "Stellantis and CATL will each hold a 50% stake in a joint venture that builds "
+                 "battery cells in Spain.")
+    assert c.deal_type == "joint_venture"

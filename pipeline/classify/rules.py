@@ -11,6 +11,7 @@ from pipeline.classify.clauses import (cue_before, in_aside, is_background,
                                        is_denial, is_negated, position_weight)
 from pipeline.classify.headline import DealSentence, headline, lead_deal
 from pipeline.classify.lexicon import Lexicon
+from pipeline.classify.stakes import stake_percent
 from pipeline.classify.parties import (antecedent_parties, joint_names, party_factor,
                                        sentence_parties, unknown_names)
 
@@ -216,7 +217,15 @@ def choose_deal_type(doc: Document, deals: list[DealSentence]) -> str:
         return "merger"  # a memorandum or talks whose stated aim is a merger
     if chosen == "acquisition" and "strategic_alliance" in best.types and _rebalances(doc, deals):
         return "strategic_alliance"  # partners resizing their cross-shareholdings
+    if chosen == "joint_venture" and "acquisition" in best.types and _states_a_stake(doc, deals):
+        return "acquisition"  # "buys 21% of Leapmotor and sets up a venture": the stake is the deal
     return chosen
+
+
+def _states_a_stake(doc: Document, deals: list[DealSentence]) -> bool:
+    """A headline sentence states the percentage of a stake bought (not a venture's 50-50 split)."""
+    share = stake_percent([doc.text[d.sentence.start:d.sentence.end] for d in headline(deals)])
+    return share is not None and share != 50.0
 
 
 def _rebalances(doc: Document, deals: list[DealSentence]) -> bool:
