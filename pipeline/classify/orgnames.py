@@ -172,11 +172,18 @@ def _coordinated(text: str, run: NameRun, known: list[tuple[int, int]], vocab: O
     return False
 
 
+# Group words dropped from the end of a reported name: analysts call "Coşkunöz Holding"
+# Coşkunöz and "Saryarka Motors Group" Saryarka Motors.
+_GROUP_WORDS = frozenset({"holding", "holdings", "group", "gruppe", "grupo", "groupe", "gruppo",
+                          "groep", "grup", "grupa", "skupina", "koncern", "konzern"})
+
+
 def strip_legal_form(name: str) -> str:
     """'Acme Robotics GmbH' -> 'Acme Robotics' (as reported for an unresolved party)."""
     vocab = load_vocabulary()
     words = name.split()
-    while len(words) > 1 and fold(words[-1]).strip(".,") in vocab.legal_forms:
+    while len(words) > 1 and (fold(words[-1]).strip(".,") in vocab.legal_forms
+                              or fold(words[-1]) in _GROUP_WORDS):
         words.pop()
     while len(words) > 1 and fold(words[0]).strip(".,") in vocab.legal_prefixes:
         words.pop(0)

@@ -121,6 +121,8 @@ def _unlisted_parties(doc: Document, sentence: Sentence, parties: list[str],
         if name.casefold() in taken or any(follows(doc, sentence, run.start, c)
                                            for c in ("rivalry", "new_entity")):
             continue
+        if any(run.start <= h.start < run.end for h in sentence.deals + sentence.generic):
+            continue  # "Software-Joint-Venture", "Wasserstoff-Kooperation": a German noun, not a name
         taken.add(name.casefold())
         found.append(name)
     return found
