@@ -29,6 +29,7 @@ _LINK = r"(?:\s+(?:of|de|del|der|du|des|da|do|y|&|und|für|van|von)\s+|\s+)"
 _SUFFIX = re.compile(r"['’][^\W\d_]{1,5}$")
 _RUN = re.compile(rf"(?<![\w'’])(?:{_WORD})(?:{_LINK}(?:{_WORD})){{0,4}}")
 _MAX_NAME_CHARS = 60
+_TOKEN = re.compile(r"\S+")
 _FUNCTION_WORDS = frozenset("the a an and with of in on at for from by to as but or while after before "
                             "both its their this that these those says said".split())
 # A lower-case corporate word joined by a hyphen (Hungarian "MOL-csoport", "Toyota-konszern").
@@ -47,6 +48,7 @@ class OrgVocabulary:
     not_org: frozenset[str]
     descriptors: frozenset[str]
     media_endings: frozenset[str]
+    corporate_endings: frozenset[str]  # org_words and legal_forms: the end of a full corporate name
 
 
 @lru_cache(maxsize=1)
@@ -59,7 +61,7 @@ def load_vocabulary() -> OrgVocabulary:
         return frozenset(fold(str(w)) for w in data[key])
     return OrgVocabulary(words("org_words"), words("legal_forms"), words("legal_prefixes"),
                          words("coordinators"), words("not_org"), words("descriptors"),
-                         words("media_endings"))
+                         words("media_endings"), words("org_words") | words("legal_forms"))
 
 
 @dataclass(frozen=True)
@@ -101,13 +103,16 @@ def _is_media(run: NameRun, vocab: OrgVocabulary) -> bool:
 def _trim(text: str, start: int, end: int, vocab: OrgVocabulary,
           not_names: frozenset[str]) -> NameRun | None:
     """The run without leading news words ("The", "Analysts") and legal forms."""
-    words = [(m.start() + start, m.end() + start) for m in re.finditer(r"\S+", text[start:end])]
+    words = [(m.start(), m.end()) for m in _TOKEN.finditer(text, start, end)]
+    if len(words) == 1 and _folded(text, words[0]) in not_names:
+        return None  # the common case: "The", "Analysts", "However"
     introduced = False
     # A descriptor that is also a corporate word ("Bank Mandiri") belongs to the name, and so
     # does a place that opens a full corporate name ("Indonesia Battery Corporation").
-    leading = not_names | vocab.not_org | vocab.legal_prefixes | (vocab.descriptors - vocab.org_words)
-    if len(words) > 1 and _folded(text, words[-1]) in vocab.org_words | vocab.legal_forms:
-        leading = _FUNCTION_WORDS | vocab.legal_prefixes | (vocab.descriptors - vocab.org_words)
+    plain, corporate = _leading_words(not_names)
+    leading = plain
+    if len(words) > 1 and _folded(text, words[-1]) in vocab.corporate_endings:
+        leading = corporate
     while len(words) > 1 and _folded(text, words[0]) in leading or words and _folded(text, words[0]) in not_names:
         introduced |= _folded(text, words.pop(0)) in vocab.descriptors
     while words and _folded(text, words[-1]) in vocab.legal_forms:
@@ -116,13 +121,22 @@ def _trim(text: str, start: int, end: int, vocab: OrgVocabulary,
         return None
     name = _SUFFIX.sub("", text[words[0][0]:words[-1][1]]).rstrip(".,'’")
     name = _HYPHEN_GROUP.sub("", name)  # "MOL-csoport" is MOL
-    if len(words) == 1 and fold(name) in not_names | vocab.not_org:
+    if len(words) == 1 and (fold(name) in not_names or fold(name) in vocab.not_org):
         return None  # "Slovakya'nın" is Slovakia
     if len(name) < 2 or len(name) > _MAX_NAME_CHARS or name.isdigit():
         return None
     if len(words) == 1 and (_folded(text, words[0]) in vocab.org_words or name.isupper() and len(name) <= 2):
         return None  # "Bank", "AI": a corporate word or a tiny acronym alone names nobody
     return NameRun(words[0][0], words[0][0] + len(name), name, introduced)
+
+
+@lru_cache(maxsize=4)
+def _leading_words(not_names: frozenset[str]) -> tuple[frozenset[str], frozenset[str]]:
+    """Words dropped from the start of a run: before any name, and before a corporate name."""
+    vocab = load_vocabulary()
+    descriptors = vocab.descriptors - vocab.org_words
+    return (not_names | vocab.not_org | vocab.legal_prefixes | descriptors,
+            _FUNCTION_WORDS | vocab.legal_prefixes | descriptors)
 
 
 def _folded(text: str, span: tuple[int, int]) -> str:

@@ -42,8 +42,11 @@ def sentence_parties(doc: Document, sentence: Sentence) -> list[str]:
             created.append(org.party)
         else:
             parties.append(org.party)
-    parties = [p for p in parties if p not in _owners_of_units(doc, sentence)]
-    parties += _unlisted_parties(doc, sentence, parties, joint)
+    owners = _owners_of_units(doc, sentence) if len(sentence.mentions) > 1 else set()
+    parties = [p for p in parties if p not in owners]
+    if len(parties) < 2 or sentence.in_title or sentence.index <= 2:
+        # (the open-world scan costs; past the lead it only completes a deal's sides)
+        parties += _unlisted_parties(doc, sentence, parties, joint)
     if len(parties) < 2:
         parties += [p for p in created if p not in parties]
     doc.parties_cache[sentence.start] = tuple(parties)
