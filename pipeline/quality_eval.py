@@ -4,7 +4,7 @@ A corpus record (corpus/README.md) is {id, lang, url, title, published, text, go
 is_alliance, deal_type, status, parties, focus_areas, stake_pct}, event, copy_of}. A
 prediction is what an analyst reads in v_articles for that record's article: {article_id,
 is_auto, is_alliance, deal_type, deal_status, parties, focus_areas, story_id, duplicate_of,
-language}, plus unresolved_parties when the view has it. Predictions made without a
+language}, and unresolved_parties. Predictions made without a
 database (`tieup classify`) have no article_id, story_id or duplicate_of: the story and
 copy measures are then None (not scored).
 
