@@ -190,7 +190,9 @@ def per_language(records: list[dict], predictions: dict) -> dict:
         if is_positive(r["gold"]):
             row["positives"] += 1
             row["found"] += is_positive(got)
-    return {lang: {**row, "recall": round(row["found"] / row["positives"], 4) if row["positives"] else None}
+    return {lang: {"positives": row["positives"], "found": row["found"], "articles": row["articles"],
+                   "language_correct": row["language_correct"],
+                   "recall": round(row["found"] / row["positives"], 4) if row["positives"] else None}
             for lang, row in sorted(out.items())}
 
 
