@@ -10,11 +10,21 @@ from pipeline.classify.headline import DealSentence, headline
 from pipeline.models import FOCUS_AREAS
 
 
-def choose_focus(doc: Document, deals: list[DealSentence]) -> tuple[str, ...]:
-    """Focus areas named in the title, the headline deal sentences and the first lines."""
-    chosen = {id(d.sentence) for d in headline(deals)}
+def choose_focus(doc: Document, deals: list[DealSentence], deal_type: str | None = None) -> tuple[str, ...]:
+    """Focus areas named in the title, the headline deal sentences and the first lines.
+
+    A merger (and the end of one) joins whole businesses: its scope is `other`, whatever
+    products the article names as the reason."""
+    if deal_type == "merger" or (deal_type == "dissolution" and _about_a_merger(deals)):
+        return ("other",)
+    heads = headline(deals)
+    chosen = {id(d.sentence) for d in heads}
+    # Later sentences about this deal (one of its sides, not a recap) state its scope too.
+    sides = set(heads[0].parties)
+    chosen |= {id(d.sentence) for d in deals if not d.background and d.sentence.index <= 6
+               and sides & set(d.parties)}
     scope = [s for s in doc.sentences if id(s) in chosen or s.in_title
-             or (s.index <= 0 and not is_background(doc, s, doc.ref_year))]
+             or (s.index <= 1 and not is_background(doc, s, doc.ref_year))]
     counts = Counter()
     for s in scope:
         reach: dict[str, int] = {}  # "electric vehicles" and "electric" in it count once
@@ -51,3 +61,12 @@ def _in_camel_case(text: str, hit) -> bool:
         end += 1
     word = text[start:end]
     return any(c.isupper() for c in word[1:]) and any(c.islower() for c in word)
+
+
+def _about_a_merger(deals: list[DealSentence]) -> bool:
+    """The headline's strongest deal word, an ending aside, is a merger's."""
+    types: dict[str, float] = {}
+    for deal in headline(deals):
+        for kind, value in deal.types.items():
+            types[kind] = types.get(kind, 0.0) + value
+    return bool(types) and max(types, key=types.get) == "merger"
