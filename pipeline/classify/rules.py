@@ -61,6 +61,8 @@ def deal_types(doc: Document, sentence: Sentence, sides: int) -> dict[str, float
         weight *= 0.3 if _RECAP_BEFORE.search(doc.folded, max(sentence.start, hit.start - 30), hit.start) else 1.0
         types[hit.value] = min(3.0, types.get(hit.value, 0.0) + weight)
     venture = any(m.org.kind == "joint_venture" for m in sentence.mentions) or bool(joint_names(doc, sentence))
+    if not types and sides >= 2 and _agreement(doc, sentence) and not sentence.cue("labour"):
+        types["strategic_alliance"] = 1.5  # "X and Y have agreed to build a battery plant"
     # A joint venture named with only a launch word ("Horse Powertrain reveals a hybrid
     # unit") is product news; with an ending or a closing it is news about the venture.
     only_venture = venture and not (sentence.generic or types)
@@ -79,6 +81,18 @@ _RECAP_BEFORE = re.compile(r"(?:\blast (?:year|month|week|january|february|march
                            r"august|september|october|november|december)'?s?|\bearlier|\bprevious|"
                            r"\bprior|\bformer|\bexisting|\boriginal|\b(?:19|20)\d\d)"
                            r"(?:\s+[\w-]+){0,2}\s*$")
+def _agreement(doc: Document, sentence: Sentence) -> bool:
+    """The title or the opening says two organisations agreed or signed (with no deal word)."""
+    return (sentence.in_title or sentence.index <= 1) and len(sentence.mentions) >= 2 and \
+        bool(_AGREED.search(doc.folded, sentence.start, sentence.end))
+
+
+# Verbs of an agreement between the sides, in the lexicon's languages.
+_AGREED = re.compile(r"\bagree[sd]?\b|\bsigned\b|\bacordad|\bacordaron|\bfirmaron|\bvereinbart|"
+                     r"\bunterzeichnet|\bsigné|\bconvenu|\bconcordaram|\bassinaram|\bconcordat|"
+                     r"\bsottoscritt|\bhanno firmato|\bподписали|\bдоговорились|\bpodepsal|\bpodpisał|"
+                     r"\bkomt overeen|\bovereengekomen|\bundertecknat|\banlaştı|\bsepakat|\bmenandatangani|"
+                     r"\bký kết|合意|签署|达成协议|체결|합의")
 # A possessive right before a joint venture word points at one that already exists.
 _POSSESSIVE_BEFORE = re.compile(r"\b(?:its|their|ihr\w*|sein\w*|leurs?|sa|son|ses|su|sus|sua|suo|"
                                 r"loro|seu|hun|zijn|jejich|jeho|ich|jego|ее|их|его)"
@@ -128,7 +142,8 @@ def deal_sentences(doc: Document, lex: Lexicon, published_year: int | None) -> l
         if sentence.index >= LEAD_SENTENCES:
             break
         venture = any(m.org.kind == "joint_venture" for m in sentence.mentions)
-        if (not sentence.deals and not sentence.generic and not venture) or sentence.cue("boilerplate"):
+        if (not sentence.deals and not sentence.generic and not venture and not _agreement(doc, sentence)) \
+                or sentence.cue("boilerplate"):
             continue  # no deal words, or page furniture ("Related: X and Y sign MoU")
         parties = sentence_parties(doc, sentence)
         names = unknown_names(doc, sentence, lex) if len(parties) < 2 else 0
