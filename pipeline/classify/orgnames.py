@@ -157,14 +157,36 @@ def _qualifies(text: str, run: NameRun, start: int, end: int, known: list[tuple[
         return True
     if _HYPHEN_GROUP.search(text, run.end, run.end + 12) and text[run.end:run.end + 1] == "-":
         return True  # "MOL-csoport"
-    before = fold(text[max(start, run.start - 30):run.start]).split()
-    if before and before[-1].strip(",;:'’\"()") in vocab.descriptors:
-        return True  # "component maker Aravali Motion", "hãng VinFast"
+    before = [w.strip(",;:'’\"()") for w in fold(text[max(start, run.start - 40):run.start]).split()]
+    if before and _is_descriptor(before[-1], vocab):
+        return True  # "component maker Aravali Motion", "hãng VinFast", "waterstofstart-up H2Flow"
+    if any(w in _PARTNER_WITH for w in before[-3:]) and _deal_word_before(text, start, run.start):
+        return True  # "a licensing agreement with China's Wanli Transmission"
     after = re.match(r"[\s,]*(\S+(?:\s+\S+)?)", text[run.end:min(end, run.end + 20)])
     if after and any(fold(t).strip(".,;:()") in vocab.legal_forms and not t.islower()
                      for t in after.group(1).split()[:1]):
         return True
     return _coordinated(text, run, known, vocab)
+
+
+# "with" before a partner's name, after the deal is named ("an agreement with X").
+_PARTNER_WITH = frozenset({"with", "mit", "avec", "con", "com", "met", "ile", "med", "cu", "dengan",
+                           "bersama", "với", "с", "з", "s", "z"})
+_DEAL_NOUN = re.compile(r"agreement|partnership|venture|deal|contract|memorandum|alliance|"
+                        r"vereinbarung|vertrag|partnerschaft|accord|acuerdo|accordo|acordo|"
+                        r"overeenkomst|umow|smlouv|zmluv|avtal|anlaşma|acord|megállapod|perjanjian|"
+                        r"kerja sama|thỏa thuận|соглашени|договор|угод|licen|joint", re.IGNORECASE)
+
+
+def _deal_word_before(text: str, start: int, pos: int) -> bool:
+    return bool(_DEAL_NOUN.search(text, start, pos))
+
+
+def _is_descriptor(word: str, vocab: OrgVocabulary) -> bool:
+    """A descriptor noun, inflected ("skupinou", "spółką") or ending a compound ("waterstofstart-up")."""
+    if word in vocab.descriptors:
+        return True
+    return any(len(d) >= 6 and (word.startswith(d[:-1]) or word.endswith(d)) for d in vocab.descriptors)
 
 
 def _coordinated(text: str, run: NameRun, known: list[tuple[int, int]], vocab: OrgVocabulary) -> bool:
