@@ -186,7 +186,15 @@ def _is_descriptor(word: str, vocab: OrgVocabulary) -> bool:
     """A descriptor noun, inflected ("skupinou", "spółką") or ending a compound ("waterstofstart-up")."""
     if word in vocab.descriptors:
         return True
-    return any(len(d) >= 6 and (word.startswith(d[:-1]) or word.endswith(d)) for d in vocab.descriptors)
+    stems, endings = _descriptor_forms(vocab.descriptors)
+    return word.endswith(endings) or any(word[:k] in stems for k in range(5, min(len(word), 16)))
+
+
+@lru_cache(maxsize=2)
+def _descriptor_forms(descriptors: frozenset[str]) -> tuple[frozenset[str], tuple[str, ...]]:
+    """Stems (a case ending off) and compound endings of the longer descriptor nouns."""
+    long = [d for d in descriptors if len(d) >= 6]
+    return frozenset(d[:-1] for d in long), tuple(long)
 
 
 def _coordinated(text: str, run: NameRun, known: list[tuple[int, int]], vocab: OrgVocabulary) -> bool:
