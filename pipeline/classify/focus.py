@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 
 from pipeline.classify.analysis import Document
@@ -36,7 +37,19 @@ def choose_focus(doc: Document, deals: list[DealSentence], deal_type: str | None
             if hit.start >= reach.get(hit.value, -1):
                 counts[hit.value] += 1
             reach[hit.value] = max(reach.get(hit.value, -1), hit.end)
+    if any(_CO_DEVELOPED_VEHICLES.search(doc.folded, s.start, s.end) for s in scope):
+        counts["platforms"] += 1  # vehicles developed together share their platforms
     return tuple(a for a in FOCUS_AREAS if a in _scope_areas(counts)) or ("other",)
+
+
+_VEHICLES = (r"(?:vehicles?|models?|cars?|pickups?|suvs?|vans?|fahrzeug\w*|modell\w*|véhicules?|modèles?|"
+             r"vehículos?|modelos?|veicoli|modelli|車|车型|차량|차종|mẫu xe|xe)")
+_CO_DEVELOPED_VEHICLES = re.compile(
+    r"(?:co-?develop\w*|jointly develop\w*|develop\w* together|joint|shared|gemeinsam\w*|"
+    r"conjoint\w*|conjunt\w*|insieme|congiunt\w*|共同開発|联合开发|共同开发|공동\s?개발|phát triển chung)"
+    rf"\W+(?:[\w-]+\W+){{0,3}}{_VEHICLES}\b|{_VEHICLES}\W+(?:[\w-]+\W+){{0,2}}"
+    r"(?:co-?developed|jointly developed|developed together|développés? (?:conjointement|ensemble)|"
+    r"desarrollados? conjuntamente|sviluppati insieme|gemeinsam entwickelt\w*)")
 
 
 def _scope_areas(counts: Counter) -> set[str]:
