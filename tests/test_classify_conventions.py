@@ -116,3 +116,22 @@ def test_vehicles_developed_together_are_about_platforms_and_a_mergers_scope_is_
                  "Honda and Nissan signed an agreement on Monday to merge under a joint holding "
                  "company to share the cost of electric vehicles and software.")
     assert c.deal_type == "merger" and c.focus_areas == ("other",)
+
+
+def test_the_company_a_merger_forms_is_not_a_party():
+    c = classify("Stellantis is born as PSA-FCA merger completes",
+                 "The merger of PSA and Fiat Chrysler Automobiles was completed on Saturday, and the "
+                 "combined company began trading as Stellantis.")
+    assert (c.deal_type, c.status) == ("merger", "completed")
+    assert set(c.parties) == {"PSA Group", "Fiat Chrysler"}
+
+
+def test_a_joint_ventures_product_launch_is_no_deal_but_its_formation_is():
+    c = classify("Sony Honda Mobility unveils Afeela sedan",
+                 "Sony Honda Mobility, the joint venture of Sony and Honda, unveiled the Afeela 1 "
+                 "electric sedan at CES on Tuesday, with deliveries from 2026.")
+    assert not c.is_alliance
+    c = classify("Honda and LG form battery joint venture L-H Battery",
+                 "Honda and LG Energy Solution said on Monday they had formed L-H Battery Company, a "
+                 "joint venture that will build battery cells in Ohio.")
+    assert c.deal_type == "joint_venture" and set(c.parties) == {"Honda", "LG Energy Solution"}

@@ -49,6 +49,8 @@ def sentence_parties(doc: Document, sentence: Sentence) -> list[str]:
         parties += _unlisted_parties(doc, sentence, parties, joint)
     if len(parties) < 2:
         parties += [p for p in created if p not in parties]
+    elif created:
+        doc.parties_cache.setdefault("created", set()).update(created)
     doc.parties_cache[sentence.start] = tuple(parties)
     return parties
 
@@ -188,6 +190,11 @@ def choose_parties(doc: Document, deals: list[DealSentence]) -> list[str]:
         for s in doc.sentences:
             if s.in_title:
                 parties += [p for p in sentence_parties(doc, s) if p not in parties]
+    # "...the combined company began trading as Stellantis": named as created anywhere, it
+    # is not a side of the deal that created it (as long as two sides remain).
+    created = doc.parties_cache.get("created", set())
+    if len([p for p in parties if p not in created]) >= 2:
+        parties = [p for p in parties if p not in created]
     return _drop_joint_ventures(_drop_short_forms(parties))
 
 

@@ -7,7 +7,7 @@ import math
 import re
 
 from pipeline.classify.analysis import LEAD_SENTENCES, Document, Sentence, is_furniture
-from pipeline.classify.clauses import (cue_before, in_aside, is_background,
+from pipeline.classify.clauses import (cue_before, follows, in_aside, is_background,
                                        is_denial, is_negated, position_weight)
 from pipeline.classify.headline import DealSentence, headline, lead_deal
 from pipeline.classify.lexicon import Lexicon
@@ -41,6 +41,7 @@ def deal_types(doc: Document, sentence: Sentence, sides: int) -> dict[str, float
     if is_denial(sentence):
         return {}
     types: dict[str, float] = {}
+    described = False  # a joint venture word only describes one that exists
     reach: dict[str, int] = {}  # overlapping words of one type count once ("strategic partnership")
     for hit in _specific_hits(doc, sentence):
         if hit.start < reach.get(hit.value, -1):
@@ -51,13 +52,13 @@ def deal_types(doc: Document, sentence: Sentence, sides: int) -> dict[str, float
         if hit.value == "acquisition" and not _buys_a_company(doc, sentence, hit):
             continue  # "prefers to buy computing platforms": goods, not a company or a stake
         weight = hit.weight * (0.5 if in_aside(doc, sentence, hit.start) else 1.0)
-        if hit.value == "joint_venture" and (
-                any(m.org.kind == "joint_venture" and m.end <= hit.start for m in sentence.mentions)
-                or any(end <= hit.start for _, end in joint_names(doc, sentence))):
+        if hit.value == "joint_venture" and _names_a_venture_before(doc, sentence, hit.start):
             weight *= 0.3  # "GAC Toyota, Toyota's joint venture with GAC, launched...": a description
+            described = True
         elif hit.value == "joint_venture" and _POSSESSIVE_BEFORE.search(
                 doc.folded, max(sentence.start, hit.start - 25), hit.start):
             weight *= 0.3  # "models from its joint venture with Dongfeng": one that exists
+            described = True
         weight *= 0.3 if _RECAP_BEFORE.search(doc.folded, max(sentence.start, hit.start - 30), hit.start) else 1.0
         types[hit.value] = min(3.0, types.get(hit.value, 0.0) + weight)
     venture = any(m.org.kind == "joint_venture" for m in sentence.mentions) or bool(joint_names(doc, sentence))
@@ -65,7 +66,7 @@ def deal_types(doc: Document, sentence: Sentence, sides: int) -> dict[str, float
         types["strategic_alliance"] = 1.5  # "X and Y have agreed to build a battery plant"
     # A joint venture named with only a launch word ("Horse Powertrain reveals a hybrid
     # unit") is product news; with an ending or a closing it is news about the venture.
-    only_venture = venture and not (sentence.generic or types)
+    only_venture = (venture or described) and not sentence.generic and set(types) <= {"joint_venture"}
     if (max(types.values(), default=0.0) < 1.5 and (sentence.generic or venture or types) and sides >= 2
             and _has_status_cue(sentence, announced=not only_venture) and not sentence.cue("labour")):
         # "X and Y called off talks", "signed an agreement to look at working together",
@@ -73,6 +74,13 @@ def deal_types(doc: Document, sentence: Sentence, sides: int) -> dict[str, float
         kind = "joint_venture" if venture else max(types, key=types.get, default="strategic_alliance")
         types[kind] = 1.5
     return types
+
+
+def _names_a_venture_before(doc: Document, sentence: Sentence, pos: int) -> bool:
+    """An existing joint venture is named before `pos` (not one being formed: "formed L-H Battery")."""
+    starts = [m.start for m in sentence.mentions if m.org.kind == "joint_venture" and m.end <= pos]
+    starts += [start for start, end in joint_names(doc, sentence) if end <= pos]
+    return any(not follows(doc, sentence, start, "new_entity") for start in starts)
 
 
 # A deal word right after a pointer to the past ("last September's memorandum",
