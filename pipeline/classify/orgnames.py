@@ -22,8 +22,8 @@ from pipeline.classify.text import fold
 # A capitalised word: an upper-case Latin, Greek or Cyrillic letter first (the class is
 # built from Unicode, since re has no \p{Lu}); inner dots, hyphens, apostrophes and
 # ampersands as in "Toyota-Tsusho", "S&P", "D'Ieteren".
-_UPPER = "".join(re.escape(c) for c in map(chr, range(0x41, 0x530)) if c.isupper())
-_WORD = rf"[{_UPPER}][\w&'’.\-]*[\w&]|[{_UPPER}]"
+UPPER = "".join(re.escape(c) for c in map(chr, range(0x41, 0x530)) if c.isupper())
+_WORD = rf"[{UPPER}][\w&'’.\-]*[\w&]|[{UPPER}]"
 _LINK = r"(?:\s+(?:of|de|del|der|du|des|da|do|y|&|und|für|van|von)\s+|\s+)"
 # A case ending after an apostrophe (Turkish "Slovakya'nın", "Togg'un") is not part of a name.
 _SUFFIX = re.compile(r"['’][^\W\d_]{1,5}$")
