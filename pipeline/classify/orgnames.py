@@ -24,12 +24,13 @@ from pipeline.classify.text import fold
 # ampersands as in "Toyota-Tsusho", "S&P", "D'Ieteren".
 UPPER = "".join(re.escape(c) for c in map(chr, range(0x41, 0x530)) if c.isupper())
 _WORD = rf"[{UPPER}][\w&'’.\-]*[\w&]|[{UPPER}]"
-_LINK = r"(?:\s+(?:of|de|del|der|du|des|da|do|y|&|und|für|van|von)\s+|\s+)"
+_LINK = r"(?:\s+(?:of|de|del|der|du|des|da|do|&|für|van|von)\s+|\s+)"
 # A case ending after an apostrophe (Turkish "Slovakya'nın", "Togg'un") is not part of a name.
 _SUFFIX = re.compile(r"['’][^\W\d_]{1,5}$")
 _RUN = re.compile(rf"(?<![\w'’])(?:{_WORD})(?:{_LINK}(?:{_WORD})){{0,4}}")
 _MAX_NAME_CHARS = 60
 _TOKEN = re.compile(r"\S+")
+_ELIDED = re.compile(r"(?:[LlDd]|[Qq]u)['’]")
 _FUNCTION_WORDS = frozenset("the a an and with of in on at for from by to as but or while after before "
                             "both its their this that these those says said".split())
 # A lower-case corporate word joined by a hyphen (Hungarian "MOL-csoport", "Toyota-konszern").
@@ -116,9 +117,16 @@ def _trim(text: str, start: int, end: int, vocab: OrgVocabulary,
           not_names: frozenset[str]) -> NameRun | None:
     """The run without leading news words ("The", "Analysts") and legal forms."""
     words = [(m.start(), m.end()) for m in _TOKEN.finditer(text, start, end)]
+    if words and _ELIDED.match(text, words[0][0]):  # "l'équipementier Carel": the article goes
+        words[0] = (_ELIDED.match(text, words[0][0]).end(), words[0][1])
     if len(words) == 1 and _folded(text, words[0]) in not_names:
         return None  # the common case: "The", "Analysts", "However"
     introduced = False
+    # "Münchner Start-up Ecodrive": the name follows the last descriptor inside the run
+    inner = [i for i, w in enumerate(words[:-1]) if _folded(text, w) in vocab.descriptors
+             and _folded(text, w) not in vocab.org_words]
+    if inner:
+        words, introduced = words[inner[-1] + 1:], True
     # A descriptor that is also a corporate word ("Bank Mandiri") belongs to the name, and so
     # does a place that opens a full corporate name ("Indonesia Battery Corporation").
     plain, corporate = _leading_words(not_names)
