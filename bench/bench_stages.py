@@ -37,7 +37,7 @@ import trafilatura  # noqa: E402
 import bench_classify  # noqa: E402
 import corpus  # noqa: E402
 import scratch  # noqa: E402
-from pipeline import db, dedupe, feeds, stages  # noqa: E402
+from pipeline import db, feeds, fingerprint, stages, urls  # noqa: E402
 from pipeline.extract import extract_page  # noqa: E402
 from pipeline.settings import Settings  # noqa: E402
 from pipeline.store import dedupe as dedupe_store  # noqa: E402
@@ -127,10 +127,10 @@ def _copy_buffer(records) -> io.StringIO:
     out = io.StringIO()
     writer = csv.writer(out)
     for _, r in records:
-        canonical = dedupe.canonical_url(r["url"])
-        writer.writerow((canonical, "\\x" + dedupe.url_hash(canonical).hex(), r["url"],
+        canonical = urls.canonical_url(r["url"])
+        writer.writerow((canonical, "\\x" + urls.url_hash(canonical).hex(), r["url"],
                          urlsplit(canonical).hostname, r["title"], r["text"],
-                         "\\x" + dedupe.text_hash(r["text"]).hex(), r["published"], "extracted"))
+                         "\\x" + fingerprint.text_hash(r["text"]).hex(), r["published"], "extracted"))
     return out
 
 
@@ -205,7 +205,7 @@ def load_and_dedupe(server_url: str, rows: int, dedupe_articles: int) -> tuple[d
         scratch.drop_database(db.with_database(server_url, template))
     assert copy_rows == project_rows == rows, (copy_rows, project_rows, rows)
     # Where the project path's time goes: the exact-copy key it computes per row.
-    hash_cpu, _ = _cpu_timed(lambda: [dedupe.text_hash(r["text"]) for _, r in records])
+    hash_cpu, _ = _cpu_timed(lambda: [fingerprint.text_hash(r["text"]) for _, r in records])
     load = {"rows": rows, "project_rows_per_second": _rate(rows, project_s),
             "copy_rows_per_second": _rate(rows, copy_s),
             "project_seconds": round(project_s, 2), "copy_seconds": round(copy_s, 2),

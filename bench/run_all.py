@@ -269,7 +269,7 @@ def _load_note(stages: dict | None) -> list[str]:
     if not load or "text_hash_seconds" not in load:
         return []
     return ["", f"Load: of the project path's {load['project_seconds']} s, computing the exact-copy key "
-            f"(`dedupe.text_hash` of every text, timed separately) takes {load['text_hash_seconds']} s; "
+            f"(`fingerprint.text_hash` of every text, timed separately) takes {load['text_hash_seconds']} s; "
             f"the COPY anchor ({load['copy_seconds']} s) gets its rows ready-made."]
 
 

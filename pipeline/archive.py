@@ -10,7 +10,7 @@ from collections import Counter
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from . import dates, db, dedupe, extract, safetext
+from . import dates, db, extract, fingerprint, safetext, urls
 from .models import ExtractedPage
 from .store import articles as article_store
 
@@ -81,11 +81,11 @@ def _archived_row(record) -> dict:
     if title is not None and not isinstance(title, str):
         raise ValueError("'title' must be a string")
     url, text = _storable(record["url"], "url"), _storable(page.text, "text")
-    canonical = dedupe.canonical_url(url)
-    return {"canonical": canonical, "url_hash": dedupe.url_hash(canonical), "url": url,
+    canonical = urls.canonical_url(url)
+    return {"canonical": canonical, "url_hash": urls.url_hash(canonical), "url": url,
             "domain": urlsplit(canonical).hostname or "",
             "title": _storable(title.replace("\x00", ""), "title") if title is not None else None,
-            "text": text, "text_hash": dedupe.text_hash(text), "published": page.published,
+            "text": text, "text_hash": fingerprint.text_hash(text), "published": page.published,
             "language": page.language}
 
 

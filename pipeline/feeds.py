@@ -6,23 +6,20 @@ import io
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
 import feedparser
 import yaml
 from bs4 import BeautifulSoup
 
-from . import dates, safetext, yamlfile
+from . import dates, safetext, urls, yamlfile
 from .charsets import decode_html, normalise_charset
 from .errors import ConfigError
 from .models import FeedEntry, ParsedFeed
 
-# Tracking parameters that never change which article a link points to.
-_TRACKING = re.compile(r"^(utm_\w+|fbclid|gclid|mc_cid|mc_eid|ocid|cmpid|ncid|_ga)$", re.I)
 _HTML_START = re.compile(rb"^\s*(<!--.*?-->\s*)*<(!doctype\s+html|html[\s>]|head[\s>]|body[\s>])", re.I | re.S)
 _FEED_ROOT = re.compile(rb"<(rss|feed|rdf:RDF)[\s>]", re.I)
 _MAX_TITLE = 1000
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 @dataclass(frozen=True)
@@ -32,29 +29,6 @@ class FeedSpec:
     url: str
     name: str
     enabled: bool = True
-
-
-def canonical_link(link: str, base_url: str | None = None) -> str | None:
-    """Absolute http(s) form of a link: lower-case host, no fragment, default port or tracking params."""
-    link = _CONTROL.sub("", link or "").strip()
-    if not link:
-        return None
-    parts = urlsplit(urljoin(base_url or "", link))
-    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
-        return None
-    try:
-        port = parts.port
-    except ValueError:
-        return None
-    scheme = parts.scheme.lower()
-    netloc = parts.hostname.lower()
-    if ":" in netloc:
-        netloc = f"[{netloc}]"  # an IPv6 literal keeps its brackets
-    if port and port != {"http": 80, "https": 443}[scheme]:
-        netloc += f":{port}"
-    query = urlencode([(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
-                       if not _TRACKING.match(k)])
-    return urlunsplit((scheme, netloc, parts.path or "/", query, ""))
 
 
 def looks_like_html(body: bytes, content_type: str | None = None) -> bool:
@@ -167,7 +141,7 @@ def _collect_entries(raw_entries, base: str | None) -> tuple[list[FeedEntry], in
 
 
 def _entry(raw, base: str | None) -> FeedEntry | None:
-    link = canonical_link(_entry_link(raw), base)
+    link = urls.entry_link(_entry_link(raw), base)
     if link is None:
         return None
     guid = (raw.get("id") or "").replace("\x00", "").strip()

@@ -10,7 +10,7 @@ import logging
 from collections import Counter
 from urllib.parse import urlsplit
 
-from . import db, dedupe, feeds, safetext
+from . import db, feeds, safetext, urls
 from .errors import FetchError
 from .http import HttpClient
 from .settings import Settings
@@ -91,9 +91,9 @@ def _poll_feed(conn, settings: Settings, client: HttpClient, feed_id: int,
 def _discover_entries(conn, feed_id: int, entries) -> Counter:
     rows = []
     for entry in entries:
-        canonical = dedupe.canonical_url(entry.link)
+        canonical = entry.link  # canonicalised once, when the feed was parsed (urls.entry_link)
         rows.append({"entry_key": entry.entry_key, "link": entry.link, "canonical": canonical,
-                     "url_hash": dedupe.url_hash(canonical),
+                     "url_hash": urls.url_hash(canonical),
                      "domain": urlsplit(canonical).hostname or "", "title": entry.title,
                      "summary": entry.summary, "published": entry.published})
     entries_new, articles_new = article_store.discover_entries(conn, feed_id, rows)

@@ -18,7 +18,7 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 
 from . import classify as classifier
-from . import db, dedupe, extract, feeds, safetext
+from . import db, extract, feeds, fingerprint, safetext, urls
 from .archive import ARCHIVE_BATCH_ROWS, ingest_archive, store_archive_records  # noqa: F401 - re-exported
 from .budget import PassBudget
 from .polling import FEED_ACCEPT, FEED_BACKOFF_BASE_SECONDS, poll_due_feeds, poll_feed  # noqa: F401
@@ -130,11 +130,11 @@ def _store_fetched(conn, settings: Settings, worker: str, row: dict, fetched, ru
 
 def _save_fetched(conn, worker: str, row: dict, fetched, page) -> Counter:
     # The page's own rel=canonical (same site only) or the URL it redirected to.
-    canonical = dedupe.canonical_url(fetched.final_url, page.canonical_url)
+    canonical = urls.canonical_url(fetched.final_url, page.canonical_url)
     stored = article_store.save_extraction(
         conn, row["id"], worker, fetch=fetched, page=page,
         canonical=canonical if canonical != row["canonical_url"] else None,
-        text_hash=dedupe.text_hash(page.text))
+        text_hash=fingerprint.text_hash(page.text))
     conn.commit()
     return Counter({"articles_stored" if stored else "articles_lease_lost": 1})
 

@@ -4,7 +4,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from pipeline import dedupe
+from pipeline import fingerprint, urls
 from pipeline.errors import NotFoundError
 from pipeline.models import Classification
 from pipeline.store import dedupe as store
@@ -30,12 +30,12 @@ OTHER = (
 
 
 def add_article(conn, url, text, published=T0, language="en"):
-    canonical = dedupe.canonical_url(url)
+    canonical = urls.canonical_url(url)
     with conn.cursor() as cur:
         cur.execute("""INSERT INTO articles (canonical_url, url_hash, url, source_domain, text,
                                              published_at, language, state)
                        VALUES (%s, %s, %s, %s, %s, %s, %s, 'extracted') RETURNING id""",
-                    (canonical, dedupe.url_hash(canonical), url, "example.com", text,
+                    (canonical, urls.url_hash(canonical), url, "example.com", text,
                      published, language))
         return cur.fetchone()[0]
 
@@ -58,7 +58,7 @@ def test_unique_article_is_indexed_and_unlinked(conn):
     outcome = store.dedupe_article(conn, a)
     assert outcome.kind is None and outcome.duplicate_of is None
     assert table_count(conn, "article_signatures") == 1
-    assert table_count(conn, "lsh_buckets") == len(dedupe.band_keys(dedupe.signature(STORY)))
+    assert table_count(conn, "lsh_buckets") == len(fingerprint.band_keys(fingerprint.signature(STORY)))
 
 
 def test_exact_copy_links_with_kind_exact(conn):
@@ -126,7 +126,7 @@ def test_changed_text_replaces_stale_buckets(conn):
     with conn.cursor() as cur:
         cur.execute("UPDATE articles SET text = %s WHERE id = %s", (OTHER, a))
     store.dedupe_article(conn, a)
-    assert table_count(conn, "lsh_buckets") == len(dedupe.band_keys(dedupe.signature(OTHER)))
+    assert table_count(conn, "lsh_buckets") == len(fingerprint.band_keys(fingerprint.signature(OTHER)))
 
 
 def test_missing_article_raises_not_found(conn):
@@ -138,7 +138,7 @@ def test_lookup_many_matches_single_lookups(conn):
     ids = [add_article(conn, f"https://a.example/{i}", t) for i, t in enumerate((STORY, OTHER))]
     for aid in ids:
         store.dedupe_article(conn, aid)
-    sigs = [dedupe.signature(STORY), dedupe.signature(OTHER)]
+    sigs = [fingerprint.signature(STORY), fingerprint.signature(OTHER)]
     many = store.lookup_candidates_many(conn, sigs)
     assert [[c.article_id for c in found] for found in many] == [[ids[0]], [ids[1]]]
 

@@ -6,7 +6,7 @@ from pathlib import Path
 import psycopg2
 import pytest
 
-from pipeline import classify, dedupe, stages
+from pipeline import classify, stages, urls
 from pipeline.store import articles as article_store
 
 GOOD = ("Toyota said on Monday it would build a new battery plant in North Carolina, adding "
@@ -21,7 +21,7 @@ def _add(conn, n, state, text=GOOD):
             cur.execute("""INSERT INTO articles (canonical_url, url_hash, url, source_domain, title,
                                                  text, state, published_at)
                            VALUES (%s, %s, %s, 'wire.example', %s, %s, %s, now()) RETURNING id""",
-                        (url, dedupe.url_hash(url), url, f"Story {i}", f"{text} Item {i}.", state))
+                        (url, urls.url_hash(url), url, f"Story {i}", f"{text} Item {i}.", state))
             ids.append(cur.fetchone()[0])
     conn.commit()
     return ids

@@ -19,7 +19,7 @@ import psycopg2.extras
 from isal import igzip
 
 from .. import db, safetext
-from ..dedupe import url_hash
+from ..urls import url_hash
 
 # Raw pages are a reprocessing cache, stored as standard gzip (any gzip reader opens
 # them). ISA-L's level 1 writes it in a quarter of zlib level 1's time and a little

@@ -21,9 +21,10 @@ from datetime import datetime
 import numpy as np
 import psycopg2
 
-from .. import db, dedupe
+from .. import db, fingerprint, stories
 from . import locks
-from ..dedupe import DedupeOutcome, Member, Signature, StoryArticle, StoryCandidate
+from ..fingerprint import DedupeOutcome, Member, Signature
+from ..stories import StoryArticle, StoryCandidate
 from ..errors import NotFoundError
 from ..models import Classification
 
@@ -49,9 +50,9 @@ def save_signatures(conn, sigs: dict[int, Signature]) -> None:
     if not sigs:
         return
     ids = sorted(sigs)
-    keys = {aid: dedupe.band_keys(sigs[aid]) for aid in ids}
+    keys = {aid: fingerprint.band_keys(sigs[aid]) for aid in ids}
     stale = [(aid, band, bucket) for aid, old in load_signatures(conn, ids).items()
-             for band, bucket in sorted(set(dedupe.band_keys(old)) - set(keys[aid]))]
+             for band, bucket in sorted(set(fingerprint.band_keys(old)) - set(keys[aid]))]
     new = [(aid, band, bucket) for aid in ids for band, bucket in keys[aid]]
     with conn.cursor() as cur:
         if stale:
@@ -123,7 +124,7 @@ def lookup_candidates_many(conn, sigs: list[Signature],
 
 def _shared_bands(conn, sigs: list[Signature], exclude_ids: list[int]) -> list[dict[int, int]]:
     """Per signature: indexed article id -> number of distinct (band, bucket) keys shared."""
-    owners, bands, buckets = dedupe.band_key_arrays(sigs)
+    owners, bands, buckets = fingerprint.band_key_arrays(sigs)
     hits: list[dict[int, int]] = [{} for _ in sigs]
     if not buckets.size:
         return hits
@@ -189,7 +190,7 @@ def _texts(conn, article_ids) -> dict[int, str]:
 
 
 def _worth_fetching(sig: Signature, candidates: list[Candidate]) -> list[int]:
-    return [c.article_id for c in candidates if dedupe.worth_verifying(sig, c.signature)]
+    return [c.article_id for c in candidates if fingerprint.worth_verifying(sig, c.signature)]
 
 
 def _verified(text: str, sig: Signature, candidates: list[Candidate],
@@ -198,7 +199,7 @@ def _verified(text: str, sig: Signature, candidates: list[Candidate],
     found = {}
     for aid in _worth_fetching(sig, candidates):
         if aid in texts:
-            sim = dedupe.similarity(text, texts[aid])
+            sim = fingerprint.similarity(text, texts[aid])
             if sim.is_near_duplicate:
                 found[aid] = sim.score
     return found
@@ -234,7 +235,7 @@ def _link(conn, rows: list[_Row], rep: _Row) -> list[int]:
             changed.append(rep.article_id)
         for row in to_point:
             exact = row.text_hash is not None and row.text_hash == rep.text_hash
-            score = 1.0 if exact else dedupe.similarity(texts[row.article_id],
+            score = 1.0 if exact else fingerprint.similarity(texts[row.article_id],
                                                         texts[rep.article_id]).score
             cur.execute("UPDATE articles SET duplicate_of = %s, duplicate_kind = %s, "
                         "duplicate_similarity = %s, updated_at = now() WHERE id = %s",
@@ -264,10 +265,10 @@ def dedupe_articles(conn, article_ids: list[int]) -> list[DedupeOutcome]:
     # The stage that stored a text stored its hash too; compute it only when missing.
     # Tokens, hashes and signatures are pure work: done before taking the lock, so
     # workers only queue for the index reads and writes.
-    tokens = {aid: dedupe.tokens(text) for aid, (text, _) in stored.items()}
-    texts = {aid: text for aid, (text, _) in stored.items() if dedupe.is_dedupable(text, tokens[aid])}
-    keys = {aid: stored[aid][1] or dedupe.text_hash(texts[aid]) for aid in texts}
-    sigs = {aid: dedupe.signature(texts[aid], tokens[aid]) for aid in texts}
+    tokens = {aid: fingerprint.tokens(text) for aid, (text, _) in stored.items()}
+    texts = {aid: text for aid, (text, _) in stored.items() if fingerprint.is_dedupable(text, tokens[aid])}
+    keys = {aid: stored[aid][1] or fingerprint.text_hash(texts[aid]) for aid in texts}
+    sigs = {aid: fingerprint.signature(texts[aid], tokens[aid]) for aid in texts}
     if texts:
         locks.take(conn, "dedupe")
         _save_missing_hashes(conn, {aid: keys[aid] for aid in texts if not stored[aid][1]})
@@ -305,7 +306,7 @@ def _matches(conn, texts: dict[int, str], keys: dict[int, bytes],
 
 
 def _outcome(conn, article_id: int, rows: list[_Row]) -> DedupeOutcome:
-    rep_member = dedupe.choose_representative([r.member for r in rows])
+    rep_member = fingerprint.choose_representative([r.member for r in rows])
     rep = next(r for r in rows if r.article_id == rep_member.article_id)
     changed = _link(conn, rows, rep)
     group = (rep.article_id, *sorted(r.article_id for r in rows if r.article_id != rep.article_id))
@@ -364,7 +365,7 @@ _STORY_CANDIDATES_SQL = """
 
 def story_candidates(conn, organisations, published_at: datetime) -> list[StoryCandidate]:
     """Stories sharing an organisation whose window is near the date (GIN + date index)."""
-    window = dedupe.STORY_WINDOW
+    window = stories.STORY_WINDOW
     with conn.cursor() as cur:
         db.execute_prepared(cur, "tieup_story_candidates", _STORY_CANDIDATES_SQL, (
             list(organisations), published_at + window, published_at - window,
@@ -463,14 +464,14 @@ def find_story(conn, article: dict, classification: Classification,
     article_id, published_at = article["id"], article["published_at"]
     if article["story_id"] is not None:
         return article["story_id"], False
-    organisations = dedupe.story_organisations(classification.parties, classification.mentions)
+    organisations = stories.story_organisations(classification.parties, classification.mentions)
     story_id = context.group_story(article)
     if story_id is None and published_at is not None and organisations:
-        sig = context.signatures.get(article_id) or dedupe.signature(article["text"])
+        sig = context.signatures.get(article_id) or fingerprint.signature(article["text"])
         candidate = StoryArticle(article_id, published_at, article["language"],
                                  tuple(classification.parties), classification.deal_type,
                                  dict(classification.mentions), sig, classification.status)
-        story_id = dedupe.match_story(candidate, story_candidates(conn, organisations, published_at))
+        story_id = stories.match_story(candidate, story_candidates(conn, organisations, published_at))
     if story_id is None:
         story_id = create_story(conn, organisations, classification.deal_type, published_at,
                                 classification.status)
@@ -481,5 +482,5 @@ def find_story(conn, article: dict, classification: Classification,
 def join_story(conn, story_id: int, classification: Classification) -> None:
     """Refresh a story after an article joined it (its story_id is stored)."""
     refresh_story(conn, story_id,
-                  dedupe.story_organisations(classification.parties, classification.mentions),
+                  stories.story_organisations(classification.parties, classification.mentions),
                   classification.deal_type)
