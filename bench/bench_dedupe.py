@@ -29,6 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from pipeline import db, fingerprint  # noqa: E402
 from pipeline.fingerprint import Signature  # noqa: E402
+from pipeline.stages import dedupe as dedupe_stage  # noqa: E402
 from pipeline.store import dedupe as store  # noqa: E402
 from pipeline.store.migrations import migrate  # noqa: E402
 
@@ -171,13 +172,13 @@ def _timed(fn) -> tuple[float, list]:
 
 
 def _single(conn, sigs):
-    return [store.lookup_candidates(conn, sig) for sig in sigs]
+    return [dedupe_stage.lookup_candidates(conn, sig) for sig in sigs]
 
 
 def _batched(conn, sigs):
     found = []
     for i in range(0, len(sigs), BATCH):
-        found += store.lookup_candidates_many(conn, sigs[i:i + BATCH])
+        found += dedupe_stage.lookup_candidates_many(conn, sigs[i:i + BATCH])
     return found
 
 
@@ -206,7 +207,7 @@ def lookup_plans(conn, sigs: list[Signature]) -> dict[str, str]:
     """EXPLAIN ANALYZE of a single and a batched bucket query: index probes, no table scan."""
     plans = {}
     for label, batch in (("single", sigs[:1]), ("batched", sigs[:BATCH])):
-        buckets = store._bigint_array(sorted({k[1] for s in batch for k in fingerprint.band_keys(s)}))
+        buckets = store.bigint_array(sorted({k[1] for s in batch for k in fingerprint.band_keys(s)}))
         with conn.cursor() as cur:
             cur.execute("EXPLAIN (ANALYZE, BUFFERS) " + store._BUCKET_HITS_SQL,
                         (buckets, store.MAX_BUCKET_ROWS * len(batch)))

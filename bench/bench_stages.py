@@ -3,7 +3,7 @@
 Stages: feed parsing (pipeline.feeds.parse_feed on a 200-entry RSS), extraction
 (pipeline.extract.extract_page on generated 30-60 KB article pages; anchor:
 trafilatura.extract alone on the same pages), dedupe (the whole per-article step,
-store.dedupe.dedupe_article: signature, LSH lookup, verification, index insert),
+stages.dedupe.dedupe_batch: signature, LSH lookup, verification, index insert),
 classification (bench_classify), and database load (N extracted article rows
 through stages.store_archive_records, the storing half of `tieup ingest`; anchor:
 PostgreSQL COPY of the same rows into the same table, each into a fresh database).
@@ -40,7 +40,7 @@ import scratch  # noqa: E402
 from pipeline import db, feeds, fingerprint, stages, urls  # noqa: E402
 from pipeline.extract import extract_page  # noqa: E402
 from pipeline.settings import Settings  # noqa: E402
-from pipeline.store import dedupe as dedupe_store  # noqa: E402
+from pipeline.stages import dedupe as dedupe_stage  # noqa: E402
 
 SEED = 20251121
 FULL = {"feed_entries": 200, "feed_seconds": 2.0, "pages": 120, "extract_rounds": 3,
@@ -180,7 +180,7 @@ def dedupe_step(conn, limit: int) -> dict:
     cpu, wall = time.process_time(), time.perf_counter()
     kinds = []
     for start in range(0, len(ids), batch):
-        kinds += [d.kind for d in dedupe_store.dedupe_articles(conn, ids[start:start + batch])]
+        kinds += [d.kind for d in dedupe_stage.dedupe_batch(conn, ids[start:start + batch])]
         conn.commit()
     wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
     return {"articles": len(ids), "articles_per_second": _rate(len(ids), wall),

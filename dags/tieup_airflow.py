@@ -43,12 +43,9 @@ def is_retryable(exc: BaseException) -> bool:
     import psycopg2
 
     from pipeline import db
-    from pipeline.errors import (ConfigError, FetchError, MigrationError, NotFoundError,
-                                 TerminalError, TransientError)
+    from pipeline.errors import ConfigError, MigrationError, NotFoundError, TerminalError, TransientError
     if isinstance(exc, TransientError) or db.is_transient_db_error(exc):
         return True
-    if isinstance(exc, FetchError):
-        return exc.transient
     return not isinstance(exc, (ConfigError, MigrationError, NotFoundError, TerminalError,
                                 psycopg2.Error))
 
@@ -101,7 +98,7 @@ def tieup_connection(settings):
 
 
 def drain(state: str, step_name: str) -> dict:
-    """Run one stage of pipeline/stages.py over every article waiting in `state`."""
+    """Run one stage of pipeline/stages/ over every article waiting in `state`."""
     from pipeline import stages
     settings = task_settings()
     with tieup_connection(settings) as conn:

@@ -43,10 +43,10 @@ def tieup_maintenance():
     @task
     @tieup_errors
     def reclassify_outdated() -> dict:
-        from pipeline import maintenance
+        from pipeline import stages
         settings = task_settings()
         with tieup_connection(settings) as conn:
-            return maintenance.reclassify_outdated(conn, settings)
+            return stages.reclassify_outdated(conn, settings)
 
     @task
     @tieup_errors

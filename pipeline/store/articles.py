@@ -19,6 +19,7 @@ import psycopg2.extras
 from isal import igzip
 
 from .. import db, safetext
+from ..states import next_state
 from ..urls import url_hash
 
 # Raw pages are a reprocessing cache, stored as standard gzip (any gzip reader opens
@@ -26,9 +27,6 @@ from ..urls import url_hash
 # smaller (110 KB news pages: 0.14 ms and 19% of the size, against 0.52 ms and 20%).
 RAW_PAGE_GZIP_LEVEL = 1
 
-# state a stage claims -> the state it moves an article to
-NEXT_STATE = {"discovered": "extracted", "extracted": "deduped",
-              "deduped": "classified", "classified": "loaded"}
 
 
 def discover_entries(conn, feed_id: int, entries: list[dict]) -> tuple[int, int]:
@@ -129,7 +127,7 @@ def advance_many(conn, article_ids: list[int], worker: str, from_state: str) -> 
             UPDATE articles SET state = %s, leased_until = NULL, lease_owner = NULL,
                    attempts = 0, last_error = NULL, updated_at = now()
             WHERE id = ANY(%s) AND lease_owner = %s AND state = %s""",
-                    (NEXT_STATE[from_state], list(article_ids), worker, from_state))
+                    (next_state(from_state), list(article_ids), worker, from_state))
         return cur.rowcount
 
 

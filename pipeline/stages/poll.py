@@ -1,4 +1,4 @@
-"""Polling feeds: one conditional GET per due feed, its new entries recorded as discovered articles.
+"""The poll step: one conditional GET per due feed, its new entries recorded as discovered articles.
 
 Each feed is its own error boundary: whatever goes wrong with it but the database
 itself is recorded on the feed (which backs off) and the pass goes on.
@@ -10,12 +10,12 @@ import logging
 from collections import Counter
 from urllib.parse import urlsplit
 
-from . import db, feeds, safetext, urls
-from .errors import FetchError
-from .http import HttpClient
-from .settings import Settings
-from .store import articles as article_store
-from .store import feeds as feed_store
+from .. import db, feeds, safetext, urls
+from ..errors import FetchError, TransientError
+from ..http import HttpClient
+from ..settings import Settings
+from ..store import articles as article_store
+from ..store import feeds as feed_store
 
 log = logging.getLogger(__name__)
 
@@ -51,7 +51,7 @@ def poll_feed(conn, settings: Settings, client: HttpClient, feed_id: int,
         if db.is_transient_db_error(exc, conn):
             raise
         log.warning("poll of feed %s failed: %s", feed_id, exc)
-        transient = getattr(exc, "transient", False)
+        transient = isinstance(exc, TransientError)
         error = str(exc) if isinstance(exc, FetchError) else safetext.describe(exc)
         feed_store.record_poll_failure(conn, feed_id, status=getattr(exc, "status", None),
                                        error=error, base_seconds=FEED_BACKOFF_BASE_SECONDS,
