@@ -4,7 +4,7 @@ A corpus record (corpus/README.md) is {id, lang, url, title, published, text, go
 is_alliance, deal_type, status, parties, focus_areas, stake_pct}, event, copy_of}. A
 prediction is what an analyst reads in v_articles for that record's article: {article_id,
 is_auto, is_alliance, deal_type, deal_status, parties, focus_areas, story_id, duplicate_of,
-language}, plus unresolved_parties when the view has it. Predictions made without a
+language}, and unresolved_parties. Predictions made without a
 database (`tieup classify`) have no article_id, story_id or duplicate_of: the story and
 copy measures are then None (not scored).
 
@@ -190,7 +190,9 @@ def per_language(records: list[dict], predictions: dict) -> dict:
         if is_positive(r["gold"]):
             row["positives"] += 1
             row["found"] += is_positive(got)
-    return {lang: {**row, "recall": round(row["found"] / row["positives"], 4) if row["positives"] else None}
+    return {lang: {"positives": row["positives"], "found": row["found"], "articles": row["articles"],
+                   "language_correct": row["language_correct"],
+                   "recall": round(row["found"] / row["positives"], 4) if row["positives"] else None}
             for lang, row in sorted(out.items())}
 
 

@@ -5,7 +5,7 @@ import json
 from pipeline.classify.contract import classify_lines
 
 KEYS = ["id", "is_auto", "is_alliance", "deal_type", "status", "parties", "focus_areas",
-        "confidence", "evidence"]
+        "confidence", "evidence", "unresolved_parties", "stake_pct"]
 
 
 def _run(lines):

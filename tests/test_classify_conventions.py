@@ -94,3 +94,44 @@ def test_a_battery_plant_venture_is_about_batteries_not_manufacturing():
                  "Stellantis and CATL will form a 50-50 joint venture to build a battery plant for "
                  "LFP cells for electric vehicles in Spain, with production starting in 2026.")
     assert c.focus_areas == ("batteries",)
+
+
+def test_a_stake_bought_with_a_new_venture_is_an_acquisition():
+    c = classify("Stellantis buys 21% of Leapmotor, sets up export venture",
+                 "Stellantis will buy a 21% stake in Leapmotor for 1.5 billion euros and set up a "
+                 "joint venture, Leapmotor International, to sell its cars outside China.")
+    assert c.deal_type == "acquisition" and c.stake_pct == 21.0
+    c = classify("Stellantis and CATL form battery joint venture",
+                 "Stellantis and CATL will each hold a 50% stake in a joint venture that builds "
+                 "battery cells in Spain.")
+    assert c.deal_type == "joint_venture"
+
+
+def test_vehicles_developed_together_are_about_platforms_and_a_mergers_scope_is_other():
+    c = classify("GM and Hyundai to co-develop five vehicles",
+                 "General Motors and Hyundai agreed to co-develop five vehicles, including an electric "
+                 "van, for the Americas from 2028, the companies announced on Wednesday.")
+    assert "platforms" in c.focus_areas
+    c = classify("Honda and Nissan agree to merge",
+                 "Honda and Nissan signed an agreement on Monday to merge under a joint holding "
+                 "company to share the cost of electric vehicles and software.")
+    assert c.deal_type == "merger" and c.focus_areas == ("other",)
+
+
+def test_the_company_a_merger_forms_is_not_a_party():
+    c = classify("Stellantis is born as PSA-FCA merger completes",
+                 "The merger of PSA and Fiat Chrysler Automobiles was completed on Saturday, and the "
+                 "combined company began trading as Stellantis.")
+    assert (c.deal_type, c.status) == ("merger", "completed")
+    assert set(c.parties) == {"PSA Group", "Fiat Chrysler"}
+
+
+def test_a_joint_ventures_product_launch_is_no_deal_but_its_formation_is():
+    c = classify("Sony Honda Mobility unveils Afeela sedan",
+                 "Sony Honda Mobility, the joint venture of Sony and Honda, unveiled the Afeela 1 "
+                 "electric sedan at CES on Tuesday, with deliveries from 2026.")
+    assert not c.is_alliance
+    c = classify("Honda and LG form battery joint venture L-H Battery",
+                 "Honda and LG Energy Solution said on Monday they had formed L-H Battery Company, a "
+                 "joint venture that will build battery cells in Ohio.")
+    assert c.deal_type == "joint_venture" and set(c.parties) == {"Honda", "LG Energy Solution"}

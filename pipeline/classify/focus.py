@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 
 from pipeline.classify.analysis import Document
@@ -10,11 +11,21 @@ from pipeline.classify.headline import DealSentence, headline
 from pipeline.models import FOCUS_AREAS
 
 
-def choose_focus(doc: Document, deals: list[DealSentence]) -> tuple[str, ...]:
-    """Focus areas named in the title, the headline deal sentences and the first lines."""
-    chosen = {id(d.sentence) for d in headline(deals)}
+def choose_focus(doc: Document, deals: list[DealSentence], deal_type: str | None = None) -> tuple[str, ...]:
+    """Focus areas named in the title, the headline deal sentences and the first lines.
+
+    A merger (and the end of one) joins whole businesses: its scope is `other`, whatever
+    products the article names as the reason."""
+    if deal_type == "merger" or (deal_type == "dissolution" and _about_a_merger(deals)):
+        return ("other",)
+    heads = headline(deals)
+    chosen = {id(d.sentence) for d in heads}
+    # Later sentences about this deal (one of its sides, not a recap) state its scope too.
+    sides = set(heads[0].parties)
+    chosen |= {id(d.sentence) for d in deals if not d.background and d.sentence.index <= 6
+               and sides & set(d.parties)}
     scope = [s for s in doc.sentences if id(s) in chosen or s.in_title
-             or (s.index <= 0 and not is_background(doc, s, doc.ref_year))]
+             or (s.index <= 1 and not is_background(doc, s, doc.ref_year))]
     counts = Counter()
     for s in scope:
         reach: dict[str, int] = {}  # "electric vehicles" and "electric" in it count once
@@ -26,7 +37,19 @@ def choose_focus(doc: Document, deals: list[DealSentence]) -> tuple[str, ...]:
             if hit.start >= reach.get(hit.value, -1):
                 counts[hit.value] += 1
             reach[hit.value] = max(reach.get(hit.value, -1), hit.end)
+    if any(_CO_DEVELOPED_VEHICLES.search(doc.folded, s.start, s.end) for s in scope):
+        counts["platforms"] += 1  # vehicles developed together share their platforms
     return tuple(a for a in FOCUS_AREAS if a in _scope_areas(counts)) or ("other",)
+
+
+_VEHICLES = (r"(?:vehicles?|models?|cars?|pickups?|suvs?|vans?|fahrzeug\w*|modell\w*|véhicules?|modèles?|"
+             r"vehículos?|modelos?|veicoli|modelli|車|车型|차량|차종|mẫu xe|xe)")
+_CO_DEVELOPED_VEHICLES = re.compile(
+    r"(?:co-?develop\w*|jointly develop\w*|develop\w* together|joint|shared|gemeinsam\w*|"
+    r"conjoint\w*|conjunt\w*|insieme|congiunt\w*|共同開発|联合开发|共同开发|공동\s?개발|phát triển chung)"
+    rf"\W+(?:[\w-]+\W+){{0,3}}{_VEHICLES}\b|{_VEHICLES}\W+(?:[\w-]+\W+){{0,2}}"
+    r"(?:co-?developed|jointly developed|developed together|développés? (?:conjointement|ensemble)|"
+    r"desarrollados? conjuntamente|sviluppati insieme|gemeinsam entwickelt\w*)")
 
 
 def _scope_areas(counts: Counter) -> set[str]:
@@ -51,3 +74,12 @@ def _in_camel_case(text: str, hit) -> bool:
         end += 1
     word = text[start:end]
     return any(c.isupper() for c in word[1:]) and any(c.islower() for c in word)
+
+
+def _about_a_merger(deals: list[DealSentence]) -> bool:
+    """The headline's strongest deal word, an ending aside, is a merger's."""
+    types: dict[str, float] = {}
+    for deal in headline(deals):
+        for kind, value in deal.types.items():
+            types[kind] = types.get(kind, 0.0) + value
+    return bool(types) and max(types, key=types.get) == "merger"

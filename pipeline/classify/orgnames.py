@@ -29,6 +29,7 @@ _LINK = r"(?:\s+(?:of|de|del|der|du|des|da|do|y|&|und|für|van|von)\s+|\s+)"
 _SUFFIX = re.compile(r"['’][^\W\d_]{1,5}$")
 _RUN = re.compile(rf"(?<![\w'’])(?:{_WORD})(?:{_LINK}(?:{_WORD})){{0,4}}")
 _MAX_NAME_CHARS = 60
+_TOKEN = re.compile(r"\S+")
 _FUNCTION_WORDS = frozenset("the a an and with of in on at for from by to as but or while after before "
                             "both its their this that these those says said".split())
 # A lower-case corporate word joined by a hyphen (Hungarian "MOL-csoport", "Toyota-konszern").
@@ -47,6 +48,7 @@ class OrgVocabulary:
     not_org: frozenset[str]
     descriptors: frozenset[str]
     media_endings: frozenset[str]
+    corporate_endings: frozenset[str]  # org_words and legal_forms: the end of a full corporate name
 
 
 @lru_cache(maxsize=1)
@@ -59,7 +61,7 @@ def load_vocabulary() -> OrgVocabulary:
         return frozenset(fold(str(w)) for w in data[key])
     return OrgVocabulary(words("org_words"), words("legal_forms"), words("legal_prefixes"),
                          words("coordinators"), words("not_org"), words("descriptors"),
-                         words("media_endings"))
+                         words("media_endings"), words("org_words") | words("legal_forms"))
 
 
 @dataclass(frozen=True)
@@ -101,13 +103,16 @@ def _is_media(run: NameRun, vocab: OrgVocabulary) -> bool:
 def _trim(text: str, start: int, end: int, vocab: OrgVocabulary,
           not_names: frozenset[str]) -> NameRun | None:
     """The run without leading news words ("The", "Analysts") and legal forms."""
-    words = [(m.start() + start, m.end() + start) for m in re.finditer(r"\S+", text[start:end])]
+    words = [(m.start(), m.end()) for m in _TOKEN.finditer(text, start, end)]
+    if len(words) == 1 and _folded(text, words[0]) in not_names:
+        return None  # the common case: "The", "Analysts", "However"
     introduced = False
     # A descriptor that is also a corporate word ("Bank Mandiri") belongs to the name, and so
     # does a place that opens a full corporate name ("Indonesia Battery Corporation").
-    leading = not_names | vocab.not_org | vocab.legal_prefixes | (vocab.descriptors - vocab.org_words)
-    if len(words) > 1 and _folded(text, words[-1]) in vocab.org_words | vocab.legal_forms:
-        leading = _FUNCTION_WORDS | vocab.legal_prefixes | (vocab.descriptors - vocab.org_words)
+    plain, corporate = _leading_words(not_names)
+    leading = plain
+    if len(words) > 1 and _folded(text, words[-1]) in vocab.corporate_endings:
+        leading = corporate
     while len(words) > 1 and _folded(text, words[0]) in leading or words and _folded(text, words[0]) in not_names:
         introduced |= _folded(text, words.pop(0)) in vocab.descriptors
     while words and _folded(text, words[-1]) in vocab.legal_forms:
@@ -116,13 +121,22 @@ def _trim(text: str, start: int, end: int, vocab: OrgVocabulary,
         return None
     name = _SUFFIX.sub("", text[words[0][0]:words[-1][1]]).rstrip(".,'’")
     name = _HYPHEN_GROUP.sub("", name)  # "MOL-csoport" is MOL
-    if len(words) == 1 and fold(name) in not_names | vocab.not_org:
+    if len(words) == 1 and (fold(name) in not_names or fold(name) in vocab.not_org):
         return None  # "Slovakya'nın" is Slovakia
     if len(name) < 2 or len(name) > _MAX_NAME_CHARS or name.isdigit():
         return None
     if len(words) == 1 and (_folded(text, words[0]) in vocab.org_words or name.isupper() and len(name) <= 2):
         return None  # "Bank", "AI": a corporate word or a tiny acronym alone names nobody
     return NameRun(words[0][0], words[0][0] + len(name), name, introduced)
+
+
+@lru_cache(maxsize=4)
+def _leading_words(not_names: frozenset[str]) -> tuple[frozenset[str], frozenset[str]]:
+    """Words dropped from the start of a run: before any name, and before a corporate name."""
+    vocab = load_vocabulary()
+    descriptors = vocab.descriptors - vocab.org_words
+    return (not_names | vocab.not_org | vocab.legal_prefixes | descriptors,
+            _FUNCTION_WORDS | vocab.legal_prefixes | descriptors)
 
 
 def _folded(text: str, span: tuple[int, int]) -> str:
@@ -143,14 +157,44 @@ def _qualifies(text: str, run: NameRun, start: int, end: int, known: list[tuple[
         return True
     if _HYPHEN_GROUP.search(text, run.end, run.end + 12) and text[run.end:run.end + 1] == "-":
         return True  # "MOL-csoport"
-    before = fold(text[max(start, run.start - 30):run.start]).split()
-    if before and before[-1].strip(",;:'’\"()") in vocab.descriptors:
-        return True  # "component maker Aravali Motion", "hãng VinFast"
+    before = [w.strip(",;:'’\"()") for w in fold(text[max(start, run.start - 40):run.start]).split()]
+    if before and _is_descriptor(before[-1], vocab):
+        return True  # "component maker Aravali Motion", "hãng VinFast", "waterstofstart-up H2Flow"
+    if any(w in _PARTNER_WITH for w in before[-3:]) and _deal_word_before(text, start, run.start):
+        return True  # "a licensing agreement with China's Wanli Transmission"
     after = re.match(r"[\s,]*(\S+(?:\s+\S+)?)", text[run.end:min(end, run.end + 20)])
     if after and any(fold(t).strip(".,;:()") in vocab.legal_forms and not t.islower()
                      for t in after.group(1).split()[:1]):
         return True
     return _coordinated(text, run, known, vocab)
+
+
+# "with" before a partner's name, after the deal is named ("an agreement with X").
+_PARTNER_WITH = frozenset({"with", "mit", "avec", "con", "com", "met", "ile", "med", "cu", "dengan",
+                           "bersama", "với", "с", "з", "s", "z"})
+_DEAL_NOUN = re.compile(r"agreement|partnership|venture|deal|contract|memorandum|alliance|"
+                        r"vereinbarung|vertrag|partnerschaft|accord|acuerdo|accordo|acordo|"
+                        r"overeenkomst|umow|smlouv|zmluv|avtal|anlaşma|acord|megállapod|perjanjian|"
+                        r"kerja sama|thỏa thuận|соглашени|договор|угод|licen|joint", re.IGNORECASE)
+
+
+def _deal_word_before(text: str, start: int, pos: int) -> bool:
+    return bool(_DEAL_NOUN.search(text, start, pos))
+
+
+def _is_descriptor(word: str, vocab: OrgVocabulary) -> bool:
+    """A descriptor noun, inflected ("skupinou", "spółką") or ending a compound ("waterstofstart-up")."""
+    if word in vocab.descriptors:
+        return True
+    stems, endings = _descriptor_forms(vocab.descriptors)
+    return word.endswith(endings) or any(word[:k] in stems for k in range(5, min(len(word), 16)))
+
+
+@lru_cache(maxsize=2)
+def _descriptor_forms(descriptors: frozenset[str]) -> tuple[frozenset[str], tuple[str, ...]]:
+    """Stems (a case ending off) and compound endings of the longer descriptor nouns."""
+    long = [d for d in descriptors if len(d) >= 6]
+    return frozenset(d[:-1] for d in long), tuple(long)
 
 
 def _coordinated(text: str, run: NameRun, known: list[tuple[int, int]], vocab: OrgVocabulary) -> bool:
@@ -172,11 +216,18 @@ def _coordinated(text: str, run: NameRun, known: list[tuple[int, int]], vocab: O
     return False
 
 
+# Group words dropped from the end of a reported name: analysts call "Coşkunöz Holding"
+# Coşkunöz and "Saryarka Motors Group" Saryarka Motors.
+_GROUP_WORDS = frozenset({"holding", "holdings", "group", "gruppe", "grupo", "groupe", "gruppo",
+                          "groep", "grup", "grupa", "skupina", "koncern", "konzern"})
+
+
 def strip_legal_form(name: str) -> str:
     """'Acme Robotics GmbH' -> 'Acme Robotics' (as reported for an unresolved party)."""
     vocab = load_vocabulary()
     words = name.split()
-    while len(words) > 1 and fold(words[-1]).strip(".,") in vocab.legal_forms:
+    while len(words) > 1 and (fold(words[-1]).strip(".,") in vocab.legal_forms
+                              or fold(words[-1]) in _GROUP_WORDS):
         words.pop()
     while len(words) > 1 and fold(words[0]).strip(".,") in vocab.legal_prefixes:
         words.pop(0)

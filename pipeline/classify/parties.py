@@ -42,10 +42,15 @@ def sentence_parties(doc: Document, sentence: Sentence) -> list[str]:
             created.append(org.party)
         else:
             parties.append(org.party)
-    parties = [p for p in parties if p not in _owners_of_units(doc, sentence)]
-    parties += _unlisted_parties(doc, sentence, parties, joint)
+    owners = _owners_of_units(doc, sentence) if len(sentence.mentions) > 1 else set()
+    parties = [p for p in parties if p not in owners]
+    if len(parties) < 2 or sentence.in_title or sentence.index <= 2:
+        # (the open-world scan costs; past the lead it only completes a deal's sides)
+        parties += _unlisted_parties(doc, sentence, parties, joint)
     if len(parties) < 2:
         parties += [p for p in created if p not in parties]
+    elif created:
+        doc.parties_cache.setdefault("created", set()).update(created)
     doc.parties_cache[sentence.start] = tuple(parties)
     return parties
 
@@ -121,6 +126,8 @@ def _unlisted_parties(doc: Document, sentence: Sentence, parties: list[str],
         if name.casefold() in taken or any(follows(doc, sentence, run.start, c)
                                            for c in ("rivalry", "new_entity")):
             continue
+        if any(run.start <= h.start < run.end for h in sentence.deals + sentence.generic):
+            continue  # "Software-Joint-Venture", "Wasserstoff-Kooperation": a German noun, not a name
         taken.add(name.casefold())
         found.append(name)
     return found
@@ -183,6 +190,11 @@ def choose_parties(doc: Document, deals: list[DealSentence]) -> list[str]:
         for s in doc.sentences:
             if s.in_title:
                 parties += [p for p in sentence_parties(doc, s) if p not in parties]
+    # "...the combined company began trading as Stellantis": named as created anywhere, it
+    # is not a side of the deal that created it (as long as two sides remain).
+    created = doc.parties_cache.get("created", set())
+    if len([p for p in parties if p not in created]) >= 2:
+        parties = [p for p in parties if p not in created]
     return _drop_joint_ventures(_drop_short_forms(parties))
 
 

@@ -7,10 +7,11 @@ import math
 import re
 
 from pipeline.classify.analysis import LEAD_SENTENCES, Document, Sentence, is_furniture
-from pipeline.classify.clauses import (cue_before, in_aside, is_background,
+from pipeline.classify.clauses import (cue_before, follows, in_aside, is_background,
                                        is_denial, is_negated, position_weight)
 from pipeline.classify.headline import DealSentence, headline, lead_deal
 from pipeline.classify.lexicon import Lexicon
+from pipeline.classify.stakes import stake_percent
 from pipeline.classify.parties import (antecedent_parties, joint_names, party_factor,
                                        sentence_parties, unknown_names)
 
@@ -40,6 +41,7 @@ def deal_types(doc: Document, sentence: Sentence, sides: int) -> dict[str, float
     if is_denial(sentence):
         return {}
     types: dict[str, float] = {}
+    described = False  # a joint venture word only describes one that exists
     reach: dict[str, int] = {}  # overlapping words of one type count once ("strategic partnership")
     for hit in _specific_hits(doc, sentence):
         if hit.start < reach.get(hit.value, -1):
@@ -50,19 +52,21 @@ def deal_types(doc: Document, sentence: Sentence, sides: int) -> dict[str, float
         if hit.value == "acquisition" and not _buys_a_company(doc, sentence, hit):
             continue  # "prefers to buy computing platforms": goods, not a company or a stake
         weight = hit.weight * (0.5 if in_aside(doc, sentence, hit.start) else 1.0)
-        if hit.value == "joint_venture" and (
-                any(m.org.kind == "joint_venture" and m.end <= hit.start for m in sentence.mentions)
-                or any(end <= hit.start for _, end in joint_names(doc, sentence))):
+        if hit.value == "joint_venture" and _names_a_venture_before(doc, sentence, hit.start):
             weight *= 0.3  # "GAC Toyota, Toyota's joint venture with GAC, launched...": a description
+            described = True
         elif hit.value == "joint_venture" and _POSSESSIVE_BEFORE.search(
                 doc.folded, max(sentence.start, hit.start - 25), hit.start):
             weight *= 0.3  # "models from its joint venture with Dongfeng": one that exists
+            described = True
         weight *= 0.3 if _RECAP_BEFORE.search(doc.folded, max(sentence.start, hit.start - 30), hit.start) else 1.0
         types[hit.value] = min(3.0, types.get(hit.value, 0.0) + weight)
     venture = any(m.org.kind == "joint_venture" for m in sentence.mentions) or bool(joint_names(doc, sentence))
+    if not types and sides >= 2 and _agreement(doc, sentence) and not sentence.cue("labour"):
+        types["strategic_alliance"] = 1.5  # "X and Y have agreed to build a battery plant"
     # A joint venture named with only a launch word ("Horse Powertrain reveals a hybrid
     # unit") is product news; with an ending or a closing it is news about the venture.
-    only_venture = venture and not (sentence.generic or types)
+    only_venture = (venture or described) and not sentence.generic and set(types) <= {"joint_venture"}
     if (max(types.values(), default=0.0) < 1.5 and (sentence.generic or venture or types) and sides >= 2
             and _has_status_cue(sentence, announced=not only_venture) and not sentence.cue("labour")):
         # "X and Y called off talks", "signed an agreement to look at working together",
@@ -72,12 +76,31 @@ def deal_types(doc: Document, sentence: Sentence, sides: int) -> dict[str, float
     return types
 
 
+def _names_a_venture_before(doc: Document, sentence: Sentence, pos: int) -> bool:
+    """An existing joint venture is named before `pos` (not one being formed: "formed L-H Battery")."""
+    starts = [m.start for m in sentence.mentions if m.org.kind == "joint_venture" and m.end <= pos]
+    starts += [start for start, end in joint_names(doc, sentence) if end <= pos]
+    return any(not follows(doc, sentence, start, "new_entity") for start in starts)
+
+
 # A deal word right after a pointer to the past ("last September's memorandum",
 # "the earlier deal", "their 2017 joint venture") names an older deal, not the news.
 _RECAP_BEFORE = re.compile(r"(?:\blast (?:year|month|week|january|february|march|april|may|june|july|"
                            r"august|september|october|november|december)'?s?|\bearlier|\bprevious|"
                            r"\bprior|\bformer|\bexisting|\boriginal|\b(?:19|20)\d\d)"
                            r"(?:\s+[\w-]+){0,2}\s*$")
+def _agreement(doc: Document, sentence: Sentence) -> bool:
+    """The title or the opening says two organisations agreed or signed (with no deal word)."""
+    return (sentence.in_title or sentence.index <= 1) and len(sentence.mentions) >= 2 and \
+        bool(_AGREED.search(doc.folded, sentence.start, sentence.end))
+
+
+# Verbs of an agreement between the sides, in the lexicon's languages.
+_AGREED = re.compile(r"\bagree[sd]?\b|\bsigned\b|\bacordad|\bacordaron|\bfirmaron|\bvereinbart|"
+                     r"\bunterzeichnet|\bsigné|\bconvenu|\bconcordaram|\bassinaram|\bconcordat|"
+                     r"\bsottoscritt|\bhanno firmato|\bподписали|\bдоговорились|\bpodepsal|\bpodpisał|"
+                     r"\bkomt overeen|\bovereengekomen|\bundertecknat|\banlaştı|\bsepakat|\bmenandatangani|"
+                     r"\bký kết|合意|签署|达成协议|체결|합의")
 # A possessive right before a joint venture word points at one that already exists.
 _POSSESSIVE_BEFORE = re.compile(r"\b(?:its|their|ihr\w*|sein\w*|leurs?|sa|son|ses|su|sus|sua|suo|"
                                 r"loro|seu|hun|zijn|jejich|jeho|ich|jego|ее|их|его)"
@@ -127,7 +150,8 @@ def deal_sentences(doc: Document, lex: Lexicon, published_year: int | None) -> l
         if sentence.index >= LEAD_SENTENCES:
             break
         venture = any(m.org.kind == "joint_venture" for m in sentence.mentions)
-        if (not sentence.deals and not sentence.generic and not venture) or sentence.cue("boilerplate"):
+        if (not sentence.deals and not sentence.generic and not venture and not _agreement(doc, sentence)) \
+                or sentence.cue("boilerplate"):
             continue  # no deal words, or page furniture ("Related: X and Y sign MoU")
         parties = sentence_parties(doc, sentence)
         names = unknown_names(doc, sentence, lex) if len(parties) < 2 else 0
@@ -216,7 +240,15 @@ def choose_deal_type(doc: Document, deals: list[DealSentence]) -> str:
         return "merger"  # a memorandum or talks whose stated aim is a merger
     if chosen == "acquisition" and "strategic_alliance" in best.types and _rebalances(doc, deals):
         return "strategic_alliance"  # partners resizing their cross-shareholdings
+    if chosen == "joint_venture" and "acquisition" in best.types and _states_a_stake(doc, deals):
+        return "acquisition"  # "buys 21% of Leapmotor and sets up a venture": the stake is the deal
     return chosen
+
+
+def _states_a_stake(doc: Document, deals: list[DealSentence]) -> bool:
+    """A headline sentence states the percentage of a stake bought (not a venture's 50-50 split)."""
+    share = stake_percent([doc.text[d.sentence.start:d.sentence.end] for d in headline(deals)])
+    return share is not None and share != 50.0
 
 
 def _rebalances(doc: Document, deals: list[DealSentence]) -> bool:
