@@ -32,6 +32,7 @@ from urllib.parse import urlsplit
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+import psycopg2.extensions  # noqa: E402
 import trafilatura  # noqa: E402
 
 import bench_classify  # noqa: E402
@@ -170,22 +171,69 @@ def load_copy(database_url: str, records) -> tuple[float, int]:
         conn.close()
 
 
+class _CountingCursor(psycopg2.extensions.cursor):
+    """A cursor counting the statements sent (execute calls), for statements per batch."""
+
+    sent = 0
+
+    def execute(self, query, vars=None):  # noqa: A002 - psycopg2's name
+        _CountingCursor.sent += 1
+        return super().execute(query, vars)
+
+
+def _counted(conn, fn):
+    """(fn(), statements fn sent on conn)."""
+    conn.cursor_factory, _CountingCursor.sent = _CountingCursor, 0
+    try:
+        return fn(), _CountingCursor.sent
+    finally:
+        conn.cursor_factory = psycopg2.extensions.cursor
+
+
 def dedupe_step(conn, limit: int) -> dict:
     """Articles per second of the whole dedupe step on freshly loaded articles (index grows
-    from 0), in the stage's batches: one transaction and one batched lookup per batch."""
+    from 0), in the stage's batches: one transaction and one batched lookup per batch.
+    Then one batch of copies (half exact, half truncated) of the first articles. Both
+    count the statements sent per batch (lease and state change excluded)."""
     with conn.cursor() as cur:
         cur.execute("SELECT id FROM articles ORDER BY id LIMIT %s", (limit,))
         ids = [r[0] for r in cur.fetchall()]
     batch = Settings().batch_size
     cpu, wall = time.process_time(), time.perf_counter()
-    kinds = []
+    kinds, statements, batches = [], 0, 0
     for start in range(0, len(ids), batch):
-        kinds += [d.kind for d in dedupe_stage.dedupe_batch(conn, ids[start:start + batch])]
+        outcomes, sent = _counted(conn, lambda: dedupe_stage.dedupe_batch(conn, ids[start:start + batch]))
+        kinds += [d.kind for d in outcomes]
+        statements, batches = statements + sent, batches + 1
         conn.commit()
     wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+    copies = _copy_batch(conn, ids[:min(len(ids), batch) // 2])
     return {"articles": len(ids), "articles_per_second": _rate(len(ids), wall),
             "client_cpu_share": round(cpu / wall, 2) if wall else 0.0,
-            "duplicates_found": sum(k is not None for k in kinds)}
+            "duplicates_found": sum(k is not None for k in kinds),
+            "statements_per_batch": round(statements / batches, 1) if batches else 0.0,
+            "copy_batch": copies}
+
+
+def _copy_batch(conn, originals: list[int]) -> dict:
+    """Dedupe one batch of copies of `originals` (even ones exact, odd ones with the last
+    fifth cut off); its statements and the duplicates it found."""
+    with conn.cursor() as cur:
+        cur.execute("SELECT id, text, published_at FROM articles WHERE id = ANY(%s) ORDER BY id",
+                    (originals,))
+        rows = cur.fetchall()
+    records = [(n, {"url": f"https://copies.motorwire.example/{aid}", "title": "copy",
+                    "text": text if n % 2 == 0 else text[:len(text) * 4 // 5],
+                    "published": published.isoformat()})
+               for n, (aid, text, published) in enumerate(rows)]
+    stages.store_archive_records(conn, iter(records))
+    with conn.cursor() as cur:
+        cur.execute("SELECT id FROM articles WHERE url LIKE 'https://copies.%%' ORDER BY id")
+        ids = [r[0] for r in cur.fetchall()]
+    outcomes, sent = _counted(conn, lambda: dedupe_stage.dedupe_batch(conn, ids))
+    conn.commit()
+    return {"articles": len(ids), "statements": sent,
+            "duplicates_found": sum(d.kind is not None for d in outcomes)}
 
 
 def load_and_dedupe(server_url: str, rows: int, dedupe_articles: int) -> tuple[dict, dict]:

@@ -264,3 +264,30 @@ def test_in_one_batch_a_copy_follows_the_story_its_representative_just_joined(co
     # the copy names no organisation: only its group can place it
     assert classify_stage.find_story(conn, rows[1], nothing, context) == (story, True)
     assert table_count(conn, "stories") == 1
+
+
+def test_a_batch_of_copies_reads_each_text_once_and_does_not_reread_its_links(conn):
+    """The chatter of issue #17: a batch with an exact and a near copy sends a bounded number
+    of statements (texts, hashes and old signatures in one read; no re-select of the links)."""
+    import psycopg2.extensions
+
+    sent = []
+
+    class Counting(psycopg2.extensions.cursor):
+        def execute(self, query, vars=None):  # noqa: A002
+            sent.append(" ".join(query.split())[:60])
+            return super().execute(query, vars)
+
+    original = add_article(conn, "https://a.example/1", STORY)
+    dedupe_stage.dedupe_article(conn, original)
+    exact = add_article(conn, "https://b.example/1", STORY, T0 + timedelta(hours=1))
+    near = add_article(conn, "https://c.example/1", STORY[: len(STORY) * 4 // 5], T0 + timedelta(hours=2))
+    conn.cursor_factory = Counting
+    try:
+        outcomes = dedupe_stage.dedupe_batch(conn, [exact, near])
+    finally:
+        conn.cursor_factory = psycopg2.extensions.cursor
+    assert [(o.kind, o.duplicate_of) for o in outcomes] == [("exact", original), ("near", original)]
+    assert sum("FROM articles WHERE id = ANY" in q for q in sent) <= 1   # candidate texts, once
+    assert not any(q.startswith("SELECT duplicate_of") for q in sent)
+    assert len(sent) <= 12, sent
