@@ -7,7 +7,7 @@ import os
 import sys
 
 from ..errors import ValidationError
-from ..models import DEAL_STATUSES, DEAL_TYPES
+from ..vocabulary import DEAL_STATUSES, DEAL_TYPES
 from .common import _connection, _output
 
 REVIEW_STATES = {"confirm": "confirmed", "reject": "rejected", "correct": "corrected"}
