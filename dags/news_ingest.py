@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import os
-
 import pendulum
 from airflow.sdk import Asset, dag, task
 
 from tieup_airflow import (ALLIANCE_EVENTS_URI, HTTP_POOL, default_args, drain, events_changed,
-                           fail_run_if_a_task_failed, task_settings, tieup_connection,
-                           tieup_errors)
+                           fail_run_if_a_task_failed, ingest_schedule, task_settings,
+                           tieup_connection, tieup_errors)
 
 ALLIANCE_EVENTS = Asset(ALLIANCE_EVENTS_URI)
 MAX_FETCH_BATCHES = 16
@@ -35,7 +33,7 @@ run whenever any task failed, so the run's state tells the truth.
 
 @dag(
     dag_id="news_ingest",
-    schedule=os.environ.get("TIEUP_SCHEDULE") or "*/30 * * * *",
+    schedule=ingest_schedule(),
     start_date=pendulum.datetime(2026, 1, 1, tz="UTC"),
     catchup=False,
     max_active_runs=1,

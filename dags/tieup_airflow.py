@@ -64,6 +64,12 @@ def tieup_errors(func):
     return wrapper
 
 
+def ingest_schedule() -> str:
+    """news_ingest's schedule: Settings.schedule (TIEUP_SCHEDULE, default every 30 minutes)."""
+    from pipeline.settings import load_settings
+    return load_settings().schedule
+
+
 def task_settings():
     """Settings from the environment, with the database taken from the tieup_db connection."""
     from pipeline.settings import load_settings
