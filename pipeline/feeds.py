@@ -16,6 +16,7 @@ from . import dates, safetext, urls, yamlfile
 from .charsets import decode_html, normalise_charset
 from .errors import ConfigError
 from .models import FeedEntry, ParsedFeed
+from .vocabulary import SOURCE_KINDS
 
 _HTML_START = re.compile(rb"^\s*(<!--.*?-->\s*)*<(!doctype\s+html|html[\s>]|head[\s>]|body[\s>])", re.I | re.S)
 _FEED_ROOT = re.compile(rb"<(rss|feed|rdf:RDF)[\s>]", re.I)
@@ -29,6 +30,7 @@ class FeedSpec:
     url: str
     name: str
     enabled: bool = True
+    kind: str = "rss"           # a source kind (vocabulary.SOURCE_KINDS): which reader polls it
 
 
 def looks_like_html(body: bytes, content_type: str | None = None) -> bool:
@@ -181,7 +183,7 @@ def _clean(value: str | None, limit: int = _MAX_TITLE) -> str | None:
 
 
 def load_feeds_file(path: str | Path) -> list[FeedSpec]:
-    """Read a feeds.yml (`feeds:` list of {name, url, enabled}); raise ConfigError on bad entries."""
+    """Read a feeds.yml (`feeds:` list of {name, url, enabled, kind}); raise ConfigError on bad entries."""
     try:
         document = yamlfile.safe_load(Path(path).read_text(encoding="utf-8")) or {}
     except (OSError, yaml.YAMLError) as exc:
@@ -206,4 +208,7 @@ def _feed_spec(path, index: int, item) -> FeedSpec:
     enabled = item.get("enabled", True)
     if not isinstance(enabled, bool):
         raise ConfigError(f"{path}: feed #{index + 1} enabled must be true or false")
-    return FeedSpec(url=url, name=str(item["name"]).strip(), enabled=enabled)
+    kind = item.get("kind", "rss")
+    if kind not in SOURCE_KINDS:
+        raise ConfigError(f"{path}: feed #{index + 1} kind must be one of {', '.join(SOURCE_KINDS)}: {kind!r}")
+    return FeedSpec(url=url, name=str(item["name"]).strip(), enabled=enabled, kind=kind)

@@ -1,4 +1,4 @@
-"""The vocabulary: every deal type, deal status and focus area, each once, with what hangs on it.
+"""The vocabulary: every deal type, deal status, focus area and source kind, each once, with what hangs on it.
 
 A deal type carries its label, its colour in the reports and its precedence (when
 several types score the same in an article, the one listed first in PRECEDENCE
@@ -62,5 +62,8 @@ FOCUS_AREAS = tuple(t.name for t in FOCUS_TERMS)
 # The classifier's tie-break order over the types found from deal words.
 PRECEDENCE = tuple(t.name for t in sorted((t for t in DEAL_TYPE_TERMS if t.precedence is not None),
                                           key=lambda t: t.precedence))
+# Kinds of source a feed row can be (feeds.kind): each is a module of pipeline/sources/.
+SOURCE_KINDS = ("rss",)
+
 DEAL_COLOURS = {t.name: t.colour for t in DEAL_TYPE_TERMS}
 DEAL_LABELS = {t.name: t.label for t in DEAL_TYPE_TERMS}

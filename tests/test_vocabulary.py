@@ -6,7 +6,7 @@ import re
 from collections import Counter
 from types import SimpleNamespace
 
-from pipeline import report, states, vocabulary
+from pipeline import report, sources, states, vocabulary
 from pipeline.classify import lexicon, rules
 
 
@@ -76,3 +76,8 @@ def test_the_database_allows_exactly_the_vocabulary(conn):
     status_list = re.search(r"p_status NOT IN \(([^)]*)\)", source).group(1)
     assert set(re.findall(r"'([a-z_]+)'", deal_list)) == set(vocabulary.DEAL_TYPES)
     assert set(re.findall(r"'([a-z_]+)'", status_list)) == set(vocabulary.DEAL_STATUSES)
+
+
+def test_every_source_kind_has_its_reader_and_the_database_allows_it(conn):
+    assert set(sources.KINDS) == set(vocabulary.SOURCE_KINDS)
+    assert check_values(conn, "feeds", "kind") == set(vocabulary.SOURCE_KINDS)

@@ -17,13 +17,13 @@ from .classify import classify_articles, reclassify, reclassify_outdated
 from .dedupe import dedupe_articles
 from .fetch import FETCH_THREADS, PAGE_ACCEPT, fetch_and_extract, fetch_claimed, http_client
 from .load import load_records
-from .poll import FEED_ACCEPT, FEED_BACKOFF_BASE_SECONDS, poll_due_feeds, poll_feed
+from .poll import FEED_BACKOFF_BASE_SECONDS, poll_due_feeds, poll_feed
 from .run import (AFTER_FETCH, due_feeds, ingest_archive, process_queue, run_once, sync_companies,
                   sync_feeds)
 from .runner import claim_batches, drain, flow, new_worker_id
 
 __all__ = [
-    "AFTER_FETCH", "ARCHIVE_BATCH_ROWS", "FEED_ACCEPT", "FEED_BACKOFF_BASE_SECONDS", "FETCH_THREADS",
+    "AFTER_FETCH", "ARCHIVE_BATCH_ROWS", "FEED_BACKOFF_BASE_SECONDS", "FETCH_THREADS",
     "PAGE_ACCEPT", "PassBudget", "claim_batches", "classify_articles", "dedupe_articles", "drain",
     "due_feeds", "fetch_and_extract", "fetch_claimed", "flow", "http_client", "ingest_archive",
     "load_records", "new_worker_id", "poll_due_feeds", "poll_feed", "process_queue", "reclassify",

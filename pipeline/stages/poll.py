@@ -10,7 +10,7 @@ import logging
 from collections import Counter
 from urllib.parse import urlsplit
 
-from .. import db, feeds, safetext, urls
+from .. import db, safetext, sources, urls
 from ..errors import FetchError, TransientError
 from ..http import HttpClient
 from ..settings import Settings
@@ -19,7 +19,6 @@ from ..store import feeds as feed_store
 
 log = logging.getLogger(__name__)
 
-FEED_ACCEPT = "application/rss+xml, application/atom+xml, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5"
 # First feed backoff step after a failure; doubles with each consecutive failure.
 FEED_BACKOFF_BASE_SECONDS = 300
 
@@ -67,22 +66,18 @@ def _poll_feed(conn, settings: Settings, client: HttpClient, feed_id: int,
                run_id: int | None, until: float | None) -> Counter:
     feed = feed_store.get_feed(conn, feed_id)
     counts = Counter(feeds_polled=1)
-    result = client.fetch(feed["url"], etag=feed["etag"], last_modified=feed["last_modified"],
-                          accept=FEED_ACCEPT, until=until)
-    if result.not_modified:
+    polled = sources.poll(client, feed, until)
+    if polled.not_modified:
         feed_store.record_poll_success(conn, feed_id, status=304, etag=None, last_modified=None,
                                        entry_count=None, parse_error=None)
         conn.commit()
         return counts + Counter(feeds_not_modified=1)
-    parsed = feeds.parse_feed(result.body, base_url=result.final_url,
-                              content_type=result.content_type, charset=result.charset)
-    counts += _discover_entries(conn, feed_id, parsed.entries)
-    feed_store.record_poll_success(conn, feed_id, status=result.status,
-                                   etag=result.headers.get("etag"),
-                                   last_modified=result.headers.get("last-modified"),
-                                   entry_count=len(parsed.entries), parse_error=parsed.error)
-    if parsed.error:
-        article_store.record_feed_error(conn, feed_id, stage="parse", error=parsed.error,
+    counts += _discover_entries(conn, feed_id, polled.entries)
+    feed_store.record_poll_success(conn, feed_id, status=polled.status, etag=polled.etag,
+                                   last_modified=polled.last_modified,
+                                   entry_count=len(polled.entries), parse_error=polled.error)
+    if polled.error:
+        article_store.record_feed_error(conn, feed_id, stage="parse", error=polled.error,
                                         transient=False, run_id=run_id)
     conn.commit()
     return counts
