@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import pendulum
 from airflow.sdk import Asset, AssetOrTimeSchedule, CronTriggerTimetable, dag, task
 
-from tieup_airflow import ALLIANCE_EVENTS_URI, default_args, task_settings, tieup_connection, tieup_errors
+from tieup_airflow import ALLIANCE_EVENTS_URI, dag_defaults, task_call, tieup_errors
 
 # Published by news_ingest when alliance events were created or changed.
 ALLIANCE_EVENTS = Asset(ALLIANCE_EVENTS_URI)
@@ -27,10 +26,7 @@ fix data.
     dag_id="alliance_digest",
     schedule=AssetOrTimeSchedule(timetable=CronTriggerTimetable("@daily", timezone="UTC"),
                                  assets=[ALLIANCE_EVENTS]),
-    start_date=pendulum.datetime(2026, 1, 1, tz="UTC"),
-    catchup=False,
-    max_active_runs=1,
-    default_args=default_args(),
+    **dag_defaults(),
     tags=["tieup", "report", "quality"],
     doc_md=DOC,
 )
@@ -39,17 +35,13 @@ def alliance_digest():
     @tieup_errors
     def write_digest() -> dict:
         from pipeline.services import reports
-        settings = task_settings()
-        with tieup_connection(settings) as conn:
-            return reports.write_digest(conn, settings)
+        return task_call(reports.write_digest)
 
     @task(retries=0, trigger_rule="all_done")
     @tieup_errors
     def check_data_quality(_written) -> dict:
         from pipeline import quality
-        settings = task_settings()
-        with tieup_connection(settings) as conn:
-            return quality.check_data_quality(conn, settings)
+        return task_call(quality.check_data_quality)
 
     check_data_quality(write_digest())
 

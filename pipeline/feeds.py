@@ -12,7 +12,7 @@ import feedparser
 import yaml
 from bs4 import BeautifulSoup
 
-from . import dates, safetext, urls, yamlfile
+from . import safetext, timestamps, urls, yamlfile
 from .charsets import decode_html, normalise_charset
 from .errors import ConfigError
 from .models import FeedEntry, ParsedFeed
@@ -33,7 +33,7 @@ class FeedSpec:
     kind: str = "rss"           # a source kind (vocabulary.SOURCE_KINDS): which reader polls it
 
 
-def looks_like_html(body: bytes, content_type: str | None = None) -> bool:
+def _is_html_page(body: bytes, content_type: str | None = None) -> bool:
     """True for an HTML page served where a feed was expected (a homepage, a login wall)."""
     head = body[:2048]
     if _FEED_ROOT.search(body[:4096]):
@@ -46,7 +46,7 @@ def parse_feed(body: bytes, *, base_url: str | None = None, content_type: str | 
     """Entries of an RSS/Atom document; malformed feeds keep their readable entries and record the error."""
     if not body or not body.strip():
         return ParsedFeed(entries=(), error="empty feed body")
-    if looks_like_html(body, content_type):
+    if _is_html_page(body, content_type):
         return ParsedFeed(entries=(), error="not a feed: the URL returned an HTML page")
     body, charset = _checked_encoding(body, charset)
     body = _INVALID_CHAR_REF.sub(_replace_bad_reference, body)
@@ -148,8 +148,8 @@ def _entry(raw, base: str | None) -> FeedEntry | None:
         return None
     guid = (raw.get("id") or "").replace("\x00", "").strip()
     # dict.get bypasses feedparser's deprecated updated->published key aliasing.
-    updated = dates.plausible(dates.from_struct_time(dict.get(raw, "updated_parsed")))
-    published = dates.plausible(dates.from_struct_time(dict.get(raw, "published_parsed"))) or updated
+    updated = timestamps.plausible(timestamps.from_struct_time(dict.get(raw, "updated_parsed")))
+    published = timestamps.plausible(timestamps.from_struct_time(dict.get(raw, "published_parsed"))) or updated
     return FeedEntry(entry_key=safetext.cap_bytes(guid) or link, link=link, title=_clean(raw.get("title")),
                      summary=_clean(_plain_text(raw.get("summary")), limit=20_000),
                      published=published, updated=updated)

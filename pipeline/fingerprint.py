@@ -162,7 +162,7 @@ def shingles(text_tokens: list[str], size: int = SHINGLE_SIZE) -> set[str]:
 # The MinHash is datasketch's (scheme "affine32" over SHA-1), value for value, so stored
 # signatures stay comparable; tests/test_dedupe_pure.py checks it against datasketch.
 # It is written out here because it is a few numpy lines while importing datasketch
-# pulls in scipy (0.35 s at every worker and task start) and its per-object set-up
+# pulls in scipy (a noticeable start-up cost at every worker and task) and its per-object set-up
 # costs more than hashing a typical article.
 _FMIX32 = tuple(np.uint32(c) for c in (16, 0x85EBCA6B, 13, 0xC2B2AE35, 16))
 _MAX_HASH32 = np.uint32(0xFFFFFFFF)

@@ -25,6 +25,6 @@ def prune_raw_pages(conn, settings: Settings) -> dict:
             return {"raw_pages_pruned": pruned}
 
 
-def vacuum_analyze(conn) -> dict:
+def vacuum_analyze(conn, settings: Settings | None = None) -> dict:
     """VACUUM (ANALYZE) the big tables, so the planner and the free space map keep up."""
     return {"tables_vacuumed": maintenance_store.vacuum_analyze(conn)}

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import Counter
 from urllib.parse import urlsplit
 
-from .. import dates, db, extract, fingerprint, safetext, urls
+from .. import db, extract, fingerprint, safetext, timestamps, urls
 from ..models import ExtractedPage
 from ..store import articles as article_store
 
@@ -90,7 +90,7 @@ def _storable(value: str, field: str) -> str:
 
 def _archived_page(record: dict):
     # the same date parsing (and plausibility check) as page metadata
-    published = dates.plausible(extract.parse_date(record.get("published")))
+    published = timestamps.plausible(extract.parse_date(record.get("published")))
     if isinstance(record.get("text"), str):
         # PostgreSQL text cannot hold NUL characters
         text = record["text"].replace("\x00", "")

@@ -41,8 +41,8 @@ def sync_companies(conn) -> int:
     return company_store.sync_companies(conn, classifier.load_gazetteer().organisations)
 
 
-def due_feeds(conn) -> list[int]:
-    """Ids of enabled feeds due for a poll."""
+def due_feeds(conn, settings: Settings | None = None) -> list[int]:
+    """Ids of enabled feeds due for a poll (settings: taken like every stage's, not needed)."""
     return feed_store.due_feed_ids(conn)
 
 
