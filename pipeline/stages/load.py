@@ -37,9 +37,11 @@ def _load_leased(conn, worker: str, ids: list[int]) -> Counter:
 def _load_article(conn, article: dict) -> Counter:
     # A reclassified article is loaded again: its new verdict is linked first, then
     # its links to other events go (and with them any unreviewed event it alone
-    # supported), so an event that still holds keeps its id.
+    # supported), so an event that still holds keeps its id. An article not linked to
+    # any event yet (the common case: loaded for the first time) has nothing to unlink.
     if not (article["is_auto"] and article["is_alliance"]) or len(article["parties"] or []) < 2:
-        alliance_store.unlink_article(conn, article["id"])  # a reclassified article may no longer qualify
+        if article["linked"]:
+            alliance_store.unlink_article(conn, article["id"])  # a reclassified article may no longer qualify
         return Counter()
     alliance_id = alliance_store.upsert_alliance(conn, article["parties"])
     event_id, created = alliance_store.record_event(
@@ -51,7 +53,8 @@ def _load_article(conn, article: dict) -> Counter:
         conn, event_id=event_id, article_id=article["id"], story_id=article["story_id"],
         evidence=article["evidence"] or [], confidence=article["confidence"] or 0.0,
         classifier_version=article["classifier_version"])
-    alliance_store.unlink_article(conn, article["id"], keep_event_id=event_id)
+    if article["linked"]:
+        alliance_store.unlink_article(conn, article["id"], keep_event_id=event_id)
     if created:
         return Counter(events_created=1)
     return Counter(events_updated=1) if changed else Counter()

@@ -272,12 +272,14 @@ def lock_leased(conn, article_ids: list[int], worker: str, state: str) -> list[i
 
 
 def articles_for_load(conn, ids: list[int]) -> list[dict]:
-    """Classification of claimed articles, for folding into alliance records."""
+    """Classification of claimed articles, for folding into alliance records; `linked` says
+    whether an article is evidence of any event yet (a reclassified one may be)."""
     with conn.cursor() as cur:
         cur.execute("""SELECT id, is_auto, is_alliance, deal_type, deal_status, parties, stake_pct,
                               focus_areas, confidence, evidence, classifier_version, story_id,
-                              coalesce(event_date, published_at::date, discovered_at::date) AS event_date
-                       FROM articles WHERE id = ANY(%s) ORDER BY id""", (ids,))
+                              coalesce(event_date, published_at::date, discovered_at::date) AS event_date,
+                              EXISTS (SELECT 1 FROM event_articles ea WHERE ea.article_id = a.id) AS linked
+                       FROM articles a WHERE id = ANY(%s) ORDER BY id""", (ids,))
         return db.dict_rows(cur)
 
 
