@@ -61,13 +61,13 @@ def _classify(raw_text: str, title: str, published) -> Classification:
     year = published.year if published else None
     deals = rules.deal_sentences(doc, lex, year)
     score = rules.article_score(doc, deals, lex)
-    is_alliance = score >= rules.ALLIANCE_THRESHOLD
+    parties = choose_parties(doc, deals) if score else []
+    threshold = rules.alliance_threshold(doc, deals, parties, lex)
     mentions = _count(doc)
-    if not is_alliance:
+    if score < threshold:
         return Classification(is_auto=_is_auto_news(doc), is_alliance=False,
-                              confidence=min(rules.confidence(score), 0.499),
+                              confidence=min(rules.confidence(score, threshold), 0.499),
                               event_date=event_date([], published), mentions=mentions)
-    parties = choose_parties(doc, deals)
     status, ending = rules.choose_status(doc, deals, lex)
     deal_type = "dissolution" if ending else rules.choose_deal_type(doc, deals)
     if status == "completed" and deal_type == "mou":
@@ -85,7 +85,7 @@ def _classify(raw_text: str, title: str, published) -> Classification:
     return Classification(
         is_auto=_is_auto_deal(doc, parties, heads), is_alliance=True, deal_type=deal_type,
         status=status, parties=tuple(parties), focus_areas=choose_focus(doc, deals, deal_type),
-        confidence=rules.confidence(score), evidence=tuple(evidence[:3]),
+        confidence=rules.confidence(score, threshold), evidence=tuple(evidence[:3]),
         event_date=event_date(head_texts, published), mentions=mentions,
         unresolved_parties=tuple(p for p in parties if gazetteer.get(p) is None),
         stake_pct=stake_percent(head_texts) if deal_type == "acquisition" else None)

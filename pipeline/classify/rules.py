@@ -171,10 +171,13 @@ def deal_sentences(doc: Document, lex: Lexicon, published_year: int | None) -> l
 
 
 def _reports_event(doc: Document, deals: list[DealSentence], lex: Lexicon) -> bool:
-    """A status word or a plan ('will', 'plans to') in a headline deal sentence."""
+    """A status word or a plan ('will', 'plans to') in a headline deal sentence, or a title that
+    names the deal between two sides (a headline's verb is news: "Stellantis kupuje Leapmotor")."""
     for deal in headline(deals):
         sentence = deal.sentence
         if sentence.cue("status") or lex.event_words.search(doc.folded, sentence.start, sentence.end):
+            return True
+        if sentence.in_title and len(deal.parties) >= 2 and max(deal.types.values()) >= 2.0:
             return True
     return False
 
@@ -208,9 +211,20 @@ def _unsupported_title(deals: list[DealSentence]) -> bool:
     return not any(not d.sentence.in_title and not d.background and d.score >= 0.5 for d in deals)
 
 
-def confidence(score: float) -> float:
-    """Score mapped to [0, 1]; the alliance threshold maps to 0.5."""
-    return 1.0 - math.exp(-score * math.log(2) / ALLIANCE_THRESHOLD)
+# An event word and two named sides are evidence of their own: such an article needs less score.
+SIDED_EVENT_THRESHOLD = 1.3
+
+
+def alliance_threshold(doc: Document, deals: list[DealSentence], parties: list[str], lex: Lexicon) -> float:
+    """The score an article needs: lower when two sides are named and the headline reports an event."""
+    if len(parties) >= 2 and _reports_event(doc, deals, lex):
+        return SIDED_EVENT_THRESHOLD
+    return ALLIANCE_THRESHOLD
+
+
+def confidence(score: float, threshold: float = ALLIANCE_THRESHOLD) -> float:
+    """Score mapped to [0, 1]; the threshold that applies maps to 0.5."""
+    return 1.0 - math.exp(-score * math.log(2) / threshold)
 
 
 def choose_deal_type(doc: Document, deals: list[DealSentence]) -> str:

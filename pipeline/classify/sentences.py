@@ -8,7 +8,9 @@ import re
 # A full stop after these is not the end of a sentence.
 _ABBREVIATIONS = frozenset("""mr mrs ms dr prof sr jr st inc co corp ltd plc llc no vs
     jan feb mar apr jun jul aug sep sept oct nov dec gov sen rep gen col lt approx est
-    dept e.g i.e u.s u.k u.n etc al fig ca""".split())
+    dept e.g i.e u.s u.k u.n etc al fig ca
+    proc mld mln tys mil mio mrd bln mlrd zł ok tj np wg ul nr tzv tzn resp str sv bzw evtl ggf
+    inkl zb ca mme mlle cie sr sra dott ing spol akc sz kft zrt rt""".split())
 
 # Three simple patterns run separately: one alternation of them is several times slower.
 _LATIN_END = re.compile(r"[.!?]+[\"'”’»)\]]*(?=\s+(?![a-zа-яà-ÿ]))")  # next word not lower case
