@@ -1,19 +1,16 @@
 """Text fingerprints: exact keys, MinHash signatures, LSH bands, similarity, representatives.
 
 Pure functions only (no database, no network); stages/dedupe.py runs them over a
-batch and store/dedupe.py persists what they compute.
-
-Choices, in short:
-- Shingles are 3 consecutive tokens, where a token is a word, or a single
-  character in Chinese/Japanese/Korean script (no spaces to split on), so one
-  code path serves English, Italian and Japanese.
-- The LSH index has two parts. Whole-text bands find copies with small edits
-  (Jaccard >= 0.5). Lead-paragraph bands find truncated copies, whose Jaccard with
-  the full article can be 0.2 but whose first paragraphs are the same.
-- Candidates are verified on the real texts: Jaccard >= 0.5, or containment of
-  the shorter text >= 0.6 (a truncated copy). Two outlets' own reports of one deal
-  share names and figures, not runs of three words, so they stay apart.
-- A duplicate group's representative is the earliest published, then longest, then lowest id.
+batch and store/dedupe.py persists what they compute. Shingles are 3 consecutive
+tokens, a token being a word or a single character in Chinese/Japanese/Korean script
+(no spaces to split on), so one code path serves English, Italian and Japanese. The
+LSH index has whole-text bands (copies with small edits, Jaccard >= 0.5) and
+lead-paragraph bands (truncated copies, whose Jaccard with the full article can be
+0.2 but whose first paragraphs are the same). Candidates are verified on the real
+texts: Jaccard >= 0.5, or containment of the shorter text >= 0.6; two outlets' own
+reports of one deal share names and figures, not runs of three words, so they stay
+apart. A duplicate group's representative is the earliest published, then longest,
+then lowest id.
 """
 
 from __future__ import annotations
