@@ -84,7 +84,7 @@ def _classify(raw_text: str, title: str, published) -> Classification:
     gazetteer = load_gazetteer()
     return Classification(
         is_auto=_is_auto_deal(doc, parties, heads), is_alliance=True, deal_type=deal_type,
-        status=status, parties=tuple(parties), focus_areas=choose_focus(doc, deals, deal_type),
+        status=status, parties=tuple(parties), focus_areas=choose_focus(doc, deals),
         confidence=rules.confidence(score, threshold), evidence=tuple(evidence[:3]),
         event_date=event_date(head_texts, published), mentions=mentions,
         unresolved_parties=tuple(p for p in parties if gazetteer.get(p) is None),

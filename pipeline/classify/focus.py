@@ -11,13 +11,8 @@ from pipeline.classify.headline import DealSentence, headline
 from pipeline.models import FOCUS_AREAS
 
 
-def choose_focus(doc: Document, deals: list[DealSentence], deal_type: str | None = None) -> tuple[str, ...]:
-    """Focus areas named in the title, the headline deal sentences and the first lines.
-
-    A merger (and the end of one) joins whole businesses: its scope is `other`, whatever
-    products the article names as the reason."""
-    if deal_type == "merger" or (deal_type == "dissolution" and _about_a_merger(deals)):
-        return ("other",)
+def choose_focus(doc: Document, deals: list[DealSentence]) -> tuple[str, ...]:
+    """Focus areas named in the title, the headline deal sentences and the first lines."""
     heads = headline(deals)
     chosen = {id(d.sentence) for d in heads}
     # Later sentences about this deal (one of its sides, not a recap) state its scope too.
@@ -75,11 +70,3 @@ def _in_camel_case(text: str, hit) -> bool:
     word = text[start:end]
     return any(c.isupper() for c in word[1:]) and any(c.islower() for c in word)
 
-
-def _about_a_merger(deals: list[DealSentence]) -> bool:
-    """The headline's strongest deal word, an ending aside, is a merger's."""
-    types: dict[str, float] = {}
-    for deal in headline(deals):
-        for kind, value in deal.types.items():
-            types[kind] = types.get(kind, 0.0) + value
-    return bool(types) and max(types, key=types.get) == "merger"

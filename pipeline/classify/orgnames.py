@@ -22,8 +22,8 @@ from pipeline.classify.text import fold
 # A capitalised word: an upper-case Latin, Greek or Cyrillic letter first (the class is
 # built from Unicode, since re has no \p{Lu}); inner dots, hyphens, apostrophes and
 # ampersands as in "Toyota-Tsusho", "S&P", "D'Ieteren".
-_UPPER = "".join(re.escape(c) for c in map(chr, range(0x41, 0x530)) if c.isupper())
-_WORD = rf"[{_UPPER}][\w&'’.\-]*[\w&]|[{_UPPER}]"
+UPPER = "".join(re.escape(c) for c in map(chr, range(0x41, 0x530)) if c.isupper())
+_WORD = rf"[{UPPER}][\w&'’.\-]*[\w&]|[{UPPER}]"
 _LINK = r"(?:\s+(?:of|de|del|der|du|des|da|do|y|&|und|für|van|von)\s+|\s+)"
 # A case ending after an apostrophe (Turkish "Slovakya'nın", "Togg'un") is not part of a name.
 _SUFFIX = re.compile(r"['’][^\W\d_]{1,5}$")
@@ -93,7 +93,19 @@ def open_world_parties(text: str, start: int, end: int, known: list[tuple[int, i
     # Two names the gazetteer lacks can make a deal: "Aravali Motion and Kessler".
     spans = known + [(r.start, r.end) for r in found]
     found += [r for r in runs if r not in found and _coordinated(text, r, spans, vocab)]
+    if not found and not known:
+        found = _coordinated_pair(text, runs, vocab)
     return sorted(found, key=lambda r: r.start)
+
+
+def _coordinated_pair(text: str, runs: list[NameRun], vocab: OrgVocabulary) -> list[NameRun]:
+    """'Pertamina Patra Niaga dan VoltaMotor Nusantara teken MoU': in a deal sentence that names no
+    known organisation, two names of several words joined by "and" are the two sides."""
+    for first, second in zip(runs, runs[1:]):
+        gap = fold(text[first.end:second.start]).split()
+        if (len(gap) == 1 and gap[0] in vocab.coordinators and " " in first.name and " " in second.name):
+            return [first, second]
+    return []
 
 
 def _is_media(run: NameRun, vocab: OrgVocabulary) -> bool:
@@ -153,8 +165,9 @@ def _qualifies(text: str, run: NameRun, start: int, end: int, known: list[tuple[
                vocab: OrgVocabulary) -> bool:
     """A corporate word or legal form, or coordination with a named organisation."""
     words = [fold(w).strip(".,;:'’\"()") for w in run.name.split()]
-    if run.introduced or any(w in vocab.org_words for w in words):
-        return True
+    if run.introduced or any(w in vocab.org_words or w.endswith(_long_org_words(vocab.org_words))
+                             for w in words):
+        return True  # "Turkish Airlines", "Electromobility Poland"
     if _HYPHEN_GROUP.search(text, run.end, run.end + 12) and text[run.end:run.end + 1] == "-":
         return True  # "MOL-csoport"
     before = [w.strip(",;:'’\"()") for w in fold(text[max(start, run.start - 40):run.start]).split()]
@@ -188,6 +201,12 @@ def _is_descriptor(word: str, vocab: OrgVocabulary) -> bool:
         return True
     stems, endings = _descriptor_forms(vocab.descriptors)
     return word.endswith(endings) or any(word[:k] in stems for k in range(5, min(len(word), 16)))
+
+
+@lru_cache(maxsize=2)
+def _long_org_words(org_words: frozenset[str]) -> tuple[str, ...]:
+    """Corporate words long enough to end a compound ("electromobility", "autotechnik")."""
+    return tuple(w for w in org_words if len(w) >= 6)
 
 
 @lru_cache(maxsize=2)

@@ -14,7 +14,7 @@ from pipeline.classify.clauses import follows, sentence_text
 from pipeline.classify.gazetteer import load_gazetteer
 from pipeline.classify.headline import DealSentence, headline, lead_deal
 from pipeline.classify.lexicon import Lexicon, load_lexicon
-from pipeline.classify.orgnames import open_world_parties, strip_legal_form
+from pipeline.classify.orgnames import UPPER, open_world_parties, strip_legal_form
 
 _NAME_RUN = re.compile(r"(?<![\w'’])([A-ZÀ-ÖØ-ÞА-ЯЁ][\w&'’.-]*(?:\s+(?:of\s+|&\s+|de\s+)?"
                        r"[A-ZÀ-ÖØ-ÞА-ЯЁ][\w&'’.-]*){0,3})")
@@ -55,7 +55,7 @@ def sentence_parties(doc: Document, sentence: Sentence) -> list[str]:
     return parties
 
 
-_NEXT_NAME = re.compile(r"[ \t]{1,2}([A-ZÀ-ÖØ-ÞĀ-ſ][\w'’-]*(?:[ \t][A-ZÀ-ÖØ-ÞĀ-ſ][\w'’-]*){0,2})")
+_NEXT_NAME = re.compile(rf"[ \t]{{1,2}}([{UPPER}][\w'’-]*(?:[ \t][{UPPER}][\w'’-]*){{0,2}})")
 
 
 def joint_names(doc: Document, sentence: Sentence) -> list[tuple[int, int]]:
