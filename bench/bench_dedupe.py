@@ -27,8 +27,9 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from pipeline import db, dedupe  # noqa: E402
-from pipeline.dedupe import Signature  # noqa: E402
+from pipeline import db, fingerprint  # noqa: E402
+from pipeline.fingerprint import Signature  # noqa: E402
+from pipeline.stages import dedupe as dedupe_stage  # noqa: E402
 from pipeline.store import dedupe as store  # noqa: E402
 from pipeline.store.migrations import migrate  # noqa: E402
 
@@ -49,20 +50,20 @@ _BUCKET_ROW = np.dtype([("nf", ">i2"), ("l1", ">i4"), ("band", ">i2"), ("l2", ">
 
 def random_signatures(rng, n: int) -> tuple[np.ndarray, np.ndarray]:
     """Whole-text and lead MinHash values of n unrelated articles."""
-    main = rng.integers(0, 2**32, size=(n, dedupe.NUM_PERM), dtype=np.uint32)
-    leads = rng.integers(0, 2**32, size=(n, dedupe.LEAD_PARAGRAPHS, dedupe.LEAD_PERM),
+    main = rng.integers(0, 2**32, size=(n, fingerprint.NUM_PERM), dtype=np.uint32)
+    leads = rng.integers(0, 2**32, size=(n, fingerprint.LEAD_PARAGRAPHS, fingerprint.LEAD_PERM),
                          dtype=np.uint32)
     return main, leads
 
 
 def bucket_matrix(main: np.ndarray, leads: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(bands, buckets) per article, exactly as dedupe.band_keys computes them."""
-    parts = [dedupe.band_buckets(main, dedupe.ROWS, 0)]
+    """(bands, buckets) per article, exactly as fingerprint.band_keys computes them."""
+    parts = [fingerprint.band_buckets(main, fingerprint.ROWS, 0)]
     bands = [np.arange(parts[0].shape[1])]
     for i in range(leads.shape[1]):
-        lead = dedupe.band_buckets(leads[:, i, :], dedupe.LEAD_ROWS, dedupe.LEAD_BAND_BASE)
+        lead = fingerprint.band_buckets(leads[:, i, :], fingerprint.LEAD_ROWS, fingerprint.LEAD_BAND_BASE)
         parts.append(lead)
-        bands.append(dedupe.LEAD_BAND_BASE + np.arange(lead.shape[1]))
+        bands.append(fingerprint.LEAD_BAND_BASE + np.arange(lead.shape[1]))
     return np.concatenate(bands), np.concatenate(parts, axis=1)
 
 
@@ -171,13 +172,13 @@ def _timed(fn) -> tuple[float, list]:
 
 
 def _single(conn, sigs):
-    return [store.lookup_candidates(conn, sig) for sig in sigs]
+    return [dedupe_stage.lookup_candidates(conn, sig) for sig in sigs]
 
 
 def _batched(conn, sigs):
     found = []
     for i in range(0, len(sigs), BATCH):
-        found += store.lookup_candidates_many(conn, sigs[i:i + BATCH])
+        found += dedupe_stage.lookup_candidates_many(conn, sigs[i:i + BATCH])
     return found
 
 
@@ -206,7 +207,7 @@ def lookup_plans(conn, sigs: list[Signature]) -> dict[str, str]:
     """EXPLAIN ANALYZE of a single and a batched bucket query: index probes, no table scan."""
     plans = {}
     for label, batch in (("single", sigs[:1]), ("batched", sigs[:BATCH])):
-        buckets = store._bigint_array(sorted({k[1] for s in batch for k in dedupe.band_keys(s)}))
+        buckets = store.bigint_array(sorted({k[1] for s in batch for k in fingerprint.band_keys(s)}))
         with conn.cursor() as cur:
             cur.execute("EXPLAIN (ANALYZE, BUFFERS) " + store._BUCKET_HITS_SQL,
                         (buckets, store.MAX_BUCKET_ROWS * len(batch)))
@@ -298,7 +299,7 @@ def _summary(results: dict) -> dict:
         "cost_ratio_single": round(large["single_ms"] / small["single_ms"], 3),
         "cost_ratio_batched": round(large["batched_ms"] / small["batched_ms"], 3),
         "targets": TARGETS,
-        "bands_per_article": dedupe.BANDS + dedupe.LEAD_BANDS * dedupe.LEAD_PARAGRAPHS,
+        "bands_per_article": fingerprint.BANDS + fingerprint.LEAD_BANDS * fingerprint.LEAD_PARAGRAPHS,
         # At the largest size a lookup must probe the hash index; a small table may be scanned.
         "largest_plans_use_hash_index": {label: "lsh_buckets_bucket_hash" in plan
                                          for label, plan in large["plans"].items()},

@@ -302,7 +302,7 @@ CAUSES = (("waiting for fetch threads", ("result_iterator (", "_result_or_cancel
           ("extract_page: trafilatura text", ("main_text (",)),
           ("extract_page: metadata and date", ("read_metadata (", "htmldate_published (", "_published (")),
           ("extract_page: other", ("extract_page (",)),
-          ("dedupe: MinHash signature", ("signature (pipeline/dedupe.py",)),
+          ("dedupe: MinHash signature", ("signature (pipeline/fingerprint.py",)),
           ("classifier", ("classify_article (",)),
           ("gzip of raw page", ("compress (",)),
           ("imports and start-up", ("_find_and_load (",)))

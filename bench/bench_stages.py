@@ -3,7 +3,7 @@
 Stages: feed parsing (pipeline.feeds.parse_feed on a 200-entry RSS), extraction
 (pipeline.extract.extract_page on generated 30-60 KB article pages; anchor:
 trafilatura.extract alone on the same pages), dedupe (the whole per-article step,
-store.dedupe.dedupe_article: signature, LSH lookup, verification, index insert),
+stages.dedupe.dedupe_batch: signature, LSH lookup, verification, index insert),
 classification (bench_classify), and database load (N extracted article rows
 through stages.store_archive_records, the storing half of `tieup ingest`; anchor:
 PostgreSQL COPY of the same rows into the same table, each into a fresh database).
@@ -32,15 +32,16 @@ from urllib.parse import urlsplit
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+import psycopg2.extensions  # noqa: E402
 import trafilatura  # noqa: E402
 
 import bench_classify  # noqa: E402
 import corpus  # noqa: E402
 import scratch  # noqa: E402
-from pipeline import db, dedupe, feeds, stages  # noqa: E402
+from pipeline import db, feeds, fingerprint, stages, urls  # noqa: E402
 from pipeline.extract import extract_page  # noqa: E402
 from pipeline.settings import Settings  # noqa: E402
-from pipeline.store import dedupe as dedupe_store  # noqa: E402
+from pipeline.stages import dedupe as dedupe_stage  # noqa: E402
 
 SEED = 20251121
 FULL = {"feed_entries": 200, "feed_seconds": 2.0, "pages": 120, "extract_rounds": 3,
@@ -127,10 +128,10 @@ def _copy_buffer(records) -> io.StringIO:
     out = io.StringIO()
     writer = csv.writer(out)
     for _, r in records:
-        canonical = dedupe.canonical_url(r["url"])
-        writer.writerow((canonical, "\\x" + dedupe.url_hash(canonical).hex(), r["url"],
+        canonical = urls.canonical_url(r["url"])
+        writer.writerow((canonical, "\\x" + urls.url_hash(canonical).hex(), r["url"],
                          urlsplit(canonical).hostname, r["title"], r["text"],
-                         "\\x" + dedupe.text_hash(r["text"]).hex(), r["published"], "extracted"))
+                         "\\x" + fingerprint.text_hash(r["text"]).hex(), r["published"], "extracted"))
     return out
 
 
@@ -170,22 +171,69 @@ def load_copy(database_url: str, records) -> tuple[float, int]:
         conn.close()
 
 
+class _CountingCursor(psycopg2.extensions.cursor):
+    """A cursor counting the statements sent (execute calls), for statements per batch."""
+
+    sent = 0
+
+    def execute(self, query, vars=None):  # noqa: A002 - psycopg2's name
+        _CountingCursor.sent += 1
+        return super().execute(query, vars)
+
+
+def _counted(conn, fn):
+    """(fn(), statements fn sent on conn)."""
+    conn.cursor_factory, _CountingCursor.sent = _CountingCursor, 0
+    try:
+        return fn(), _CountingCursor.sent
+    finally:
+        conn.cursor_factory = psycopg2.extensions.cursor
+
+
 def dedupe_step(conn, limit: int) -> dict:
     """Articles per second of the whole dedupe step on freshly loaded articles (index grows
-    from 0), in the stage's batches: one transaction and one batched lookup per batch."""
+    from 0), in the stage's batches: one transaction and one batched lookup per batch.
+    Then one batch of copies (half exact, half truncated) of the first articles. Both
+    count the statements sent per batch (lease and state change excluded)."""
     with conn.cursor() as cur:
         cur.execute("SELECT id FROM articles ORDER BY id LIMIT %s", (limit,))
         ids = [r[0] for r in cur.fetchall()]
     batch = Settings().batch_size
     cpu, wall = time.process_time(), time.perf_counter()
-    kinds = []
+    kinds, statements, batches = [], 0, 0
     for start in range(0, len(ids), batch):
-        kinds += [d.kind for d in dedupe_store.dedupe_articles(conn, ids[start:start + batch])]
+        outcomes, sent = _counted(conn, lambda: dedupe_stage.dedupe_batch(conn, ids[start:start + batch]))
+        kinds += [d.kind for d in outcomes]
+        statements, batches = statements + sent, batches + 1
         conn.commit()
     wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+    copies = _copy_batch(conn, ids[:min(len(ids), batch) // 2])
     return {"articles": len(ids), "articles_per_second": _rate(len(ids), wall),
             "client_cpu_share": round(cpu / wall, 2) if wall else 0.0,
-            "duplicates_found": sum(k is not None for k in kinds)}
+            "duplicates_found": sum(k is not None for k in kinds),
+            "statements_per_batch": round(statements / batches, 1) if batches else 0.0,
+            "copy_batch": copies}
+
+
+def _copy_batch(conn, originals: list[int]) -> dict:
+    """Dedupe one batch of copies of `originals` (even ones exact, odd ones with the last
+    fifth cut off); its statements and the duplicates it found."""
+    with conn.cursor() as cur:
+        cur.execute("SELECT id, text, published_at FROM articles WHERE id = ANY(%s) ORDER BY id",
+                    (originals,))
+        rows = cur.fetchall()
+    records = [(n, {"url": f"https://copies.motorwire.example/{aid}", "title": "copy",
+                    "text": text if n % 2 == 0 else text[:len(text) * 4 // 5],
+                    "published": published.isoformat()})
+               for n, (aid, text, published) in enumerate(rows)]
+    stages.store_archive_records(conn, iter(records))
+    with conn.cursor() as cur:
+        cur.execute("SELECT id FROM articles WHERE url LIKE 'https://copies.%%' ORDER BY id")
+        ids = [r[0] for r in cur.fetchall()]
+    outcomes, sent = _counted(conn, lambda: dedupe_stage.dedupe_batch(conn, ids))
+    conn.commit()
+    return {"articles": len(ids), "statements": sent,
+            "duplicates_found": sum(d.kind is not None for d in outcomes)}
 
 
 def load_and_dedupe(server_url: str, rows: int, dedupe_articles: int) -> tuple[dict, dict]:
@@ -205,7 +253,7 @@ def load_and_dedupe(server_url: str, rows: int, dedupe_articles: int) -> tuple[d
         scratch.drop_database(db.with_database(server_url, template))
     assert copy_rows == project_rows == rows, (copy_rows, project_rows, rows)
     # Where the project path's time goes: the exact-copy key it computes per row.
-    hash_cpu, _ = _cpu_timed(lambda: [dedupe.text_hash(r["text"]) for _, r in records])
+    hash_cpu, _ = _cpu_timed(lambda: [fingerprint.text_hash(r["text"]) for _, r in records])
     load = {"rows": rows, "project_rows_per_second": _rate(rows, project_s),
             "copy_rows_per_second": _rate(rows, copy_s),
             "project_seconds": round(project_s, 2), "copy_seconds": round(copy_s, 2),

@@ -216,8 +216,11 @@ def stage_rows(results: dict) -> list[tuple]:
             (f"extraction (extract_page, {x['page_kb_min']}-{x['page_kb_max']} KB pages)",
              f"{x['pages_per_second']:,} pages/CPU-s", f"trafilatura.extract {x['trafilatura_pages_per_second']:,}",
              f"{x['ratio_vs_trafilatura']}x", "—", "—"),
-            ("dedupe step (dedupe_articles in batches of 50; index 0 to "
+            ("dedupe step (dedupe_batch in batches of 50; index 0 to "
              f"{d['articles']} articles)", f"{d['articles_per_second']:,} articles/s", "—", "—", "—", "—"),
+            ("dedupe statements per batch (distinct articles; one batch of "
+             f"{d['copy_batch']['articles']} copies)",
+             f"{d['statements_per_batch']:g}; {d['copy_batch']['statements']}", "—", "—", "—", "—"),
             (f"classification ({c['article_chars']}-char articles)", f"{c['articles_per_second']:,} articles/CPU-s",
              "—", "—", "—", "—"),
             (f"database load ({load['rows']:,} rows, store_archive_records)",
@@ -269,7 +272,7 @@ def _load_note(stages: dict | None) -> list[str]:
     if not load or "text_hash_seconds" not in load:
         return []
     return ["", f"Load: of the project path's {load['project_seconds']} s, computing the exact-copy key "
-            f"(`dedupe.text_hash` of every text, timed separately) takes {load['text_hash_seconds']} s; "
+            f"(`fingerprint.text_hash` of every text, timed separately) takes {load['text_hash_seconds']} s; "
             f"the COPY anchor ({load['copy_seconds']} s) gets its rows ready-made."]
 
 

@@ -2,23 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
-import pendulum
 from airflow.sdk import Asset, AssetOrTimeSchedule, CronTriggerTimetable, dag, task
 
-from tieup_airflow import task_settings, tieup_connection
+from tieup_airflow import ALLIANCE_EVENTS_URI, dag_defaults, task_call, tieup_errors
 
 # Published by news_ingest when alliance events were created or changed.
-ALLIANCE_EVENTS = Asset("tieup://alliance_events")
-
-DEFAULT_ARGS = {
-    "owner": "tieup",
-    "retries": 3,
-    "retry_delay": timedelta(seconds=30),
-    "retry_exponential_backoff": True,
-    "max_retry_delay": timedelta(minutes=10),
-}
+ALLIANCE_EVENTS = Asset(ALLIANCE_EVENTS_URI)
 
 DOC = """
 ### alliance_digest
@@ -37,27 +26,22 @@ fix data.
     dag_id="alliance_digest",
     schedule=AssetOrTimeSchedule(timetable=CronTriggerTimetable("@daily", timezone="UTC"),
                                  assets=[ALLIANCE_EVENTS]),
-    start_date=pendulum.datetime(2026, 1, 1, tz="UTC"),
-    catchup=False,
-    max_active_runs=1,
-    default_args=DEFAULT_ARGS,
+    **dag_defaults(),
     tags=["tieup", "report", "quality"],
     doc_md=DOC,
 )
 def alliance_digest():
     @task
+    @tieup_errors
     def write_digest() -> dict:
-        from pipeline import digest
-        settings = task_settings()
-        with tieup_connection(settings) as conn:
-            return digest.write_digest(conn, settings)
+        from pipeline.services import reports
+        return task_call(reports.write_digest)
 
     @task(retries=0, trigger_rule="all_done")
+    @tieup_errors
     def check_data_quality(_written) -> dict:
         from pipeline import quality
-        settings = task_settings()
-        with tieup_connection(settings) as conn:
-            return quality.check_data_quality(conn, settings)
+        return task_call(quality.check_data_quality)
 
     check_data_quality(write_digest())
 

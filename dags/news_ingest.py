@@ -2,16 +2,11 @@
 
 from __future__ import annotations
 
-import os
+from airflow.sdk import dag, task
 
-import pendulum
-from airflow.sdk import Asset, dag, task
+from tieup_airflow import (HTTP_POOL, classify_load_publish, dag_defaults, drain,
+                           fail_run_if_a_task_failed, ingest_schedule, stage_call, tieup_errors)
 
-from tieup_airflow import (ALLIANCE_EVENTS_URI, HTTP_POOL, default_args, drain, events_changed,
-                           fail_run_if_a_task_failed, task_settings, tieup_connection,
-                           tieup_errors)
-
-ALLIANCE_EVENTS = Asset(ALLIANCE_EVENTS_URI)
 MAX_FETCH_BATCHES = 16
 
 DOC = """
@@ -35,11 +30,8 @@ run whenever any task failed, so the run's state tells the truth.
 
 @dag(
     dag_id="news_ingest",
-    schedule=os.environ.get("TIEUP_SCHEDULE") or "*/30 * * * *",
-    start_date=pendulum.datetime(2026, 1, 1, tz="UTC"),
-    catchup=False,
-    max_active_runs=1,
-    default_args=default_args(),
+    schedule=ingest_schedule(),
+    **dag_defaults(),
     tags=["tieup", "ingest"],
     doc_md=DOC,
 )
@@ -47,61 +39,32 @@ def news_ingest():
     @task
     @tieup_errors
     def sync_feeds() -> dict:
-        from pipeline import stages
-        settings = task_settings()
-        with tieup_connection(settings) as conn:
-            return stages.sync_feeds(conn, settings)
+        return stage_call("sync_feeds")
 
     @task
     @tieup_errors
     def due_feeds(_synced: dict) -> list[int]:
-        from pipeline import stages
-        with tieup_connection(task_settings()) as conn:
-            return stages.due_feeds(conn)
+        return stage_call("due_feeds")
 
     @task(pool=HTTP_POOL)
     @tieup_errors
     def poll_feed(feed_id: int) -> dict:
-        from pipeline import stages
-        settings = task_settings()
-        with tieup_connection(settings) as conn, stages.http_client(settings) as client:
-            return dict(stages.poll_feed(conn, settings, client, feed_id))
+        return stage_call("poll_feed", feed_id, http=True)
 
     @task(trigger_rule="all_done")
     @tieup_errors
     def claim_fetch_batches(_polled) -> list[str]:
-        from pipeline import stages
-        settings = task_settings()
-        with tieup_connection(settings) as conn:
-            return stages.claim_batches(conn, settings, "discovered", MAX_FETCH_BATCHES)
+        return stage_call("claim_batches", "discovered", MAX_FETCH_BATCHES)
 
     @task(pool=HTTP_POOL)
     @tieup_errors
     def fetch_and_extract(token: str) -> dict:
-        from pipeline import stages
-        settings = task_settings()
-        with tieup_connection(settings) as conn, stages.http_client(settings) as client:
-            return dict(stages.fetch_claimed(conn, settings, client, token))
+        return stage_call("fetch_claimed", token, http=True)
 
     @task(trigger_rule="all_done")
     @tieup_errors
     def dedupe(_fetched) -> dict:
-        return drain("extracted", "dedupe_articles")
-
-    @task
-    @tieup_errors
-    def classify(_deduped: dict) -> dict:
-        return drain("deduped", "classify_articles")
-
-    @task
-    @tieup_errors
-    def load_records(_classified: dict) -> dict:
-        return drain("classified", "load_records")
-
-    @task(outlets=[ALLIANCE_EVENTS])
-    @tieup_errors
-    def publish_changes(loaded: dict) -> int:
-        return events_changed(loaded)
+        return drain("extracted")
 
     synced = sync_feeds()
     feed_ids = due_feeds(synced)
@@ -109,9 +72,7 @@ def news_ingest():
     tokens = claim_fetch_batches(polled)
     fetched = fetch_and_extract.expand(token=tokens)
     deduped = dedupe(fetched)
-    classified = classify(deduped)
-    loaded = load_records(classified)
-    published = publish_changes(loaded)
+    classified, loaded, published = classify_load_publish(deduped)
     fail_run_if_a_task_failed(synced, feed_ids, polled, tokens, fetched, deduped, classified,
                               loaded, published)
 

@@ -43,12 +43,9 @@ def is_retryable(exc: BaseException) -> bool:
     import psycopg2
 
     from pipeline import db
-    from pipeline.errors import (ConfigError, FetchError, MigrationError, NotFoundError,
-                                 TerminalError, TransientError)
+    from pipeline.errors import ConfigError, MigrationError, NotFoundError, TerminalError, TransientError
     if isinstance(exc, TransientError) or db.is_transient_db_error(exc):
         return True
-    if isinstance(exc, FetchError):
-        return exc.transient
     return not isinstance(exc, (ConfigError, MigrationError, NotFoundError, TerminalError,
                                 psycopg2.Error))
 
@@ -65,6 +62,12 @@ def tieup_errors(func):
                 raise
             raise AirflowFailException(f"{type(exc).__name__}: {exc} (not retried)") from exc
     return wrapper
+
+
+def ingest_schedule() -> str:
+    """news_ingest's schedule: Settings.schedule (TIEUP_SCHEDULE, default every 30 minutes)."""
+    from pipeline.settings import load_settings
+    return load_settings().schedule
 
 
 def task_settings():
@@ -100,12 +103,65 @@ def tieup_connection(settings):
         yield conn
 
 
-def drain(state: str, step_name: str) -> dict:
-    """Run one stage of pipeline/stages.py over every article waiting in `state`."""
+def dag_defaults() -> dict:
+    """The @dag arguments every tieup DAG shares: start date, no catch-up, one run at a time, task defaults."""
+    import pendulum
+    return {"start_date": pendulum.datetime(2026, 1, 1, tz="UTC"), "catchup": False,
+            "max_active_runs": 1, "default_args": default_args()}
+
+
+def task_call(fn, *args, http: bool = False):
+    """fn(conn, settings, [an HTTP client,] *args) on the task's connection.
+
+    Counts come back as a plain dict (XCom carries ids and counts only).
+    """
+    from collections import Counter
+    from contextlib import nullcontext
+
     from pipeline import stages
     settings = task_settings()
-    with tieup_connection(settings) as conn:
-        return dict(stages.drain(conn, settings, state, getattr(stages, step_name)))
+    with tieup_connection(settings) as conn, \
+            (stages.http_client(settings) if http else nullcontext()) as client:
+        result = fn(conn, settings, *((client,) if http else ()), *args)
+    return dict(result) if isinstance(result, Counter) else result
+
+
+def stage_call(name: str, *args, http: bool = False):
+    """task_call of pipeline.stages.<name> (a stage or a whole-pass entry point)."""
+    from pipeline import stages
+    return task_call(getattr(stages, name), *args, http=http)
+
+
+def drain(state: str) -> dict:
+    """Run the stage that takes articles out of `state` (pipeline.states.STEPS) until none is left."""
+    from pipeline import stages
+    from pipeline.states import STEPS
+    return stage_call("drain", state, getattr(stages, STEPS[state]))
+
+
+def classify_load_publish(upstream):
+    """The tasks news_ingest and tieup_maintenance both end with: classify, load, and publish
+    the alliance_events asset when events changed. Returns (classified, loaded, published)."""
+    from airflow.sdk import Asset, task
+
+    @task
+    @tieup_errors
+    def classify(_upstream) -> dict:
+        return drain("deduped")
+
+    @task
+    @tieup_errors
+    def load_records(_classified: dict) -> dict:
+        return drain("classified")
+
+    @task(outlets=[Asset(ALLIANCE_EVENTS_URI)])
+    @tieup_errors
+    def publish_changes(loaded: dict) -> int:
+        return events_changed(loaded)
+
+    classified = classify(upstream)
+    loaded = load_records(classified)
+    return classified, loaded, publish_changes(loaded)
 
 
 def events_changed(loaded: dict) -> int:

@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-import pendulum
-from airflow.sdk import Asset, dag, task
+from airflow.sdk import dag, task
 
-from tieup_airflow import (ALLIANCE_EVENTS_URI, default_args, drain, events_changed,
-                           fail_run_if_a_task_failed, task_settings, tieup_connection,
-                           tieup_errors)
-
-ALLIANCE_EVENTS = Asset(ALLIANCE_EVENTS_URI)
+from tieup_airflow import (classify_load_publish, dag_defaults, fail_run_if_a_task_failed, stage_call,
+                           task_call, tieup_errors)
 
 DOC = """
 ### tieup_maintenance
@@ -32,10 +28,7 @@ Daily housekeeping of the tieup database.
 @dag(
     dag_id="tieup_maintenance",
     schedule="@daily",
-    start_date=pendulum.datetime(2026, 1, 1, tz="UTC"),
-    catchup=False,
-    max_active_runs=1,
-    default_args=default_args(),
+    **dag_defaults(),
     tags=["tieup", "maintenance"],
     doc_md=DOC,
 )
@@ -43,45 +36,22 @@ def tieup_maintenance():
     @task
     @tieup_errors
     def reclassify_outdated() -> dict:
-        from pipeline import maintenance
-        settings = task_settings()
-        with tieup_connection(settings) as conn:
-            return maintenance.reclassify_outdated(conn, settings)
-
-    @task
-    @tieup_errors
-    def classify(_reset: dict) -> dict:
-        return drain("deduped", "classify_articles")
-
-    @task
-    @tieup_errors
-    def load_records(_classified: dict) -> dict:
-        return drain("classified", "load_records")
-
-    @task(outlets=[ALLIANCE_EVENTS])
-    @tieup_errors
-    def publish_changes(loaded: dict) -> int:
-        return events_changed(loaded)
+        return stage_call("reclassify_outdated")
 
     @task
     @tieup_errors
     def prune_raw_pages() -> dict:
         from pipeline import maintenance
-        settings = task_settings()
-        with tieup_connection(settings) as conn:
-            return maintenance.prune_raw_pages(conn, settings)
+        return task_call(maintenance.prune_raw_pages)
 
     @task(trigger_rule="all_done")
     @tieup_errors
     def vacuum_analyze() -> dict:
         from pipeline import maintenance
-        with tieup_connection(task_settings()) as conn:
-            return maintenance.vacuum_analyze(conn)
+        return task_call(maintenance.vacuum_analyze)
 
     reset = reclassify_outdated()
-    classified = classify(reset)
-    loaded = load_records(classified)
-    published = publish_changes(loaded)
+    classified, loaded, published = classify_load_publish(reset)
     pruned = prune_raw_pages()
     vacuumed = vacuum_analyze()
     [loaded, pruned] >> vacuumed

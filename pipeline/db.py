@@ -112,8 +112,8 @@ def execute_prepared(cur, name: str, sql: str, params: tuple) -> None:
 
     For the statements run once per article, and those that take the server longer to
     plan than to run: the first call on a connection prepares it, later calls skip the
-    parse, analysis and planning (in one A/B run of the 2,000-article bench, preparing
-    the per-article statements cut PostgreSQL's CPU by 7%). psycopg2 has no prepare
+    parse, analysis and planning (bench/bench_e2e.py shows the server's CPU it saves).
+    psycopg2 has no prepare
     call of its own. A PREPARE outlives a rolled-back transaction, and a reconnect is a new
     connection object, so the bookkeeping stays true. (Not for a pooler in
     transaction mode, which tieup does not use.)
@@ -159,3 +159,9 @@ def is_transient_db_error(exc: BaseException, conn=None) -> bool:
 def is_lock_timeout(exc: BaseException) -> bool:
     """True when a statement gave up waiting for a lock (lock_timeout)."""
     return isinstance(exc, psycopg2.Error) and exc.pgcode == LOCK_NOT_AVAILABLE
+
+
+def dict_rows(cur) -> list[dict]:
+    """The rest of a cursor's result as dicts keyed by column name."""
+    cols = [c.name for c in cur.description]
+    return [dict(zip(cols, row)) for row in cur.fetchall()]

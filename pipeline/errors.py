@@ -1,4 +1,8 @@
-"""Narrow exception types. Transient errors are retried; terminal ones park the item."""
+"""Error types, in two kinds: TransientError (retried later) and TerminalError (the item is parked).
+
+Every error tieup raises on purpose is a TieupError; fetch errors are subclasses of
+both FetchError and one of the two kinds, so a caller asks the class, not a flag.
+"""
 
 
 class TieupError(Exception):
@@ -14,28 +18,37 @@ class TerminalError(TieupError):
 
 
 class FetchError(TieupError):
-    """A fetch failed; `transient` says whether a retry may succeed."""
+    """A fetch failed: the base of TransientFetchError and TerminalFetchError (never raised itself).
 
-    def __init__(self, message: str, *, transient: bool, status: int | None = None,
-                 retry_after: float | None = None):
+    Which kind it is says whether a retry may succeed; status is the HTTP status when
+    there was one, retry_after the server's Retry-After in seconds.
+    """
+
+    def __init__(self, message: str, *, status: int | None = None, retry_after: float | None = None):
         super().__init__(message)
-        self.transient = transient
         self.status = status
         self.retry_after = retry_after
 
+    @property
+    def transient(self) -> bool:
+        """True for a TransientFetchError (read from the class, not stored)."""
+        return isinstance(self, TransientError)
 
-class BlockedAddressError(FetchError):
+
+class TransientFetchError(FetchError, TransientError):
+    """A fetch worth retrying later: a timeout, a dropped connection, 429, 5xx, a truncated body."""
+
+
+class TerminalFetchError(FetchError, TerminalError):
+    """A fetch that will fail again: 404, a body over the cap, a redirect loop, a bad URL."""
+
+
+class BlockedAddressError(TerminalFetchError):
     """The URL resolves to a private, loopback, link-local or otherwise reserved address."""
 
-    def __init__(self, message: str):
-        super().__init__(message, transient=False)
 
-
-class RobotsDisallowedError(FetchError):
+class RobotsDisallowedError(TerminalFetchError):
     """robots.txt disallows the path for our user agent."""
-
-    def __init__(self, message: str):
-        super().__init__(message, transient=False)
 
 
 class MigrationError(TieupError):

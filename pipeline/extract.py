@@ -28,7 +28,7 @@ from dateutil import parser as dateparser
 from trafilatura.settings import MANUALLY_CLEANED
 from trafilatura.utils import HTML_PARSER, repair_faulty_html
 
-from . import dates
+from . import timestamps
 from .charsets import decode_html, normalise_charset  # noqa: F401 - part of this module's API
 from .models import ExtractedPage
 
@@ -90,7 +90,7 @@ def _metadata_elements(html: str):
     """The page's metadata tags (see _METADATA_TAGS) as one small lxml document; None when there are none.
 
     lxml directly, not BeautifulSoup: on a fragment this small BeautifulSoup's own
-    set-up costs 0.3 ms a page, ten times the parse.
+    set-up costs several times the parse.
     """
     fragment = "".join(_METADATA_TAGS.findall(html[:2_000_000]))
     try:
@@ -203,12 +203,12 @@ def parse_date(value) -> datetime | None:
                 parsed = dateparser.parse(value, tzinfos=_TZ_ABBREVIATIONS)
         except (ValueError, OverflowError, TypeError, dateparser.ParserError):
             return None
-    return dates.to_utc(parsed)
+    return timestamps.to_utc(parsed)
 
 
 def _first_date(values: list) -> datetime | None:
     for value in values:
-        parsed = dates.plausible(parse_date(value))
+        parsed = timestamps.plausible(parse_date(value))
         if parsed:
             return parsed
     return None
@@ -241,8 +241,8 @@ def load_tree(html: str):
 
     load_html repairs a page's first four lines after splitting the whole page into
     lines, then parses the str. Here only those opening lines go through the same
-    repair, and lxml gets UTF-8 bytes (its own fallback path), which it reads about
-    1.6x faster than a str: the same tree, 0.6 ms instead of 1.2 ms on a 110 KB page.
+    repair, and lxml gets UTF-8 bytes (its own fallback path), which it reads faster
+    than a str: the same tree (bench/bench_stages.py measures extraction).
     """
     beginning = html[:50].lower()
     opening, rest = _opening_lines(html, 4)
@@ -299,7 +299,7 @@ def htmldate_published(tree, url: str | None) -> datetime | None:
         return None
     if not found:
         return None
-    return dates.plausible(datetime.strptime(found, "%Y-%m-%d").replace(tzinfo=timezone.utc))
+    return timestamps.plausible(datetime.strptime(found, "%Y-%m-%d").replace(tzinfo=timezone.utc))
 
 
 @lru_cache(maxsize=1)
@@ -314,7 +314,7 @@ def _language_identifier():
     identifier.set_languages([code for code in identifier.labels if len(code) == 2])
     # Scoring gathers one row per feature seen; the restricted table is a float16 copy
     # laid out by column. As C-ordered float32 the same scores (float16 widens
-    # exactly) take 0.12 ms instead of 0.26 ms an article, for 23 MB more memory.
+    # exactly) take about half the time an article, for some MB more memory.
     identifier.nb_ptc = np.ascontiguousarray(identifier.nb_ptc, dtype=np.float32)
     return identifier
 
@@ -329,7 +329,7 @@ def detect_language(text: str, declared: str | None = None) -> str | None:
 
 # --------------------------------------------------------------------- the page
 
-def looks_like_html(html: str) -> bool:
+def _is_markup(html: str) -> bool:
     """False for binary or plainly non-HTML content (PDF, images, archives)."""
     head = html[:1024]
     if any(head.startswith(magic.decode("latin-1")) for magic in _NOT_HTML_MAGIC):
@@ -349,7 +349,7 @@ def extract_page(html: bytes | str, *, url: str | None = None, http_charset: str
             if bytes(html[:8]).startswith(_NOT_HTML_MAGIC):
                 return ExtractedPage(text="")
             html, encoding = decode_html(bytes(html), http_charset)
-        if not looks_like_html(html):
+        if not _is_markup(html):
             return ExtractedPage(text="", encoding=encoding)
         return _without_nul(replace(_extract(html, url, feed_published), encoding=encoding))
     except Exception as exc:  # noqa: BLE001 - parsers raise assorted errors on junk; one page must not stop a batch
@@ -368,8 +368,8 @@ def _extract(html: str, url: str | None, feed_published: datetime | None) -> Ext
     tree = load_tree(html)
     if _hit_depth_limit():
         # Markup nested past lxml's limit (256) is hostile or broken; lxml dropped what lies
-        # deeper. The fallback's BeautifulSoup would build all of it (a 4 MB page of nested
-        # divs took it 15 s and 430 MB): give it the document lxml kept instead.
+        # deeper. The fallback's BeautifulSoup would build all of it (seconds and hundreds
+        # of MB on a page of nested divs): give it the document lxml kept instead.
         html = lxml.html.tostring(lxml.html.fromstring(html.encode("utf-8", "replace"),
                                                        parser=HTML_PARSER), encoding="unicode")
     # htmldate deep-copies a tree it is given, but main_text prunes in place: date first.
@@ -388,8 +388,8 @@ def _hit_depth_limit() -> bool:
 
 def _published(feed_published, meta: dict, tree, url) -> tuple[datetime | None, str | None]:
     """The date chain: feed entry, then page metadata, then htmldate."""
-    if dates.plausible(feed_published):
-        return dates.plausible(feed_published), "feed"
+    if timestamps.plausible(feed_published):
+        return timestamps.plausible(feed_published), "feed"
     if meta["published"]:
         return meta["published"], "metadata"
     found = htmldate_published(tree, url) if tree is not None else None

@@ -6,23 +6,21 @@ import io
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
 import feedparser
 import yaml
 from bs4 import BeautifulSoup
 
-from . import dates, safetext, yamlfile
+from . import safetext, timestamps, urls, yamlfile
 from .charsets import decode_html, normalise_charset
 from .errors import ConfigError
 from .models import FeedEntry, ParsedFeed
+from .vocabulary import SOURCE_KINDS
 
-# Tracking parameters that never change which article a link points to.
-_TRACKING = re.compile(r"^(utm_\w+|fbclid|gclid|mc_cid|mc_eid|ocid|cmpid|ncid|_ga)$", re.I)
 _HTML_START = re.compile(rb"^\s*(<!--.*?-->\s*)*<(!doctype\s+html|html[\s>]|head[\s>]|body[\s>])", re.I | re.S)
 _FEED_ROOT = re.compile(rb"<(rss|feed|rdf:RDF)[\s>]", re.I)
 _MAX_TITLE = 1000
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 @dataclass(frozen=True)
@@ -32,32 +30,10 @@ class FeedSpec:
     url: str
     name: str
     enabled: bool = True
+    kind: str = "rss"           # a source kind (vocabulary.SOURCE_KINDS): which reader polls it
 
 
-def canonical_link(link: str, base_url: str | None = None) -> str | None:
-    """Absolute http(s) form of a link: lower-case host, no fragment, default port or tracking params."""
-    link = _CONTROL.sub("", link or "").strip()
-    if not link:
-        return None
-    parts = urlsplit(urljoin(base_url or "", link))
-    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
-        return None
-    try:
-        port = parts.port
-    except ValueError:
-        return None
-    scheme = parts.scheme.lower()
-    netloc = parts.hostname.lower()
-    if ":" in netloc:
-        netloc = f"[{netloc}]"  # an IPv6 literal keeps its brackets
-    if port and port != {"http": 80, "https": 443}[scheme]:
-        netloc += f":{port}"
-    query = urlencode([(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
-                       if not _TRACKING.match(k)])
-    return urlunsplit((scheme, netloc, parts.path or "/", query, ""))
-
-
-def looks_like_html(body: bytes, content_type: str | None = None) -> bool:
+def _is_html_page(body: bytes, content_type: str | None = None) -> bool:
     """True for an HTML page served where a feed was expected (a homepage, a login wall)."""
     head = body[:2048]
     if _FEED_ROOT.search(body[:4096]):
@@ -70,7 +46,7 @@ def parse_feed(body: bytes, *, base_url: str | None = None, content_type: str | 
     """Entries of an RSS/Atom document; malformed feeds keep their readable entries and record the error."""
     if not body or not body.strip():
         return ParsedFeed(entries=(), error="empty feed body")
-    if looks_like_html(body, content_type):
+    if _is_html_page(body, content_type):
         return ParsedFeed(entries=(), error="not a feed: the URL returned an HTML page")
     body, charset = _checked_encoding(body, charset)
     body = _INVALID_CHAR_REF.sub(_replace_bad_reference, body)
@@ -167,13 +143,13 @@ def _collect_entries(raw_entries, base: str | None) -> tuple[list[FeedEntry], in
 
 
 def _entry(raw, base: str | None) -> FeedEntry | None:
-    link = canonical_link(_entry_link(raw), base)
+    link = urls.entry_link(_entry_link(raw), base)
     if link is None:
         return None
     guid = (raw.get("id") or "").replace("\x00", "").strip()
     # dict.get bypasses feedparser's deprecated updated->published key aliasing.
-    updated = dates.plausible(dates.from_struct_time(dict.get(raw, "updated_parsed")))
-    published = dates.plausible(dates.from_struct_time(dict.get(raw, "published_parsed"))) or updated
+    updated = timestamps.plausible(timestamps.from_struct_time(dict.get(raw, "updated_parsed")))
+    published = timestamps.plausible(timestamps.from_struct_time(dict.get(raw, "published_parsed"))) or updated
     return FeedEntry(entry_key=safetext.cap_bytes(guid) or link, link=link, title=_clean(raw.get("title")),
                      summary=_clean(_plain_text(raw.get("summary")), limit=20_000),
                      published=published, updated=updated)
@@ -207,7 +183,7 @@ def _clean(value: str | None, limit: int = _MAX_TITLE) -> str | None:
 
 
 def load_feeds_file(path: str | Path) -> list[FeedSpec]:
-    """Read a feeds.yml (`feeds:` list of {name, url, enabled}); raise ConfigError on bad entries."""
+    """Read a feeds.yml (`feeds:` list of {name, url, enabled, kind}); raise ConfigError on bad entries."""
     try:
         document = yamlfile.safe_load(Path(path).read_text(encoding="utf-8")) or {}
     except (OSError, yaml.YAMLError) as exc:
@@ -232,4 +208,7 @@ def _feed_spec(path, index: int, item) -> FeedSpec:
     enabled = item.get("enabled", True)
     if not isinstance(enabled, bool):
         raise ConfigError(f"{path}: feed #{index + 1} enabled must be true or false")
-    return FeedSpec(url=url, name=str(item["name"]).strip(), enabled=enabled)
+    kind = item.get("kind", "rss")
+    if kind not in SOURCE_KINDS:
+        raise ConfigError(f"{path}: feed #{index + 1} kind must be one of {', '.join(SOURCE_KINDS)}: {kind!r}")
+    return FeedSpec(url=url, name=str(item["name"]).strip(), enabled=enabled, kind=kind)

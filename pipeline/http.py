@@ -36,7 +36,7 @@ from urllib.parse import urljoin, urlsplit
 import httpcore
 import httpx
 
-from .errors import BlockedAddressError, FetchError
+from .errors import BlockedAddressError, FetchError, TerminalFetchError, TransientFetchError
 from .httpdecode import CHUNK as _CHUNK, decode_stream as _decode_stream
 from .models import FetchResult
 from .politeness import PolitenessDeferral
@@ -68,7 +68,7 @@ def resolve_vetted(host: str, port: int, *, allow_private: bool) -> list[str]:
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError) as exc:
-        raise FetchError(f"cannot resolve {host}: {exc}", transient=True) from exc
+        raise TransientFetchError(f"cannot resolve {host}: {exc}") from exc
     addresses = list(dict.fromkeys(info[4][0] for info in infos))
     if not allow_private:
         blocked = [a for a in addresses if not is_public_address(a)]
@@ -81,11 +81,11 @@ def check_url(url: str, *, allow_private: bool) -> None:
     """Refuse URLs that are not http(s) or whose host resolves to a non-public address."""
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise FetchError(f"unsupported URL {url!r}", transient=False)
+        raise TerminalFetchError(f"unsupported URL {url!r}")
     try:
         port = parts.port or (443 if parts.scheme == "https" else 80)
     except ValueError as exc:
-        raise FetchError(f"invalid port in {url!r}", transient=False) from exc
+        raise TerminalFetchError(f"invalid port in {url!r}") from exc
     resolve_vetted(parts.hostname, port, allow_private=allow_private)
 
 
@@ -187,7 +187,7 @@ def parse_retry_after(value: str | None, now: datetime | None = None) -> float |
 def require_content_type(result: FetchResult, allowed: tuple[str, ...] = HTML_TYPES) -> None:
     """Raise a terminal FetchError when the response is not one of the allowed media types."""
     if result.content_type and result.content_type not in allowed:
-        raise FetchError(f"unsupported content type {result.content_type}", transient=False,
+        raise TerminalFetchError(f"unsupported content type {result.content_type}",
                          status=result.status)
 
 
@@ -292,10 +292,9 @@ class HttpClient:
                     return result
                 current = urljoin(current, location)
                 if current in seen:
-                    raise FetchError(f"redirect loop at {current}", transient=False)
+                    raise TerminalFetchError(f"redirect loop at {current}")
                 seen.append(current)
-            raise FetchError(f"more than {self.settings.max_redirects} redirects from {url}",
-                             transient=False)
+            raise TerminalFetchError(f"more than {self.settings.max_redirects} redirects from {url}")
         finally:
             self._deadline.at, self._deadline.until = outer
 
@@ -315,7 +314,7 @@ class HttpClient:
                 if status in REDIRECT_STATUSES:
                     location = response.headers.get("location")
                     if not location:
-                        raise FetchError(f"HTTP {status} without Location", transient=False, status=status)
+                        raise TerminalFetchError(f"HTTP {status} without Location", status=status)
                     return None, location
                 if status >= 400:
                     raise self._status_error(status, response)
@@ -326,22 +325,20 @@ class HttpClient:
         except (httpx.InvalidURL, httpx.CookieConflict, httpx.StreamError, ValueError, UnicodeError) as exc:
             # Not transport errors: httpx builds the next request of a redirect even when not
             # following it, and a Location like mailto: or javascript: is an invalid URL to it.
-            raise FetchError(f"cannot request {url} or its redirect: {type(exc).__name__}: {exc}",
-                             transient=False) from exc
+            raise TerminalFetchError(f"cannot request {url} or its redirect: {type(exc).__name__}: {exc}") from exc
 
     def _read_body(self, response: httpx.Response) -> bytes:
         limit = self.settings.max_body_bytes
         declared = response.headers.get("content-length", "")
         if declared.isdigit() and int(declared) > limit:
-            raise FetchError(f"body of {declared} bytes exceeds the {limit}-byte cap",
-                             transient=False, status=response.status_code)
+            raise TerminalFetchError(f"body of {declared} bytes exceeds the {limit}-byte cap", status=response.status_code)
         encodings = [e.strip().lower() for e in response.headers.get("content-encoding", "").split(",")
                      if e.strip() and e.strip().lower() != "identity"]
         body = bytearray()
         for chunk in _decode_stream(self._raw_chunks(response, limit), encodings, limit):
             body += chunk
             if len(body) > limit:
-                raise FetchError(f"body exceeds the {limit}-byte cap", transient=False,
+                raise TerminalFetchError(f"body exceeds the {limit}-byte cap",
                                  status=response.status_code)
         return bytes(body)
 
@@ -350,31 +347,31 @@ class HttpClient:
         for chunk in response.iter_raw(_CHUNK):
             received += len(chunk)
             if received > limit:
-                raise FetchError(f"body exceeds the {limit}-byte cap", transient=False,
+                raise TerminalFetchError(f"body exceeds the {limit}-byte cap",
                                  status=response.status_code)
             if self._deadline.at is not None and time.monotonic() > self._deadline.at:
-                raise FetchError("overall deadline exceeded while reading the body", transient=True)
+                raise TransientFetchError("overall deadline exceeded while reading the body")
             yield chunk
 
     @staticmethod
     def _status_error(status: int, response: httpx.Response) -> FetchError:
         retry_after = parse_retry_after(response.headers.get("retry-after")) if status in (429, 503) else None
-        return FetchError(f"HTTP {status}", transient=status in TRANSIENT_STATUSES, status=status,
-                          retry_after=retry_after)
+        kind = TransientFetchError if status in TRANSIENT_STATUSES else TerminalFetchError
+        return kind(f"HTTP {status}", status=status, retry_after=retry_after)
 
     def _transport_error(self, url: str, exc: httpx.HTTPError) -> FetchError:
         if isinstance(exc, httpx.TimeoutException):
             if self._deadline.at is not None and time.monotonic() >= self._deadline.at - 0.01:
-                return FetchError(f"overall deadline of {self.settings.total_timeout:g}s exceeded "
-                                  f"fetching {url}", transient=True)
+                return TransientFetchError(f"overall deadline of {self.settings.total_timeout:g}s exceeded "
+                                  f"fetching {url}")
             kind = "connect timeout" if isinstance(exc, httpx.ConnectTimeout) else "timeout"
-            return FetchError(f"{kind} fetching {url}: {exc}", transient=True)
+            return TransientFetchError(f"{kind} fetching {url}: {exc}")
         if isinstance(exc, (httpx.UnsupportedProtocol, httpx.LocalProtocolError, httpx.InvalidURL)):
-            return FetchError(f"cannot request {url}: {exc}", transient=False)
+            return TerminalFetchError(f"cannot request {url}: {exc}")
         if "CERTIFICATE_VERIFY_FAILED" in str(exc):
-            return FetchError(f"TLS certificate rejected for {url}", transient=False)
+            return TerminalFetchError(f"TLS certificate rejected for {url}")
         # Connection refused/reset, peer closed mid-body, incomplete chunked body...
-        return FetchError(f"connection error fetching {url}: {type(exc).__name__}: {exc}", transient=True)
+        return TransientFetchError(f"connection error fetching {url}: {type(exc).__name__}: {exc}")
 
     @staticmethod
     def _result(original: str, url: str, response: httpx.Response, body: bytes) -> FetchResult:

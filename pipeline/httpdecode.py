@@ -11,7 +11,7 @@ from typing import Iterable, Iterator
 
 import brotli
 
-from .errors import FetchError
+from .errors import TerminalFetchError, TransientFetchError
 
 CHUNK = 64 * 1024
 _CHUNK = CHUNK
@@ -29,18 +29,18 @@ class _Decoder:
         elif encoding == "br":
             self._br = brotli.Decompressor()
         else:
-            raise FetchError(f"unsupported Content-Encoding {encoding!r}", transient=False)
+            raise TerminalFetchError(f"unsupported Content-Encoding {encoding!r}")
 
     def feed(self, data: bytes) -> Iterator[bytes]:
         try:
             yield from (self._feed_br(data) if self.encoding == "br" else self._feed_zlib(data))
         except (zlib.error, brotli.error) as exc:
-            raise FetchError(f"corrupt {self.encoding} body: {exc}", transient=False) from exc
+            raise TerminalFetchError(f"corrupt {self.encoding} body: {exc}") from exc
 
     def _count(self, out: bytes) -> bytes:
         self.size += len(out)
         if self.size > self.limit:
-            raise FetchError(f"decompressed body exceeds {self.limit} bytes", transient=False)
+            raise TerminalFetchError(f"decompressed body exceeds {self.limit} bytes")
         return out
 
     def _feed_zlib(self, data: bytes) -> Iterator[bytes]:
@@ -62,7 +62,7 @@ class _Decoder:
         """Complain if the compressed stream stopped early (truncated transfer)."""
         done = self._br.is_finished() if self.encoding == "br" else self._z.eof
         if not done:
-            raise FetchError(f"truncated {self.encoding} body", transient=True)
+            raise TransientFetchError(f"truncated {self.encoding} body")
 
 
 def decode_stream(chunks: Iterable[bytes], encodings: list[str], limit: int) -> Iterator[bytes]:

@@ -1,28 +1,16 @@
-"""Daily housekeeping steps run by the tieup_maintenance DAG (and callable from anywhere).
+"""Daily housekeeping run by the tieup_maintenance DAG: pruning raw pages and VACUUM (ANALYZE).
 
-Each takes a DB connection (and settings) and returns counts, like the stages.
+Each takes a DB connection (and settings) and returns counts, like the stages;
+reclassification is a stage (stages/classify.py).
 """
 
 from __future__ import annotations
 
-from . import classify as classifier
 from .settings import Settings
-from .store import articles as article_store
 from .store import maintenance as maintenance_store
 
 # Raw pages are deleted in slices so no single transaction holds many row locks.
 PRUNE_BATCH = 5000
-
-
-def reclassify_outdated(conn, settings: Settings) -> dict:
-    """Send articles classified by another classifier version back through classify and load.
-
-    They return to 'deduped'; the classify and load stages then redo them, and
-    loading an article first removes its old evidence links.
-    """
-    reset = article_store.requeue_for_classification(
-        conn, outdated_version=classifier.CLASSIFIER_VERSION)
-    return {"articles_reclassify": reset}
 
 
 def prune_raw_pages(conn, settings: Settings) -> dict:
@@ -37,6 +25,6 @@ def prune_raw_pages(conn, settings: Settings) -> dict:
             return {"raw_pages_pruned": pruned}
 
 
-def vacuum_analyze(conn) -> dict:
+def vacuum_analyze(conn, settings: Settings | None = None) -> dict:
     """VACUUM (ANALYZE) the big tables, so the planner and the free space map keep up."""
     return {"tables_vacuumed": maintenance_store.vacuum_analyze(conn)}

@@ -5,11 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-DEAL_TYPES = ("strategic_alliance", "mou", "joint_venture", "merger", "acquisition",
-              "supply_agreement", "licensing", "dissolution")
-DEAL_STATUSES = ("rumored", "announced", "completed", "terminated")
-FOCUS_AREAS = ("ev", "batteries", "hydrogen_fuel_cell", "autonomous_driving", "software",
-               "platforms", "powertrain", "manufacturing", "purchasing", "charging", "other")
+# re-exported for classify/ (the vocabulary lives in pipeline/vocabulary.py)
+from .vocabulary import DEAL_STATUSES, DEAL_TYPES, FOCUS_AREAS  # noqa: F401
 
 
 @dataclass(frozen=True)

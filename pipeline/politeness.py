@@ -22,7 +22,7 @@ from urllib.parse import urlsplit
 from urllib.robotparser import RobotFileParser
 
 from . import db
-from .errors import ConfigError, FetchError, RobotsDisallowedError
+from .errors import ConfigError, FetchError, RobotsDisallowedError, TransientFetchError
 from .settings import Settings
 from .store import hosts as store
 
@@ -34,11 +34,11 @@ UNREACHABLE = 0
 _LATE_TOLERANCE = 0.005
 
 
-class PolitenessDeferral(FetchError):
+class PolitenessDeferral(TransientFetchError):
     """Politeness decided this URL must wait for a later pass; HttpClient does not retry it inline."""
 
     def __init__(self, message: str, retry_after: float | None = None):
-        super().__init__(message, transient=True, retry_after=retry_after)
+        super().__init__(message, retry_after=retry_after)
 
 
 def host_key(url: str) -> str:

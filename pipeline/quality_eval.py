@@ -49,7 +49,7 @@ def corpus_digest(records: list[dict]) -> str:
 
 def corpus_problems(records: list[dict]) -> list[str]:
     """What is wrong with a corpus split: repeated ids, unknown copy_of, labels outside the vocabulary."""
-    from .models import DEAL_STATUSES, DEAL_TYPES, FOCUS_AREAS
+    from .vocabulary import DEAL_STATUSES, DEAL_TYPES, FOCUS_AREAS
     ids = Counter(r.get("id") for r in records)
     problems = [f"id {rid!r} appears {n} times" for rid, n in ids.items() if n > 1]
     for r in records:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from . import db, dedupe, stages
+from . import db, stages, urls
 from .classify.contract import classify_lines
 from .quality_eval import corpus_digest, corpus_problems, load_corpus, score
 from .settings import Settings
@@ -41,7 +41,7 @@ def predictions_via_ingest(database_url: str, records: list[dict], settings: Set
         if counts.get("records_invalid"):
             raise ValueError(f"{counts['records_invalid']} corpus record(s) were refused by ingest")
         rows = scoring.articles_by_url(conn, [r["url"] for r in records],
-                                       [dedupe.canonical_url(r["url"]) for r in records])
+                                       [urls.canonical_url(r["url"]) for r in records])
     return match_rows(records, rows)
 
 
@@ -49,7 +49,7 @@ def shared_urls(records: list[dict]) -> list[str]:
     """Records that ingest would store as one article (same canonical URL): they cannot be scored apart."""
     seen, out = {}, []
     for r in records:
-        key = dedupe.canonical_url(r["url"]) if isinstance(r.get("url"), str) else None
+        key = urls.canonical_url(r["url"]) if isinstance(r.get("url"), str) else None
         if key in seen:
             out.append(f"{r['id']}: same canonical URL as {seen[key]}")
         seen.setdefault(key, r["id"])
@@ -62,7 +62,7 @@ def match_rows(records: list[dict], rows: list[dict]) -> dict:
     by_canonical = {row["canonical_url"]: row for row in rows}
     out = {}
     for r in records:
-        row = by_url.get(r["url"]) or by_canonical.get(dedupe.canonical_url(r["url"]))
+        row = by_url.get(r["url"]) or by_canonical.get(urls.canonical_url(r["url"]))
         if row is not None:
             out[r["id"]] = row
     return out

@@ -18,12 +18,9 @@ from dataclasses import asdict, dataclass
 from datetime import date, datetime, time, timedelta, timezone
 
 from .errors import UsageError
-from .models import DEAL_TYPES
+from .vocabulary import DEAL_COLOURS, DEAL_LABELS, DEAL_TYPES
 
 TABLE_WIDTH = 100
-# One colour per deal type (colour-blind-safe Okabe-Ito palette plus grey).
-DEAL_COLOURS = dict(zip(DEAL_TYPES, ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D55E00",
-                                     "#56B4E9", "#F0E442", "#7F7F7F")))
 _PERIOD = re.compile(r"^(\d+)([dh])$")
 
 
@@ -214,7 +211,7 @@ def network_png(report: Report) -> bytes | None:
                            node_size=[400 + 300 * activity[n] for n in graph.nodes])
     nx.draw_networkx_labels(graph, positions, ax=ax, font_size=9)
     used = sorted({t for types in edges.values() for t in types}, key=DEAL_TYPES.index)
-    ax.legend(handles=[Line2D([0], [0], color=DEAL_COLOURS[t], lw=3, label=t) for t in used],
+    ax.legend(handles=[Line2D([0], [0], color=DEAL_COLOURS[t], lw=3, label=DEAL_LABELS[t]) for t in used],
               loc="lower left", fontsize=8, frameon=False)
     ax.margins(0.15)   # room for labels of nodes at the edge
     ax.set_axis_off()

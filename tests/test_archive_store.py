@@ -7,7 +7,7 @@ from datetime import datetime, timezone
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from pipeline import dedupe, db, stages
+from pipeline import db, fingerprint, stages, urls
 from pipeline.store.articles import insert_archived_batch
 
 PUBLISHED = datetime(2024, 3, 15, 8, 30, tzinfo=timezone.utc)
@@ -18,10 +18,10 @@ HOSTILE = ("back\\slash \\N \\. \\x41 \\\\ tab\there new\nline cr\rlf\r\n end\\"
 
 
 def _row(url, title="Honda and Nissan", text="Honda and Nissan signed an MoU.", **extra):
-    canonical = dedupe.canonical_url(url)
-    return {"canonical": canonical, "url_hash": dedupe.url_hash(canonical), "url": url,
+    canonical = urls.canonical_url(url)
+    return {"canonical": canonical, "url_hash": urls.url_hash(canonical), "url": url,
             "domain": "news.example", "title": title, "text": text,
-            "text_hash": dedupe.text_hash(text), "published": PUBLISHED, "language": "en", **extra}
+            "text_hash": fingerprint.text_hash(text), "published": PUBLISHED, "language": "en", **extra}
 
 
 def _stored(conn):

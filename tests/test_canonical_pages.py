@@ -2,7 +2,7 @@
 
 import yaml
 
-from pipeline import dedupe, stages
+from pipeline import stages, urls
 
 from .loopback import LoopbackServer
 
@@ -72,7 +72,7 @@ def test_canonical_held_by_another_article_leaves_both_linked_as_copies(settings
                    content_type="application/rss+xml")
         stages.run_once(settings.with_overrides(feeds_file=_write_feeds(tmp_path, server, "first")))
     rows = _rows(conn, "SELECT id, canonical_url, duplicate_of, duplicate_kind FROM articles")
-    assert {r[1] for r in rows} == {canonical, dedupe.canonical_url(server.url("/share/story?id=7"))}
+    assert {r[1] for r in rows} == {canonical, urls.canonical_url(server.url("/share/story?id=7"))}
     (rep,), (copy,) = [r for r in rows if r[2] is None], [r for r in rows if r[2] is not None]
     assert copy[2:] == (rep[0], "exact")
     assert _rows(conn, "SELECT count(*) FROM url_aliases") == [(0,)]

@@ -3,7 +3,7 @@
 import pytest
 from hypothesis import given, strategies as st
 
-from pipeline.dedupe import canonical_url, registrable_domain, url_hash
+from pipeline.urls import canonical_url, registrable_domain, url_hash
 
 BASE = "https://www.example.com/news/honda-nissan-mou"
 

@@ -33,7 +33,7 @@ def backoff(value):
 def uses_http(task):
     try:
         source = inspect.getsource(task.python_callable)
-        return "HttpClient" in source or "http_client(" in source
+        return "HttpClient" in source or "http_client(" in source or "http=True" in source
     except (AttributeError, OSError, TypeError):
         return False
 

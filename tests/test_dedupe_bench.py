@@ -5,7 +5,7 @@ from pathlib import Path
 
 import numpy as np
 
-from pipeline import dedupe
+from pipeline import fingerprint
 
 BENCH = Path(__file__).resolve().parents[1] / "bench" / "bench_dedupe.py"
 
@@ -21,8 +21,8 @@ def test_synthetic_buckets_match_band_keys():
     bench = load_bench()
     main, leads = bench.random_signatures(np.random.default_rng(1), 3)
     bands, buckets = bench.bucket_matrix(main, leads)
-    sig = dedupe.Signature(main[1], tuple(leads[1]), 300)
-    assert sorted(zip(bands.tolist(), buckets[1].tolist())) == sorted(dedupe.band_keys(sig))
+    sig = fingerprint.Signature(main[1], tuple(leads[1]), 300)
+    assert sorted(zip(bands.tolist(), buckets[1].tolist())) == sorted(fingerprint.band_keys(sig))
 
 
 def test_bench_runs_and_finds_copies(pg_server_url):

@@ -4,9 +4,11 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from pipeline import dedupe
+from pipeline import fingerprint, urls
 from pipeline.errors import NotFoundError
 from pipeline.models import Classification
+from pipeline.stages import classify as classify_stage
+from pipeline.stages import dedupe as dedupe_stage
 from pipeline.store import dedupe as store
 
 T0 = datetime(2024, 3, 15, 9, 0, tzinfo=timezone.utc)
@@ -30,12 +32,12 @@ OTHER = (
 
 
 def add_article(conn, url, text, published=T0, language="en"):
-    canonical = dedupe.canonical_url(url)
+    canonical = urls.canonical_url(url)
     with conn.cursor() as cur:
         cur.execute("""INSERT INTO articles (canonical_url, url_hash, url, source_domain, text,
                                              published_at, language, state)
                        VALUES (%s, %s, %s, %s, %s, %s, %s, 'extracted') RETURNING id""",
-                    (canonical, dedupe.url_hash(canonical), url, "example.com", text,
+                    (canonical, urls.url_hash(canonical), url, "example.com", text,
                      published, language))
         return cur.fetchone()[0]
 
@@ -55,18 +57,18 @@ def table_count(conn, table):
 
 def test_unique_article_is_indexed_and_unlinked(conn):
     a = add_article(conn, "https://a.example/1", STORY)
-    outcome = store.dedupe_article(conn, a)
+    outcome = dedupe_stage.dedupe_article(conn, a)
     assert outcome.kind is None and outcome.duplicate_of is None
     assert table_count(conn, "article_signatures") == 1
-    assert table_count(conn, "lsh_buckets") == len(dedupe.band_keys(dedupe.signature(STORY)))
+    assert table_count(conn, "lsh_buckets") == len(fingerprint.band_keys(fingerprint.signature(STORY)))
 
 
 def test_exact_copy_links_with_kind_exact(conn):
     a = add_article(conn, "https://a.example/1", STORY)
     b = add_article(conn, "https://b.example/1", STORY.upper().replace(",", " ,"),
                     T0 + timedelta(hours=2))
-    store.dedupe_article(conn, a)
-    outcome = store.dedupe_article(conn, b)
+    dedupe_stage.dedupe_article(conn, a)
+    outcome = dedupe_stage.dedupe_article(conn, b)
     assert (outcome.kind, outcome.duplicate_of, outcome.similarity) == ("exact", a, 1.0)
 
 
@@ -75,8 +77,8 @@ def test_near_copy_with_banner_links_to_original(conn):
     b = add_article(conn, "https://b.example/1",
                     "Republished with permission of our partners. Read the original story on "
                     "their website.\n" + STORY, T0 + timedelta(hours=3))
-    store.dedupe_article(conn, a)
-    outcome = store.dedupe_article(conn, b)
+    dedupe_stage.dedupe_article(conn, a)
+    outcome = dedupe_stage.dedupe_article(conn, b)
     assert outcome.kind == "near" and outcome.duplicate_of == a
     assert 0.5 < outcome.similarity < 1.0
 
@@ -85,25 +87,25 @@ def test_truncated_copy_is_a_duplicate(conn):
     a = add_article(conn, "https://a.example/1", STORY)
     first_two = "\n".join(STORY.splitlines()[:2])
     b = add_article(conn, "https://b.example/1", first_two, T0 + timedelta(hours=1))
-    store.dedupe_article(conn, a)
-    assert store.dedupe_article(conn, b).duplicate_of == a
+    dedupe_stage.dedupe_article(conn, a)
+    assert dedupe_stage.dedupe_article(conn, b).duplicate_of == a
 
 
 def test_unrelated_article_is_not_linked(conn):
     a = add_article(conn, "https://a.example/1", STORY)
     b = add_article(conn, "https://b.example/1", OTHER)
-    store.dedupe_article(conn, a)
-    assert store.dedupe_article(conn, b).duplicate_of is None
+    dedupe_stage.dedupe_article(conn, a)
+    assert dedupe_stage.dedupe_article(conn, b).duplicate_of is None
 
 
 def test_earlier_copy_arriving_later_becomes_representative(conn):
     late = add_article(conn, "https://a.example/1", STORY, T0 + timedelta(hours=5))
     copy = add_article(conn, "https://b.example/1", STORY + "Reporting by staff.\n",
                        T0 + timedelta(hours=6))
-    store.dedupe_article(conn, late)
-    store.dedupe_article(conn, copy)
+    dedupe_stage.dedupe_article(conn, late)
+    dedupe_stage.dedupe_article(conn, copy)
     early = add_article(conn, "https://c.example/1", STORY, T0)
-    outcome = store.dedupe_article(conn, early)
+    outcome = dedupe_stage.dedupe_article(conn, early)
     assert outcome.duplicate_of is None and set(outcome.repointed) == {late, copy}
     assert {row[0]: row[1] for row in links(conn)} == {late: early, copy: early, early: None}
 
@@ -113,38 +115,38 @@ def test_dedupe_twice_changes_nothing(conn):
     b = add_article(conn, "https://b.example/1", STORY + "Updated at noon.\n",
                     T0 + timedelta(hours=1))
     for aid in (a, b):
-        store.dedupe_article(conn, aid)
+        dedupe_stage.dedupe_article(conn, aid)
     before = (links(conn), table_count(conn, "lsh_buckets"))
     for aid in (b, a):
-        assert store.dedupe_article(conn, aid).repointed == ()
+        assert dedupe_stage.dedupe_article(conn, aid).repointed == ()
     assert (links(conn), table_count(conn, "lsh_buckets")) == before
 
 
 def test_changed_text_replaces_stale_buckets(conn):
     a = add_article(conn, "https://a.example/1", STORY)
-    store.dedupe_article(conn, a)
+    dedupe_stage.dedupe_article(conn, a)
     with conn.cursor() as cur:
         cur.execute("UPDATE articles SET text = %s WHERE id = %s", (OTHER, a))
-    store.dedupe_article(conn, a)
-    assert table_count(conn, "lsh_buckets") == len(dedupe.band_keys(dedupe.signature(OTHER)))
+    dedupe_stage.dedupe_article(conn, a)
+    assert table_count(conn, "lsh_buckets") == len(fingerprint.band_keys(fingerprint.signature(OTHER)))
 
 
 def test_missing_article_raises_not_found(conn):
     with pytest.raises(NotFoundError):
-        store.dedupe_article(conn, 999)
+        dedupe_stage.dedupe_article(conn, 999)
 
 
 def test_lookup_many_matches_single_lookups(conn):
     ids = [add_article(conn, f"https://a.example/{i}", t) for i, t in enumerate((STORY, OTHER))]
     for aid in ids:
-        store.dedupe_article(conn, aid)
-    sigs = [dedupe.signature(STORY), dedupe.signature(OTHER)]
-    many = store.lookup_candidates_many(conn, sigs)
+        dedupe_stage.dedupe_article(conn, aid)
+    sigs = [fingerprint.signature(STORY), fingerprint.signature(OTHER)]
+    many = dedupe_stage.lookup_candidates_many(conn, sigs)
     assert [[c.article_id for c in found] for found in many] == [[ids[0]], [ids[1]]]
 
 
 def assign_story(conn, article_id, result):
-    """Put one classified article in its story the way stages._classify_batch does
+    """Put one classified article in its story the way stages.classify does
     (lock, mentions, batch context, find_story, store story_id, join_story)."""
     store.lock_stories(conn)
     with conn.cursor() as cur:
@@ -152,11 +154,11 @@ def assign_story(conn, article_id, result):
                     "FROM articles WHERE id = %s", (article_id,))
         article = dict(zip([c.name for c in cur.description], cur.fetchone()))
     store.save_mentions(conn, {article_id: result.mentions})
-    story_id, joined = store.find_story(conn, article, result, store.story_context(conn, [article]))
+    story_id, joined = classify_stage.find_story(conn, article, result, classify_stage.story_context(conn, [article]))
     if joined:
         with conn.cursor() as cur:
             cur.execute("UPDATE articles SET story_id = %s WHERE id = %s", (story_id, article_id))
-        store.join_story(conn, story_id, result)
+        classify_stage.join_story(conn, story_id, result)
     return story_id
 
 
@@ -198,7 +200,7 @@ def test_duplicate_joins_its_representatives_story(conn):
     a = add_article(conn, "https://a.example/1", STORY)
     b = add_article(conn, "https://b.example/1", STORY, T0 + timedelta(days=9))
     for aid in (a, b):
-        store.dedupe_article(conn, aid)
+        dedupe_stage.dedupe_article(conn, aid)
     story = assign_story(conn, a, classification(["Honda", "Nissan"], "mou"))
     assert assign_story(conn, b, classification([], None)) == story
 
@@ -207,8 +209,8 @@ def test_identical_paywall_stubs_are_not_linked(conn):
     stub = "Subscribe now to continue reading. Already a subscriber? Log in."
     a = add_article(conn, "https://a.example/1", stub)
     b = add_article(conn, "https://a.example/2", stub)
-    store.dedupe_article(conn, a)
-    assert store.dedupe_article(conn, b).duplicate_of is None
+    dedupe_stage.dedupe_article(conn, a)
+    assert dedupe_stage.dedupe_article(conn, b).duplicate_of is None
 
 
 def test_one_batch_links_copies_within_it_as_one_by_one_would(conn):
@@ -217,7 +219,7 @@ def test_one_batch_links_copies_within_it_as_one_by_one_would(conn):
     urls = [f"https://site{i}.example/a" for i in range(len(texts))]
     batch_ids = [add_article(conn, url, text, T0 + timedelta(hours=i))
                  for i, (url, text) in enumerate(zip(urls, texts))]
-    outcomes = store.dedupe_articles(conn, batch_ids)
+    outcomes = dedupe_stage.dedupe_batch(conn, batch_ids)
     batched = links(conn)
     assert [o.article_id for o in outcomes] == batch_ids
     story, other, bannered, edited, exact = batch_ids
@@ -232,33 +234,60 @@ def test_one_batch_links_copies_within_it_as_one_by_one_would(conn):
         cur.execute("DELETE FROM lsh_buckets")
         cur.execute("DELETE FROM article_signatures")
     for aid in batch_ids:
-        store.dedupe_article(conn, aid)
+        dedupe_stage.dedupe_article(conn, aid)
     assert links(conn) == batched
 
 
 def test_a_batch_naming_a_missing_article_raises_not_found(conn):
     a = add_article(conn, "https://a.example/1", STORY)
     with pytest.raises(NotFoundError):
-        store.dedupe_articles(conn, [a, 999])
+        dedupe_stage.dedupe_batch(conn, [a, 999])
 
 
 def test_in_one_batch_a_copy_follows_the_story_its_representative_just_joined(conn):
     a = add_article(conn, "https://a.example/1", STORY)
     b = add_article(conn, "https://b.example/1", STORY, T0 + timedelta(days=9))
     for aid in (a, b):
-        store.dedupe_article(conn, aid)
+        dedupe_stage.dedupe_article(conn, aid)
     with conn.cursor() as cur:
         cur.execute("SELECT id, story_id, duplicate_of, published_at, language, text FROM articles "
                     "WHERE id = ANY(%s) ORDER BY id", ([a, b],))
         columns = [c.name for c in cur.description]
         rows = [dict(zip(columns, row)) for row in cur.fetchall()]
     assert rows[1]["duplicate_of"] == a
-    context = store.story_context(conn, rows)  # read before either has a story
+    context = classify_stage.story_context(conn, rows)  # read before either has a story
     honda_nissan, nothing = classification(["Honda", "Nissan"], "mou"), classification([], None)
-    story, joined = store.find_story(conn, rows[0], honda_nissan, context)
+    story, joined = classify_stage.find_story(conn, rows[0], honda_nissan, context)
     assert joined
     with conn.cursor() as cur:
         cur.execute("UPDATE articles SET story_id = %s WHERE id = %s", (story, a))
     # the copy names no organisation: only its group can place it
-    assert store.find_story(conn, rows[1], nothing, context) == (story, True)
+    assert classify_stage.find_story(conn, rows[1], nothing, context) == (story, True)
     assert table_count(conn, "stories") == 1
+
+
+def test_a_batch_of_copies_reads_each_text_once_and_does_not_reread_its_links(conn):
+    """The chatter of issue #17: a batch with an exact and a near copy sends a bounded number
+    of statements (texts, hashes and old signatures in one read; no re-select of the links)."""
+    import psycopg2.extensions
+
+    sent = []
+
+    class Counting(psycopg2.extensions.cursor):
+        def execute(self, query, vars=None):  # noqa: A002
+            sent.append(" ".join(query.split())[:60])
+            return super().execute(query, vars)
+
+    original = add_article(conn, "https://a.example/1", STORY)
+    dedupe_stage.dedupe_article(conn, original)
+    exact = add_article(conn, "https://b.example/1", STORY, T0 + timedelta(hours=1))
+    near = add_article(conn, "https://c.example/1", STORY[: len(STORY) * 4 // 5], T0 + timedelta(hours=2))
+    conn.cursor_factory = Counting
+    try:
+        outcomes = dedupe_stage.dedupe_batch(conn, [exact, near])
+    finally:
+        conn.cursor_factory = psycopg2.extensions.cursor
+    assert [(o.kind, o.duplicate_of) for o in outcomes] == [("exact", original), ("near", original)]
+    assert sum("FROM articles WHERE id = ANY" in q for q in sent) <= 1   # candidate texts, once
+    assert not any(q.startswith("SELECT duplicate_of") for q in sent)
+    assert len(sent) <= 12, sent

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.feeds import canonical_link, parse_feed
+from pipeline.feeds import parse_feed
+from pipeline.urls import entry_link
 
 FEEDS = Path(__file__).parent / "fixtures" / "feeds"
 
@@ -123,8 +124,8 @@ def test_ten_megabyte_feed_parses_in_bounded_time():
     ("mailto:press@example.com", None),
     ("", None),
 ])
-def test_canonical_link(link, expected):
-    assert canonical_link(link) == expected
+def test_entry_link(link, expected):
+    assert entry_link(link) == expected
 
 
 def test_summary_markup_is_reduced_to_text():

@@ -27,6 +27,7 @@ def test_enabled_defaults_to_true(tmp_path):
     ("feeds:\n  - name: A\n", "needs a name and a url"),
     ("feeds:\n  - {name: A, url: ftp://a.example/feed}\n", "must be http(s)"),
     ("feeds:\n  - {name: A, url: https://a.example/f, enabled: maybe}\n", "true or false"),
+    ("feeds:\n  - {name: A, url: https://a.example/f, kind: sitemap}\n", "kind must be one of rss"),
     ("feeds:\n  - {name: A, url: https://a.example/f}\n  - {name: B, url: https://a.example/f}\n", "listed twice"),
     ("feeds: [\n", "cannot read"),
 ])

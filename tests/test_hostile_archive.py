@@ -1,7 +1,7 @@
 """The archive line as an error boundary: a record the database refuses is reported on its
 line, and the rest of its batch is stored."""
 
-from pipeline import archive
+from pipeline.stages import archive
 
 
 def test_a_record_the_database_refuses_is_reported_and_its_batch_stored(conn, monkeypatch):

@@ -3,7 +3,7 @@ feed's long Retry-After."""
 
 from datetime import datetime, timezone
 
-from pipeline import feeds
+from pipeline import feeds, urls
 
 from .hostile import HostileSite, articles, assert_healthy_loaded, feed_health, item, rss, run_pass
 from .loopback import Route, sequence
@@ -28,7 +28,7 @@ def test_a_shift_jis_feed_labelled_utf8_is_read_as_shift_jis():
 
 
 def test_ipv6_literal_links_keep_their_brackets():
-    assert feeds.canonical_link("http://[2001:DB8::1]:8080/a?utm_source=x") == "http://[2001:db8::1]:8080/a"
+    assert urls.entry_link("http://[2001:DB8::1]:8080/a?utm_source=x") == "http://[2001:db8::1]:8080/a"
     parsed = feeds.parse_feed(rss([item("http://[2001:db8::1]/story", "v6")]).encode())
     assert parsed.entries[0].link == "http://[2001:db8::1]/story"
 

@@ -28,17 +28,17 @@ def test_lone_surrogates_and_nuls_are_replaced_not_fatal(site_settings, news_sit
 
 def test_a_failure_of_any_kind_in_a_step_parks_only_its_article(site_settings, news_site, monkeypatch):
     """The error boundary: an unexpected exception (a bug) while extracting one article."""
-    from pipeline import stages
+    from pipeline import extract
     site = HostileSite(news_site, news_site.feeds_file)
     site.page("boom")
     site.publish()
-    real = stages.extract.extract_page
+    real = extract.extract_page
 
     def extract_page(body, **kwargs):
         if (kwargs.get("url") or "").endswith("/hostile/boom"):
             raise RecursionError("maximum recursion depth exceeded")
         return real(body, **kwargs)
-    monkeypatch.setattr(stages.extract, "extract_page", extract_page)
+    monkeypatch.setattr(extract, "extract_page", extract_page)
 
     run_pass(site_settings)
 

@@ -54,7 +54,7 @@ def _review_columns(conn, event_id):
 
 
 def _redo(conn, settings):
-    counts = maintenance.reclassify_outdated(conn, settings)
+    counts = stages.reclassify_outdated(conn, settings)
     stages.drain(conn, settings, "deduped", stages.classify_articles)
     stages.drain(conn, settings, "classified", stages.load_records)
     return counts
@@ -68,7 +68,7 @@ def test_reclassify_outdated_redoes_only_other_versions(site_settings, conn):
     stale_rejected = _plant_old_verdict(conn, tesla, ["Tesla", "Toyota"], "rejected")
     rejected_review = _review_columns(conn, stale_rejected)
 
-    counts = maintenance.reclassify_outdated(conn, site_settings)
+    counts = stages.reclassify_outdated(conn, site_settings)
     assert counts == {"articles_reclassify": 2}
     assert _scalar(conn, "SELECT array_agg(id ORDER BY id) FROM articles WHERE state = 'deduped'") \
         == sorted([ford, tesla])
@@ -83,7 +83,7 @@ def test_reclassify_outdated_redoes_only_other_versions(site_settings, conn):
     assert _scalar(conn, "SELECT count(*) FROM alliance_events WHERE id = %s", (stale_pending,)) == 0
     # the reviewed one stays, its review untouched
     assert _review_columns(conn, stale_rejected) == rejected_review
-    assert maintenance.reclassify_outdated(conn, site_settings) == {"articles_reclassify": 0}
+    assert stages.reclassify_outdated(conn, site_settings) == {"articles_reclassify": 0}
 
 
 def test_reclassified_article_keeps_its_reviewed_event(site_settings, conn):
@@ -116,7 +116,7 @@ def test_leased_articles_are_left_to_their_worker(site_settings, conn):
         cur.execute("UPDATE articles SET leased_until = now() + interval '5 minutes', "
                     "lease_owner = 'someone' WHERE id = (SELECT min(id) FROM articles)")
     conn.commit()
-    assert maintenance.reclassify_outdated(conn, site_settings) == \
+    assert stages.reclassify_outdated(conn, site_settings) == \
         {"articles_reclassify": article_count() - 1}
 
 

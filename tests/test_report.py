@@ -13,7 +13,7 @@ import pytest
 
 from pipeline import report
 from pipeline.cli import main
-from pipeline.digest import load_report
+from pipeline.services.reports import load_report
 from pipeline.errors import ValidationError
 from pipeline.store import review as review_store
 

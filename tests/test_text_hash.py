@@ -11,7 +11,7 @@ import unicodedata
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from pipeline import dedupe
+from pipeline import fingerprint
 
 
 def reference_normalise(text):
@@ -44,25 +44,25 @@ NEWS_LIKE = st.lists(st.one_of(
     ANY_CHAR)).map("".join)
 # More kinds of separators than the replace path takes: exercises the regex fallback.
 MANY_SEPARATORS = st.lists(st.sampled_from([chr(c) for c in range(0x2190, 0x2200)]),
-                           min_size=dedupe._MAX_SEPARATOR_KINDS + 1, unique=True).map(
+                           min_size=fingerprint._MAX_SEPARATOR_KINDS + 1, unique=True).map(
     lambda chars: " word ".join(chars))
 
 
 def _assert_matches_reference(text):
     expected = reference_normalise(text)
-    assert dedupe.normalise_text(text) == expected
-    assert dedupe.text_hash(text) == hashlib.sha256(expected.encode("utf-8")).digest()
+    assert fingerprint.normalise_text(text) == expected
+    assert fingerprint.text_hash(text) == hashlib.sha256(expected.encode("utf-8")).digest()
 
 
 @pytest.mark.parametrize("text, digest", PINNED)
 def test_pinned_hashes_do_not_change(text, digest):
-    assert dedupe.text_hash(text).hex() == digest
+    assert fingerprint.text_hash(text).hex() == digest
     _assert_matches_reference(text)
 
 
 def test_empty_and_none():
-    assert dedupe.normalise_text(None) == dedupe.normalise_text("") == ""
-    assert dedupe.text_hash(None) == hashlib.sha256(b"").digest()
+    assert fingerprint.normalise_text(None) == fingerprint.normalise_text("") == ""
+    assert fingerprint.text_hash(None) == hashlib.sha256(b"").digest()
 
 
 @pytest.mark.parametrize("padding", ["", "Abcdefgh"])  # other-script text, mostly-ASCII text

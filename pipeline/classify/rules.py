@@ -17,8 +17,7 @@ from pipeline.classify.parties import (antecedent_parties, joint_names, party_fa
 
 ALLIANCE_THRESHOLD = 1.6  # article score from which it is alliance news (confidence 0.5)
 # Ties between deal types go to the more specific one.
-_PRECEDENCE = ("merger", "joint_venture", "acquisition", "mou", "supply_agreement",
-               "licensing", "strategic_alliance")
+from pipeline.vocabulary import PRECEDENCE as _PRECEDENCE  # noqa: E402 - kept in one place
 _SPECIFICITY = {"strategic_alliance": 0.8}
 
 

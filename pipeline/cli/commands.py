@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import json
 import sys
-from urllib.parse import urlsplit
 
 from .. import db, stages
-from ..store import feeds as feed_store
-from ..errors import UsageError
-from ..store.migrations import migrate
+from ..services import admin
+from ..services import feeds as feed_service
 from .common import _connection, _settings, open_input
 
 SUMMARY_LINES = (
@@ -23,34 +21,15 @@ SUMMARY_LINES = (
 
 def cmd_db_migrate(args) -> int:
     with _connection(args) as conn:
-        applied = migrate(conn)
-        companies = stages.sync_companies(conn)
+        applied, companies = admin.migrate(conn)
     print(f"applied {len(applied)} migration(s): {', '.join(applied) or 'none pending'}; "
           f"views refreshed; {companies} companies synced from the gazetteer")
     return 0
 
 
-def check_feed_url(url: str) -> str:
-    """The URL if a poll could fetch it (http or https, a host); UsageError otherwise.
-
-    Checked when the feed is added, not at its first poll hours later.
-    """
-    url = url.strip()
-    try:
-        parts = urlsplit(url)
-        parts.port  # raises ValueError on a malformed port
-    except ValueError as exc:
-        raise UsageError(f"not a feed URL: {url!r} ({exc})") from exc
-    if parts.scheme not in ("http", "https") or not parts.hostname or any(c.isspace() for c in url):
-        raise UsageError(f"not a feed URL: {url!r} (expected http:// or https:// and a host, "
-                         "e.g. https://news.example/feed.xml)")
-    return url
-
-
 def cmd_feeds_add(args) -> int:
-    url = check_feed_url(args.url)
     with _connection(args) as conn:
-        feed_id = feed_store.add_feed(conn, url, args.name or url)
+        feed_id, url = feed_service.add(conn, args.url, args.name)
     print(f"feed {feed_id}: {url}")
     return 0
 
@@ -76,7 +55,7 @@ def align(header: tuple[str, ...], rows: list[tuple[str, ...]]) -> list[str]:
 
 def cmd_feeds_list(args) -> int:
     with _connection(args) as conn:
-        rows = feed_store.list_feeds(conn)
+        rows = feed_service.list_feeds(conn)
     if not rows:
         print("no feeds yet: `tieup feeds sync` loads the feeds file, `tieup feeds add URL` adds one")
         return 0
@@ -87,7 +66,7 @@ def cmd_feeds_list(args) -> int:
 def cmd_feeds_toggle(args) -> int:
     enabled = args.feeds_command == "enable"
     with _connection(args) as conn:
-        feed_id = feed_store.set_feed_enabled(conn, args.feed, enabled)
+        feed_id = feed_service.set_enabled(conn, args.feed, enabled)
     print(f"feed {feed_id} {'enabled' if enabled else 'disabled'}")
     return 0
 
@@ -95,7 +74,7 @@ def cmd_feeds_toggle(args) -> int:
 def cmd_feeds_sync(args) -> int:
     settings = _settings(args)
     with db.connection(settings.database_url) as conn:
-        counts = stages.sync_feeds(conn, settings)
+        counts = feed_service.sync(conn, settings)
     print(f"feeds.yml synced: {counts['feeds_added']} added, {counts['feeds_updated']} updated")
     return 0
 

@@ -10,7 +10,6 @@ import psycopg2
 from .. import db, runfile
 from ..errors import TieupError, TransientError, UsageError
 from ..settings import Settings, load_settings
-from ..store.migrations import applied_migrations, bundled_migrations
 
 
 def _settings(args) -> Settings:
@@ -63,12 +62,11 @@ def _output(path: str | None, newline: str | None = None):
 def schema_problem(args) -> str | None:
     """What is wrong with the database's tieup schema, if anything (for error messages)."""
     try:
-        with _connection(args) as conn, conn.cursor() as cur:
-            cur.execute("SELECT to_regclass('public.schema_migrations') IS NOT NULL")
-            if not cur.fetchone()[0]:
-                return "the database has no tieup schema: run `tieup db migrate`"
-            applied = applied_migrations(conn)
-        pending = [m.name for m in bundled_migrations() if m.version not in applied]
+        from ..services.admin import pending_migrations
+        with _connection(args) as conn:
+            pending = pending_migrations(conn)
+        if pending is None:
+            return "the database has no tieup schema: run `tieup db migrate`"
     except (psycopg2.Error, TieupError):
         return None
     if pending:

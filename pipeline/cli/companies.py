@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..errors import ValidationError
+from ..services import companies as company_service
 from .common import _connection
 from .review import _default_reviewer, _positive_int
 
@@ -13,9 +13,8 @@ COMPANY_KINDS = ("automaker", "brand", "supplier", "battery", "chip", "autonomou
 
 
 def cmd_companies_unresolved(args) -> int:
-    from ..store import companies
     with _connection(args) as conn:
-        rows = companies.unresolved_parties(conn, args.limit)
+        rows = company_service.unresolved(conn, args.limit)
     if not rows:
         print("no unresolved parties: every party of every event is a known company")
         return 0
@@ -28,9 +27,8 @@ def cmd_companies_unresolved(args) -> int:
 
 
 def cmd_companies_find(args) -> int:
-    from ..store import companies
     with _connection(args) as conn:
-        rows = companies.find_companies(conn, args.text)
+        rows = company_service.find(conn, args.text)
     for r in rows:
         aliases = ", ".join(r["aliases"] or [])
         print(f"{r['name']}  ({r['kind']}, {r['country'] or '-'}, {r['origin']})"
@@ -41,28 +39,19 @@ def cmd_companies_find(args) -> int:
 
 
 def cmd_companies_add(args) -> int:
-    from ..store import companies
-    reviewer = _reviewer(args)
+    reviewer = args.reviewer or _default_reviewer()
     with _connection(args) as conn:
-        audit_id = companies.add_company(conn, args.name, reviewer, args.kind, args.country, args.note)
+        audit_id = company_service.add(conn, args.name, reviewer, args.kind, args.country, args.note)
     print(f"company {args.name!r} added by {reviewer} (audit {audit_id})")
     return 0
 
 
 def cmd_companies_map(args) -> int:
-    from ..store import companies
-    reviewer = _reviewer(args)
+    reviewer = args.reviewer or _default_reviewer()
     with _connection(args) as conn:
-        audit_id = companies.map_alias(conn, args.name, args.to, reviewer, args.note)
+        audit_id = company_service.map_name(conn, args.name, args.to, reviewer, args.note)
     print(f"{args.name!r} now means {args.to!r} (mapped by {reviewer}, audit {audit_id})")
     return 0
-
-
-def _reviewer(args) -> str:
-    reviewer = args.reviewer or _default_reviewer()
-    if not reviewer:
-        raise ValidationError("no reviewer name: pass --reviewer NAME")
-    return reviewer
 
 
 def add_companies_commands(sub) -> None:

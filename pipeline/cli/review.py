@@ -6,11 +6,9 @@ import argparse
 import os
 import sys
 
-from ..errors import ValidationError
-from ..models import DEAL_STATUSES, DEAL_TYPES
+from ..services import review as review_service
+from ..vocabulary import DEAL_STATUSES, DEAL_TYPES
 from .common import _connection, _output
-
-REVIEW_STATES = {"confirm": "confirmed", "reject": "rejected", "correct": "corrected"}
 
 
 def _default_reviewer() -> str | None:
@@ -23,17 +21,15 @@ def _default_reviewer() -> str | None:
 
 
 def cmd_db_roles(args) -> int:
-    from ..store import roles
     with _connection(args) as conn:
-        created = roles.create_roles(conn)
-    print(f"roles ready: {', '.join(roles.ROLES)} (created now: {', '.join(created) or 'none'}); grants applied")
+        roles, created = review_service.create_roles(conn)
+    print(f"roles ready: {', '.join(roles)} (created now: {', '.join(created) or 'none'}); grants applied")
     return 0
 
 
 def cmd_review_list(args) -> int:
-    from ..store import review as review_store
     with _connection(args) as conn:
-        rows = review_store.list_events(conn, args.state, args.limit)
+        rows = review_service.list_events(conn, args.state, args.limit)
     if not rows:
         print(f"no {args.state or ''} events".replace("  ", " ") + " (alliance events appear once "
               "`tieup run --once` or the news_ingest DAG has found alliance news)")
@@ -49,30 +45,23 @@ def cmd_review_list(args) -> int:
 
 def cmd_review_show(args) -> int:
     from ..review_text import format_event
-    from ..store import review as review_store
     with _connection(args) as conn:
-        event = review_store.get_event(conn, args.event_id)
-        text = format_event(event, review_store.alliance_timeline(conn, event["alliance_id"]),
-                            review_store.event_articles(conn, args.event_id),
-                            review_store.audit_trail(conn, args.event_id))
-    print(text)
+        view = review_service.show_event(conn, args.event_id)
+    print(format_event(view.event, view.timeline, view.articles, view.audit))
     return 0
 
 
 def cmd_review_decide(args) -> int:
-    from ..store import review as review_store
     reviewer = args.reviewer or _default_reviewer()
-    if not reviewer:
-        raise ValidationError("no reviewer name: pass --reviewer NAME")
-    correction = {}
-    if args.review_command == "correct":
-        correction = {"parties": _split_parties(args.parties), "deal_type": args.deal_type,
-                      "status": args.status, "event_date": args.date}
+    correcting = args.review_command == "correct"
     with _connection(args) as conn:
-        audit_id = review_store.review_event(conn, args.event_id, args.review_command, reviewer,
-                                             note=args.note, **correction)
+        audit_id = review_service.decide(
+            conn, args.event_id, args.review_command, reviewer, note=args.note,
+            parties=_split_parties(args.parties) if correcting else None,
+            deal_type=args.deal_type if correcting else None,
+            status=args.status if correcting else None, event_date=args.date if correcting else None)
     if audit_id is None:
-        print(f"event {args.event_id}: already {REVIEW_STATES[args.review_command]} with these values; "
+        print(f"event {args.event_id}: already {review_service.DECIDED_STATES[args.review_command]} with these values; "
               "nothing changed, no audit row added")
     else:
         print(f"event {args.event_id}: {args.review_command} by {reviewer} (audit {audit_id})")
@@ -107,7 +96,7 @@ def _add_review_commands(sub, db_parser) -> None:
     review = sub.add_parser("review", help="review alliance events").add_subparsers(
         dest="review_command", required=True)
     ls = review.add_parser("list", help="events with their review state, newest first")
-    ls.add_argument("--state", choices=("pending", "confirmed", "rejected", "corrected"))
+    ls.add_argument("--state", choices=review_service.REVIEW_STATES)
     ls.add_argument("--limit", type=_positive_int, default=50, help="at most N events (default: 50)")
     ls.set_defaults(func=cmd_review_list)
     show = review.add_parser("show", help="an event, its alliance's timeline, articles and evidence")
@@ -129,7 +118,7 @@ def _add_review_commands(sub, db_parser) -> None:
 def cmd_report(args) -> int:
     from datetime import datetime, timezone
     from .. import report
-    from ..digest import load_report
+    from ..services.reports import load_report
     now = datetime.now(timezone.utc)
     since = report.parse_since(args.since, now)
     with _connection(args) as conn:
@@ -141,11 +130,10 @@ def cmd_report(args) -> int:
 
 def cmd_export(args) -> int:
     from .. import export
-    from ..store import report as report_store
+    from ..services.reports import export_table
     write = export.write_csv if args.format == "csv" else export.write_jsonl
     with _connection(args) as conn, _output(args.out, newline="") as out:
-        count = write(report_store.export_columns(conn, args.what),
-                      report_store.export_rows(conn, args.what), out)
+        count = write(*export_table(conn, args.what), out)
     if args.out not in (None, "-"):
         print(f"exported {count} {args.what} to {args.out}", file=sys.stderr)
     return 0

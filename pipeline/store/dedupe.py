@@ -1,57 +1,41 @@
-"""SQL for deduplication and stories: the LSH index, duplicate links, story assignment.
+"""SQL for deduplication and stories: the LSH index, duplicate links, mentions, story rows.
 
-Functions take a psycopg2 connection and never commit: the calling stage commits
-the result together with the article's state change. dedupe_articles and
-lock_stories take a transaction-scoped lock (store.locks) so two workers cannot both
-miss each other's uncommitted copies or both create the same story.
-
-Duplicate groups are flat: every copy points straight at the representative
-(earliest published, then longest text, then lowest id) and the representative
-points nowhere. When a better representative arrives late, the whole group is
-re-pointed at it in the same transaction, with duplicate_kind and
-duplicate_similarity recomputed against the new representative, so the links
-do not depend on the order articles arrived in.
+Functions take a psycopg2 connection, run SQL and never commit: the calling stage
+(stages/dedupe.py, stages/classify.py) decides what to write and commits it with the
+articles' state change. lock_dedupe and lock_stories take a transaction-scoped lock
+(store.locks) so two workers cannot both miss each other's uncommitted copies or
+both create the same story.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 
-import numpy as np
 import psycopg2
 
-from .. import db, dedupe
+from .. import db
 from . import locks
-from ..dedupe import DedupeOutcome, Member, Signature, StoryArticle, StoryCandidate
-from ..errors import NotFoundError
-from ..models import Classification
+from ..fingerprint import Signature
+from ..stories import STORY_WINDOW, StoryCandidate
 
-MAX_CANDIDATES = 200       # bounds the work of a lookup even on a pathological bucket
 MAX_STORY_CANDIDATES = 50
 STORY_SAMPLE_MEMBERS = 10  # signatures per candidate story used for text similarity
+MAX_BUCKET_ROWS = 20_000   # per lookup: bounds a pathological (boilerplate) bucket
 
 
-@dataclass(frozen=True)
-class Candidate:
-    """An indexed article sharing LSH buckets with a query signature."""
-
-    article_id: int
-    band_hits: int
-    signature: Signature
+def lock_dedupe(conn) -> None:
+    """Serialise index lookups and writes across workers until the transaction ends."""
+    locks.take(conn, "dedupe")
 
 
 # --------------------------------------------------------------------------- LSH index
 
-def save_signatures(conn, sigs: dict[int, Signature]) -> None:
-    """Upsert articles' signatures and LSH buckets (stale buckets of an old text go):
-    a few statements, whatever the count."""
+def save_signatures(conn, sigs: dict[int, Signature], keys: dict[int, list[tuple[int, int]]],
+                    stale: list[tuple[int, int, int]]) -> None:
+    """Upsert articles' signatures and their (band, bucket) keys; delete stale (id, band, bucket) keys."""
     if not sigs:
         return
     ids = sorted(sigs)
-    keys = {aid: dedupe.band_keys(sigs[aid]) for aid in ids}
-    stale = [(aid, band, bucket) for aid, old in load_signatures(conn, ids).items()
-             for band, bucket in sorted(set(dedupe.band_keys(old)) - set(keys[aid]))]
     new = [(aid, band, bucket) for aid in ids for band, bucket in keys[aid]]
     with conn.cursor() as cur:
         if stale:
@@ -72,7 +56,7 @@ def save_signatures(conn, sigs: dict[int, Signature]) -> None:
         cur.execute("""
             INSERT INTO lsh_buckets (article_id, band, bucket)
             SELECT * FROM unnest(%s::bigint[], %s::smallint[], %s::bigint[])
-            ON CONFLICT DO NOTHING""", tuple(_bigint_array(column) for column in zip(*new)))
+            ON CONFLICT DO NOTHING""", tuple(bigint_array(column) for column in zip(*new)))
 
 
 def load_signatures(conn, article_ids) -> dict[int, Signature]:
@@ -90,88 +74,36 @@ _BUCKET_HITS_SQL = """
     SELECT article_id, band, bucket FROM lsh_buckets
      WHERE bucket = ANY(%s::bigint[])
      LIMIT %s"""
-MAX_BUCKET_ROWS = 20_000   # per lookup: bounds a pathological (boilerplate) bucket
 
 
-def _bigint_array(values) -> str:
-    # An array literal is one parameter: far cheaper to send and plan than ARRAY[...] of
-    # thousands of items when a batch of lookups is sent at once.
+def bigint_array(values) -> str:
+    """An array literal is one parameter: far cheaper to send and plan than ARRAY[...] of
+    thousands of items when a batch of lookups is sent at once."""
     return "{" + ",".join(map(str, values)) + "}"
 
 
-def _best(hits: dict[int, int], limit: int) -> list[tuple[int, int]]:
-    return sorted(hits.items(), key=lambda item: (-item[1], item[0]))[:limit]
-
-
-def lookup_candidates(conn, sig: Signature, exclude_id: int = 0) -> list[Candidate]:
-    """Articles sharing a bucket with sig, most shared bands first: two indexed queries."""
-    return lookup_candidates_many(conn, [sig], [exclude_id])[0]
-
-
-def lookup_candidates_many(conn, sigs: list[Signature],
-                           exclude_ids: list[int] | None = None) -> list[list[Candidate]]:
-    """lookup_candidates for a batch: the same two queries for all signatures.
-
-    exclude_ids[i] (an article's own id) is never a candidate of sigs[i].
-    """
-    hits = _shared_bands(conn, sigs, exclude_ids or [0] * len(sigs))
-    best = [_best(h, MAX_CANDIDATES) for h in hits]
-    ids = {aid for b in best for aid, _ in b}
-    stored = load_signatures(conn, ids) if ids else {}
-    return [[Candidate(aid, n, stored[aid]) for aid, n in b if aid in stored] for b in best]
-
-
-def _shared_bands(conn, sigs: list[Signature], exclude_ids: list[int]) -> list[dict[int, int]]:
-    """Per signature: indexed article id -> number of distinct (band, bucket) keys shared."""
-    owners, bands, buckets = dedupe.band_key_arrays(sigs)
-    hits: list[dict[int, int]] = [{} for _ in sigs]
-    if not buckets.size:
-        return hits
-    # Array work instead of a dict of every key: only the few rows that come back are
-    # matched to their queries (searchsorted over the keys sorted by bucket).
-    order = np.argsort(buckets, kind="stable")
-    sorted_buckets, owner_of, band_of = buckets[order], owners[order].tolist(), bands[order].tolist()
+def bucket_rows(conn, buckets: list[int], lookups: int) -> list[tuple[int, int, int]]:
+    """(article id, band, bucket) rows of the index holding any of the buckets."""
     with conn.cursor() as cur:
-        cur.execute(_BUCKET_HITS_SQL, (_bigint_array(np.unique(buckets).tolist()),
-                                       MAX_BUCKET_ROWS * len(sigs)))
-        rows = cur.fetchall()
-    if not rows:
-        return hits
-    row_buckets = np.array([r[2] for r in rows], dtype=np.int64)
-    lows = np.searchsorted(sorted_buckets, row_buckets, "left").tolist()
-    highs = np.searchsorted(sorted_buckets, row_buckets, "right").tolist()
-    for (aid, band, _), low, high in zip(rows, lows, highs):
-        # a bucket of another band matching is a 2**-64 accident; a key repeated by two
-        # identical lead paragraphs counts once
-        for q in {owner_of[k] for k in range(low, high) if band_of[k] == band}:
-            if aid != exclude_ids[q]:
-                hits[q][aid] = hits[q].get(aid, 0) + 1
-    return hits
+        cur.execute(_BUCKET_HITS_SQL, (bigint_array(buckets), MAX_BUCKET_ROWS * lookups))
+        return cur.fetchall()
 
 
 # --------------------------------------------------------------------------- duplicates
 
-@dataclass(frozen=True)
-class _Row:
-    article_id: int
-    published_at: datetime | None
-    text_length: int
-    text_hash: bytes | None
-    duplicate_of: int | None
-
-    @property
-    def member(self) -> Member:
-        return Member(self.article_id, self.published_at, self.text_length)
-
-
-def _articles_for_dedupe(conn, article_ids) -> dict[int, tuple[str | None, bytes | None]]:
+def articles_for_dedupe(conn, article_ids) -> dict[int, tuple[str | None, bytes | None, Signature | None]]:
+    """Per article: its text, its stored text hash and its stored signature (one statement)."""
     with conn.cursor() as cur:
-        cur.execute("SELECT id, text, text_hash FROM articles WHERE id = ANY(%s)", (list(article_ids),))
-        return {aid: (text, bytes(key) if key is not None else None)
-                for aid, text, key in cur.fetchall()}
+        cur.execute("""
+            SELECT a.id, a.text, a.text_hash, g.minhash, g.token_count
+              FROM articles a LEFT JOIN article_signatures g ON g.article_id = a.id
+             WHERE a.id = ANY(%s)""", (list(article_ids),))
+        return {aid: (text, bytes(key) if key is not None else None,
+                      Signature.from_bytes(bytes(raw), count) if raw is not None else None)
+                for aid, text, key, raw, count in cur.fetchall()}
 
 
-def _exact_matches_many(conn, keys: dict[int, bytes]) -> dict[int, list[int]]:
+def exact_matches(conn, keys: dict[int, bytes]) -> dict[int, list[int]]:
     """Per article id: the other articles whose text hashes to its key."""
     with conn.cursor() as cur:
         cur.execute("SELECT id, text_hash FROM articles WHERE text_hash = ANY(%s) ORDER BY id",
@@ -182,30 +114,26 @@ def _exact_matches_many(conn, keys: dict[int, bytes]) -> dict[int, list[int]]:
     return {aid: [other for other in holders.get(key, []) if other != aid] for aid, key in keys.items()}
 
 
-def _texts(conn, article_ids) -> dict[int, str]:
+def texts(conn, article_ids) -> dict[int, str]:
+    """Articles' texts by id ('' for none)."""
     with conn.cursor() as cur:
         cur.execute("SELECT id, text FROM articles WHERE id = ANY(%s)", (list(article_ids),))
         return {aid: text or "" for aid, text in cur.fetchall()}
 
 
-def _worth_fetching(sig: Signature, candidates: list[Candidate]) -> list[int]:
-    return [c.article_id for c in candidates if dedupe.worth_verifying(sig, c.signature)]
+def save_missing_hashes(conn, keys: dict[int, bytes]) -> None:
+    """Store text hashes the articles lack."""
+    if keys:
+        with conn.cursor() as cur:
+            cur.execute("""
+                UPDATE articles a SET text_hash = k.key, updated_at = now()
+                  FROM unnest(%s::bigint[], %s::bytea[]) AS k(id, key) WHERE a.id = k.id""",
+                        (list(keys), [psycopg2.Binary(k) for k in keys.values()]))
 
 
-def _verified(text: str, sig: Signature, candidates: list[Candidate],
-              texts: dict[int, str]) -> dict[int, float]:
-    """The candidates whose real text is a near copy of text: id -> similarity score."""
-    found = {}
-    for aid in _worth_fetching(sig, candidates):
-        if aid in texts:
-            sim = dedupe.similarity(text, texts[aid])
-            if sim.is_near_duplicate:
-                found[aid] = sim.score
-    return found
-
-
-def _group_rows(conn, article_ids) -> list[_Row]:
-    """Every article in the duplicate groups of the given articles."""
+def group_rows(conn, article_ids) -> list[tuple]:
+    """(id, published_at, text length, text_hash, duplicate_of) of every article in the
+    duplicate groups of the given articles."""
     with conn.cursor() as cur:
         # UNION rather than OR so each half is an index lookup (primary key, duplicate_of).
         cur.execute("""
@@ -217,105 +145,21 @@ def _group_rows(conn, article_ids) -> list[_Row]:
             SELECT id, published_at, coalesce(length(text), 0), text_hash, duplicate_of
               FROM articles WHERE duplicate_of IN (SELECT id FROM reps)""",
                     (list(article_ids),))
-        return [_Row(aid, pub, length, bytes(th) if th is not None else None, dup)
+        return [(aid, pub, length, bytes(th) if th is not None else None, dup)
                 for aid, pub, length, th, dup in cur.fetchall()]
 
 
-def _link(conn, rows: list[_Row], rep: _Row) -> list[int]:
-    """Point every non-representative at rep (flat groups); returns the ids changed."""
-    to_point = [r for r in rows if r.article_id != rep.article_id and r.duplicate_of != rep.article_id]
-    texts = _texts(conn, [rep.article_id] + [r.article_id for r in to_point]) if to_point else {}
-    changed = []
+def set_duplicate_links(conn, links: list[tuple[int, int | None, str | None, float | None]]) -> None:
+    """Set (article id, duplicate_of, duplicate_kind, duplicate_similarity) of each article, in one statement."""
+    if not links:
+        return
+    ids, reps, kinds, scores = map(list, zip(*links))
     with conn.cursor() as cur:
-        if rep.duplicate_of is not None:
-            cur.execute("UPDATE articles SET duplicate_of = NULL, duplicate_kind = NULL, "
-                        "duplicate_similarity = NULL, updated_at = now() WHERE id = %s",
-                        (rep.article_id,))
-            changed.append(rep.article_id)
-        for row in to_point:
-            exact = row.text_hash is not None and row.text_hash == rep.text_hash
-            score = 1.0 if exact else dedupe.similarity(texts[row.article_id],
-                                                        texts[rep.article_id]).score
-            cur.execute("UPDATE articles SET duplicate_of = %s, duplicate_kind = %s, "
-                        "duplicate_similarity = %s, updated_at = now() WHERE id = %s",
-                        (rep.article_id, "exact" if exact else "near", score, row.article_id))
-            changed.append(row.article_id)
-    return changed
-
-
-def dedupe_article(conn, article_id: int) -> DedupeOutcome:
-    """Exact then near dedupe of one article holding text (see dedupe_articles)."""
-    return dedupe_articles(conn, [article_id])[0]
-
-
-def dedupe_articles(conn, article_ids: list[int]) -> list[DedupeOutcome]:
-    """Exact then near dedupe of articles holding text; writes the index and the links.
-
-    One lock and one batched index lookup for the whole batch: every signature
-    is indexed first, so copies within the batch find each other too. Duplicates
-    point straight at their group's representative. When a member that should
-    represent the group arrives late (published earlier, or longer), the whole
-    group is re-pointed at it, so the result does not depend on arrival order.
-    """
-    stored = _articles_for_dedupe(conn, article_ids)
-    missing = [aid for aid in article_ids if aid not in stored]
-    if missing:
-        raise NotFoundError(f"article {missing[0]} does not exist")
-    # The stage that stored a text stored its hash too; compute it only when missing.
-    # Tokens, hashes and signatures are pure work: done before taking the lock, so
-    # workers only queue for the index reads and writes.
-    tokens = {aid: dedupe.tokens(text) for aid, (text, _) in stored.items()}
-    texts = {aid: text for aid, (text, _) in stored.items() if dedupe.is_dedupable(text, tokens[aid])}
-    keys = {aid: stored[aid][1] or dedupe.text_hash(texts[aid]) for aid in texts}
-    sigs = {aid: dedupe.signature(texts[aid], tokens[aid]) for aid in texts}
-    if texts:
-        locks.take(conn, "dedupe")
-        _save_missing_hashes(conn, {aid: keys[aid] for aid in texts if not stored[aid][1]})
-        save_signatures(conn, sigs)
-    matched = _matches(conn, texts, keys, sigs)
-    outcomes = []
-    for aid in article_ids:
-        rows = _group_rows(conn, [aid, *sorted(matched[aid])]) if matched.get(aid) else []
-        outcomes.append(_outcome(conn, aid, rows) if len(rows) > 1
-                        else DedupeOutcome(aid, group=(aid,) if aid in texts else ()))
-    return outcomes
-
-
-def _save_missing_hashes(conn, keys: dict[int, bytes]) -> None:
-    if keys:
-        with conn.cursor() as cur:
-            cur.execute("""
-                UPDATE articles a SET text_hash = k.key, updated_at = now()
-                  FROM unnest(%s::bigint[], %s::bytea[]) AS k(id, key) WHERE a.id = k.id""",
-                        (list(keys), [psycopg2.Binary(k) for k in keys.values()]))
-
-
-def _matches(conn, texts: dict[int, str], keys: dict[int, bytes],
-             sigs: dict[int, Signature]) -> dict[int, set[int]]:
-    """Per article: the other articles that are exact or verified near copies of it."""
-    if not texts:
-        return {}
-    ids = list(texts)
-    exact = _exact_matches_many(conn, keys)
-    candidates = dict(zip(ids, lookup_candidates_many(conn, [sigs[aid] for aid in ids], ids)))
-    wanted = {other for aid in ids for other in _worth_fetching(sigs[aid], candidates[aid])}
-    other_texts = _texts(conn, wanted) if wanted else {}
-    return {aid: set(exact[aid]) | set(_verified(texts[aid], sigs[aid], candidates[aid], other_texts))
-            for aid in ids}
-
-
-def _outcome(conn, article_id: int, rows: list[_Row]) -> DedupeOutcome:
-    rep_member = dedupe.choose_representative([r.member for r in rows])
-    rep = next(r for r in rows if r.article_id == rep_member.article_id)
-    changed = _link(conn, rows, rep)
-    group = (rep.article_id, *sorted(r.article_id for r in rows if r.article_id != rep.article_id))
-    with conn.cursor() as cur:
-        cur.execute("SELECT duplicate_of, duplicate_kind, duplicate_similarity FROM articles "
-                    "WHERE id = %s", (article_id,))
-        dup_of, kind, score = cur.fetchone()
-    if dup_of is None:
-        return DedupeOutcome(article_id, None, None, None, group, tuple(changed))
-    return DedupeOutcome(article_id, kind, dup_of, score, group, tuple(changed))
+        cur.execute("""
+            UPDATE articles a SET duplicate_of = k.rep, duplicate_kind = k.kind,
+                   duplicate_similarity = k.score, updated_at = now()
+              FROM unnest(%s::bigint[], %s::bigint[], %s::text[], %s::real[]) AS k(id, rep, kind, score)
+             WHERE a.id = k.id""", (ids, reps, kinds, scores))
 
 
 # --------------------------------------------------------------------------- stories
@@ -364,7 +208,7 @@ _STORY_CANDIDATES_SQL = """
 
 def story_candidates(conn, organisations, published_at: datetime) -> list[StoryCandidate]:
     """Stories sharing an organisation whose window is near the date (GIN + date index)."""
-    window = dedupe.STORY_WINDOW
+    window = STORY_WINDOW
     with conn.cursor() as cur:
         db.execute_prepared(cur, "tieup_story_candidates", _STORY_CANDIDATES_SQL, (
             list(organisations), published_at + window, published_at - window,
@@ -375,46 +219,6 @@ def story_candidates(conn, organisations, published_at: datetime) -> list[StoryC
                                  for raw, count in zip(minhashes or (), counts or ())),
                            dict(zip(companies or (), mentions or ())), status)
             for sid, parties, deal, status, first, last, minhashes, counts, companies, mentions in rows]
-
-
-@dataclass
-class StoryContext:
-    """What story matching needs of a batch, read once: signatures and the stories its groups are in.
-
-    group_holders maps a duplicate group's representative to the (not the representative,
-    article id, story id) of the member whose story the group follows: the
-    representative's own, else the lowest id's.
-    """
-
-    signatures: dict[int, Signature]
-    group_holders: dict[int, tuple[bool, int, int]]
-
-    def group_story(self, article: dict) -> int | None:
-        holder = self.group_holders.get(article["duplicate_of"] or article["id"])
-        return holder[2] if holder else None
-
-    def joined(self, article: dict, story_id: int) -> None:
-        """Note that article now belongs to story_id (so later members of its group follow)."""
-        rep = article["duplicate_of"] or article["id"]
-        holder = (article["id"] != rep, article["id"], story_id)
-        if rep not in self.group_holders or holder < self.group_holders[rep]:
-            self.group_holders[rep] = holder
-
-
-def story_context(conn, articles: list[dict]) -> StoryContext:
-    """Signatures of articles and the stories their duplicate groups are already in."""
-    reps = sorted({a["duplicate_of"] or a["id"] for a in articles})
-    with conn.cursor() as cur:
-        cur.execute("""
-            SELECT DISTINCT ON (rep) rep, id, story_id FROM (
-                SELECT id AS rep, id, story_id FROM articles
-                 WHERE id = ANY(%(reps)s) AND story_id IS NOT NULL
-                UNION ALL
-                SELECT duplicate_of, id, story_id FROM articles
-                 WHERE duplicate_of = ANY(%(reps)s) AND story_id IS NOT NULL) members
-             ORDER BY rep, (id = rep) DESC, id""", {"reps": reps})
-        holders = {rep: (aid != rep, aid, sid) for rep, aid, sid in cur.fetchall()}
-    return StoryContext(load_signatures(conn, [a["id"] for a in articles]), holders)
 
 
 def create_story(conn, organisations, deal_type: str | None, published_at,
@@ -450,36 +254,16 @@ def lock_stories(conn) -> None:
     locks.take(conn, "stories")
 
 
-def find_story(conn, article: dict, classification: Classification,
-               context: StoryContext) -> tuple[int, bool]:
-    """The story a classified article belongs in, existing or created.
-
-    article has id, story_id, duplicate_of, published_at, language and text; context
-    is story_context() of its batch, after save_mentions. Returns (story id, True
-    when the article is not in it yet). The caller holds lock_stories, then stores
-    the story id on the article and calls join_story when it is new. An article
-    that already has a story keeps it, so re-running changes nothing.
-    """
-    article_id, published_at = article["id"], article["published_at"]
-    if article["story_id"] is not None:
-        return article["story_id"], False
-    organisations = dedupe.story_organisations(classification.parties, classification.mentions)
-    story_id = context.group_story(article)
-    if story_id is None and published_at is not None and organisations:
-        sig = context.signatures.get(article_id) or dedupe.signature(article["text"])
-        candidate = StoryArticle(article_id, published_at, article["language"],
-                                 tuple(classification.parties), classification.deal_type,
-                                 dict(classification.mentions), sig, classification.status)
-        story_id = dedupe.match_story(candidate, story_candidates(conn, organisations, published_at))
-    if story_id is None:
-        story_id = create_story(conn, organisations, classification.deal_type, published_at,
-                                classification.status)
-    context.joined(article, story_id)
-    return story_id, True
-
-
-def join_story(conn, story_id: int, classification: Classification) -> None:
-    """Refresh a story after an article joined it (its story_id is stored)."""
-    refresh_story(conn, story_id,
-                  dedupe.story_organisations(classification.parties, classification.mentions),
-                  classification.deal_type)
+def story_holders(conn, reps: list[int]) -> dict[int, tuple[bool, int, int]]:
+    """Per duplicate group (its representative): (not the representative, article id, story id)
+    of the member whose story the group follows: the representative's own, else the lowest id's."""
+    with conn.cursor() as cur:
+        cur.execute("""
+            SELECT DISTINCT ON (rep) rep, id, story_id FROM (
+                SELECT id AS rep, id, story_id FROM articles
+                 WHERE id = ANY(%(reps)s) AND story_id IS NOT NULL
+                UNION ALL
+                SELECT duplicate_of, id, story_id FROM articles
+                 WHERE duplicate_of = ANY(%(reps)s) AND story_id IS NOT NULL) members
+             ORDER BY rep, (id = rep) DESC, id""", {"reps": sorted(reps)})
+        return {rep: (aid != rep, aid, sid) for rep, aid, sid in cur.fetchall()}

@@ -17,22 +17,22 @@ def sync_feed_specs(conn, specs) -> dict[str, int]:
     with conn.cursor() as cur:
         for spec in specs:
             cur.execute("""
-                UPDATE feeds SET name = %s, enabled = %s
+                UPDATE feeds SET name = %s, enabled = %s, kind = %s
                  WHERE url = %s AND origin = 'feeds.yml'
-                   AND (name, enabled) IS DISTINCT FROM (%s, %s)""",
-                        (spec.name, spec.enabled, spec.url, spec.name, spec.enabled))
+                   AND (name, enabled, kind) IS DISTINCT FROM (%s, %s, %s)""",
+                        (spec.name, spec.enabled, spec.kind, spec.url, spec.name, spec.enabled, spec.kind))
             updated += cur.rowcount
-            added += _insert_missing(cur, spec.url, spec.name, spec.enabled, "feeds.yml")
+            added += _insert_missing(cur, spec.url, spec.name, spec.enabled, "feeds.yml", spec.kind)
     conn.commit()
     return {"feeds_added": added, "feeds_updated": updated}
 
 
-def _insert_missing(cur, url: str, name: str, enabled: bool, origin: str) -> int:
+def _insert_missing(cur, url: str, name: str, enabled: bool, origin: str, kind: str = "rss") -> int:
     """Insert the feed unless its URL is known (no sequence value drawn then); returns 1 or 0."""
     cur.execute("""
-        INSERT INTO feeds (url, name, enabled, origin)
-        SELECT %s, %s, %s, %s WHERE NOT EXISTS (SELECT 1 FROM feeds WHERE url = %s)
-        ON CONFLICT (url) DO NOTHING""", (url, name, enabled, origin, url))
+        INSERT INTO feeds (url, name, enabled, origin, kind)
+        SELECT %s, %s, %s, %s, %s WHERE NOT EXISTS (SELECT 1 FROM feeds WHERE url = %s)
+        ON CONFLICT (url) DO NOTHING""", (url, name, enabled, origin, kind, url))
     return cur.rowcount
 
 
@@ -97,7 +97,7 @@ def claim_feed(conn, feed_id: int, run_id: int, lease_seconds: int) -> bool:
 def get_feed(conn, feed_id: int) -> dict:
     """One feed row as a dict."""
     with conn.cursor() as cur:
-        cur.execute("SELECT id, url, name, etag, last_modified, consecutive_failures "
+        cur.execute("SELECT id, url, name, kind, etag, last_modified, consecutive_failures "
                     "FROM feeds WHERE id = %s", (feed_id,))
         row = cur.fetchone()
         if not row:

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
+from .. import db
+
 # Enough rows to act on; the check message also gives the total.
 MAX_ROWS = 100
-
-
-def _dict_rows(cur) -> list[dict]:
-    cols = [c.name for c in cur.description]
-    return [dict(zip(cols, row)) for row in cur.fetchall()]
 
 
 def stuck_articles(conn, grace_seconds: int, stall_seconds: int) -> list[dict]:
@@ -25,7 +22,7 @@ def stuck_articles(conn, grace_seconds: int, stall_seconds: int) -> list[dict]:
                        AND next_attempt_at < now() - make_interval(secs => %(stall)s)))
             ORDER BY id LIMIT %(limit)s""",
                     {"grace": grace_seconds, "stall": stall_seconds, "limit": MAX_ROWS})
-        return _dict_rows(cur)
+        return db.dict_rows(cur)
 
 
 def events_without_evidence(conn) -> list[dict]:
@@ -40,7 +37,7 @@ def events_without_evidence(conn) -> list[dict]:
                   SELECT 1 FROM event_articles ea, unnest(ea.evidence) AS sentence
                   WHERE ea.event_id = e.id AND btrim(sentence) <> '')
             ORDER BY e.id LIMIT %s""", (MAX_ROWS,))
-        return _dict_rows(cur)
+        return db.dict_rows(cur)
 
 
 def failing_feeds(conn, max_age_seconds: int) -> list[dict]:
@@ -53,4 +50,4 @@ def failing_feeds(conn, max_age_seconds: int) -> list[dict]:
             WHERE enabled AND consecutive_failures > 0
               AND coalesce(last_success_at, created_at) < now() - make_interval(secs => %s)
             ORDER BY id LIMIT %s""", (max_age_seconds, MAX_ROWS))
-        return _dict_rows(cur)
+        return db.dict_rows(cur)

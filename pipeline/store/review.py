@@ -13,15 +13,11 @@ from __future__ import annotations
 import psycopg2
 import psycopg2.extras
 
+from .. import db
 from ..errors import NotFoundError, ValidationError
 
 REVIEW_STATES = ("pending", "confirmed", "rejected", "corrected")
 REVIEW_ACTIONS = ("confirm", "reject", "correct")
-
-
-def _dict_rows(cur) -> list[dict]:
-    cols = [c.name for c in cur.description]
-    return [dict(zip(cols, row)) for row in cur.fetchall()]
 
 
 def list_events(conn, state: str | None = None, limit: int = 50) -> list[dict]:
@@ -34,14 +30,14 @@ def list_events(conn, state: str | None = None, limit: int = 50) -> list[dict]:
             WHERE %(state)s::text IS NULL OR review_state = %(state)s
             ORDER BY first_seen_at DESC, event_id DESC
             LIMIT %(limit)s""", {"state": state, "limit": limit})
-        return _dict_rows(cur)
+        return db.dict_rows(cur)
 
 
 def get_event(conn, event_id: int) -> dict:
     """One row of v_alliance_events; NotFoundError if there is none."""
     with conn.cursor() as cur:
         cur.execute("SELECT * FROM v_alliance_events WHERE event_id = %s", (event_id,))
-        rows = _dict_rows(cur)
+        rows = db.dict_rows(cur)
     if not rows:
         raise NotFoundError(f"no alliance event {event_id}")
     return rows[0]
@@ -54,7 +50,7 @@ def alliance_timeline(conn, alliance_id: int) -> list[dict]:
             SELECT event_id, event_date, deal_type, status, review_state, article_count
             FROM v_alliance_events WHERE alliance_id = %s
             ORDER BY event_date NULLS LAST, event_id""", (alliance_id,))
-        return _dict_rows(cur)
+        return db.dict_rows(cur)
 
 
 def event_articles(conn, event_id: int) -> list[dict]:
@@ -65,7 +61,7 @@ def event_articles(conn, event_id: int) -> list[dict]:
                    confidence
             FROM v_event_articles WHERE event_id = %s
             ORDER BY confidence DESC, published_at NULLS LAST, article_id""", (event_id,))
-        return _dict_rows(cur)
+        return db.dict_rows(cur)
 
 
 def audit_trail(conn, event_id: int) -> list[dict]:
@@ -74,7 +70,7 @@ def audit_trail(conn, event_id: int) -> list[dict]:
         cur.execute("""
             SELECT audit_id, action, reviewer, decided_at, note, old_values, new_values
             FROM v_review_audit WHERE event_id = %s ORDER BY decided_at, audit_id""", (event_id,))
-        return _dict_rows(cur)
+        return db.dict_rows(cur)
 
 
 def review_event(conn, event_id: int, action: str, reviewer: str, *, note: str | None = None,

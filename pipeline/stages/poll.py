@@ -1,4 +1,4 @@
-"""Polling feeds: one conditional GET per due feed, its new entries recorded as discovered articles.
+"""The poll step: one conditional GET per due feed, its new entries recorded as discovered articles.
 
 Each feed is its own error boundary: whatever goes wrong with it but the database
 itself is recorded on the feed (which backs off) and the pass goes on.
@@ -10,16 +10,15 @@ import logging
 from collections import Counter
 from urllib.parse import urlsplit
 
-from . import db, dedupe, feeds, safetext
-from .errors import FetchError
-from .http import HttpClient
-from .settings import Settings
-from .store import articles as article_store
-from .store import feeds as feed_store
+from .. import db, safetext, sources, urls
+from ..errors import FetchError, TransientError
+from ..http import HttpClient
+from ..settings import Settings
+from ..store import articles as article_store
+from ..store import feeds as feed_store
 
 log = logging.getLogger(__name__)
 
-FEED_ACCEPT = "application/rss+xml, application/atom+xml, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5"
 # First feed backoff step after a failure; doubles with each consecutive failure.
 FEED_BACKOFF_BASE_SECONDS = 300
 
@@ -51,7 +50,7 @@ def poll_feed(conn, settings: Settings, client: HttpClient, feed_id: int,
         if db.is_transient_db_error(exc, conn):
             raise
         log.warning("poll of feed %s failed: %s", feed_id, exc)
-        transient = getattr(exc, "transient", False)
+        transient = isinstance(exc, TransientError)
         error = str(exc) if isinstance(exc, FetchError) else safetext.describe(exc)
         feed_store.record_poll_failure(conn, feed_id, status=getattr(exc, "status", None),
                                        error=error, base_seconds=FEED_BACKOFF_BASE_SECONDS,
@@ -67,22 +66,18 @@ def _poll_feed(conn, settings: Settings, client: HttpClient, feed_id: int,
                run_id: int | None, until: float | None) -> Counter:
     feed = feed_store.get_feed(conn, feed_id)
     counts = Counter(feeds_polled=1)
-    result = client.fetch(feed["url"], etag=feed["etag"], last_modified=feed["last_modified"],
-                          accept=FEED_ACCEPT, until=until)
-    if result.not_modified:
+    polled = sources.poll(client, feed, until)
+    if polled.not_modified:
         feed_store.record_poll_success(conn, feed_id, status=304, etag=None, last_modified=None,
                                        entry_count=None, parse_error=None)
         conn.commit()
         return counts + Counter(feeds_not_modified=1)
-    parsed = feeds.parse_feed(result.body, base_url=result.final_url,
-                              content_type=result.content_type, charset=result.charset)
-    counts += _discover_entries(conn, feed_id, parsed.entries)
-    feed_store.record_poll_success(conn, feed_id, status=result.status,
-                                   etag=result.headers.get("etag"),
-                                   last_modified=result.headers.get("last-modified"),
-                                   entry_count=len(parsed.entries), parse_error=parsed.error)
-    if parsed.error:
-        article_store.record_feed_error(conn, feed_id, stage="parse", error=parsed.error,
+    counts += _discover_entries(conn, feed_id, polled.entries)
+    feed_store.record_poll_success(conn, feed_id, status=polled.status, etag=polled.etag,
+                                   last_modified=polled.last_modified,
+                                   entry_count=len(polled.entries), parse_error=polled.error)
+    if polled.error:
+        article_store.record_feed_error(conn, feed_id, stage="parse", error=polled.error,
                                         transient=False, run_id=run_id)
     conn.commit()
     return counts
@@ -91,9 +86,9 @@ def _poll_feed(conn, settings: Settings, client: HttpClient, feed_id: int,
 def _discover_entries(conn, feed_id: int, entries) -> Counter:
     rows = []
     for entry in entries:
-        canonical = dedupe.canonical_url(entry.link)
+        canonical = entry.link  # canonicalised once, when the feed was parsed (urls.entry_link)
         rows.append({"entry_key": entry.entry_key, "link": entry.link, "canonical": canonical,
-                     "url_hash": dedupe.url_hash(canonical),
+                     "url_hash": urls.url_hash(canonical),
                      "domain": urlsplit(canonical).hostname or "", "title": entry.title,
                      "summary": entry.summary, "published": entry.published})
     entries_new, articles_new = article_store.discover_entries(conn, feed_id, rows)

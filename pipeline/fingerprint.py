@@ -1,20 +1,16 @@
-"""Deduplication logic: canonical URLs, exact and near-duplicate keys, story matching.
+"""Text fingerprints: exact keys, MinHash signatures, LSH bands, similarity, representatives.
 
-Pure functions only (no database, no network). The store module
-`pipeline.store.dedupe` persists what these functions compute.
-
-Choices, in short:
-- Shingles are 3 consecutive tokens, where a token is a word, or a single
-  character in Chinese/Japanese/Korean script (no spaces to split on), so one
-  code path serves English, Italian and Japanese.
-- The LSH index has two parts. Whole-text bands find copies with small edits
-  (Jaccard >= 0.5). Lead-paragraph bands find truncated copies, whose Jaccard with
-  the full article can be 0.2 but whose first paragraphs are the same.
-- Candidates are verified on the real texts: Jaccard >= 0.5, or containment of
-  the shorter text >= 0.6 (a truncated copy). Two outlets' own reports of one deal
-  share names and figures, not runs of three words, so they stay apart.
-- Stories need shared organisations and a date within a few days; then either
-  shared text, or (for any language) the same parties and a compatible deal type.
+Pure functions only (no database, no network); stages/dedupe.py runs them over a
+batch and store/dedupe.py persists what they compute. Shingles are 3 consecutive
+tokens, a token being a word or a single character in Chinese/Japanese/Korean script
+(no spaces to split on), so one code path serves English, Italian and Japanese. The
+LSH index has whole-text bands (copies with small edits, Jaccard >= 0.5) and
+lead-paragraph bands (truncated copies, whose Jaccard with the full article can be
+0.2 but whose first paragraphs are the same). Candidates are verified on the real
+texts: Jaccard >= 0.5, or containment of the shorter text >= 0.6; two outlets' own
+reports of one deal share names and figures, not runs of three words, so they stay
+apart. A duplicate group's representative is the earliest published, then longest,
+then lowest id.
 """
 
 from __future__ import annotations
@@ -23,166 +19,12 @@ import hashlib
 import re
 import struct
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from datetime import datetime
 from functools import lru_cache
-from datetime import datetime, timedelta
-from urllib.parse import parse_qsl, quote, unquote, urlencode, urljoin, urlsplit, urlunsplit
 
 import numpy as np
 
-# --------------------------------------------------------------------------- URLs
-
-_DEFAULT_PORTS = {"http": 80, "https": 443}
-# Query parameters that only say where a click came from; never part of an article's identity.
-_TRACKING_PARAMS = frozenset({
-    "fbclid", "gclid", "gclsrc", "dclid", "msclkid", "yclid", "twclid", "ttclid", "li_fat_id",
-    "mc_cid", "mc_eid", "igshid", "igsh", "_ga", "_gl", "_hsenc", "_hsmi", "hsctatracking",
-    "mkt_tok", "spm", "scm", "cmpid", "cmp", "ocid", "ncid", "sr_share", "share", "smid",
-    "icid", "intcmp", "wt.mc_id", "wt_mc_id", "s_cid", "trk", "trkcampaign",
-    "ref_src", "ref_url", "referrer", "rss", "taid", "guccounter", "guce_referrer",
-    "guce_referrer_sig", "soc_src", "soc_trk", "__twitter_impression", "xtor", "yptr",
-    "mbid", "sref",
-})
-# Names that are tracking only with these values: elsewhere they may identify the article.
-_AMP_VALUES = frozenset({"", "1", "true", "yes", "amp"})
-_TRACKING_PREFIXES = ("utm_", "pk_", "mtm_", "hsa_", "vero_", "oly_", "at_")
-# Second-level labels under which ccTLDs register names (news.bbc.co.uk -> bbc.co.uk).
-_SECOND_LEVEL = frozenset({"co", "com", "net", "org", "gov", "ac", "edu", "ne", "or", "go", "gr"})
-_AMP_CACHE = re.compile(r"^/[cv]/(?:s/)?(?P<rest>.+)$")
-
-
-def canonical_url(url: str, rel_canonical: str | None = None) -> str:
-    """The identity URL of an article page; never raises, returns a best effort on junk.
-
-    rel=canonical is honoured only when it resolves to http(s) on the same
-    registrable site and is not the site's home page: a syndication partner's
-    cross-site canonical would otherwise merge two sources into one row (the
-    text dedupe links them instead), and home-page canonicals are a common CMS bug.
-    """
-    base = _normalise_url(url)
-    if rel_canonical and rel_canonical.strip():
-        try:
-            preferred = _normalise_url(urljoin(base, rel_canonical.strip()))
-        except ValueError:
-            return base
-        if _acceptable_canonical(base, preferred):
-            return preferred
-    return base
-
-
-def _acceptable_canonical(page: str, preferred: str) -> bool:
-    page_parts, pref_parts = urlsplit(page), urlsplit(preferred)
-    if pref_parts.scheme not in _DEFAULT_PORTS or not pref_parts.hostname:
-        return False
-    if registrable_domain(pref_parts.hostname) != registrable_domain(page_parts.hostname or ""):
-        return False
-    return pref_parts.path not in ("", "/") or page_parts.path in ("", "/")
-
-
-def registrable_domain(host: str) -> str:
-    """example.co.uk for news.example.co.uk; a heuristic without the public suffix list."""
-    labels = [label for label in host.lower().strip(".").split(".") if label]
-    if len(labels) <= 2 or _is_ip(host):
-        return ".".join(labels)
-    if len(labels[-1]) == 2 and labels[-2] in _SECOND_LEVEL:
-        return ".".join(labels[-3:])
-    return ".".join(labels[-2:])
-
-
-def _is_ip(host: str) -> bool:
-    return ":" in host or bool(re.fullmatch(r"[\d.]+", host))
-
-
-def _normalise_url(url: str) -> str:
-    text = (url or "").strip()
-    if text.startswith("//"):
-        text = "https:" + text
-    try:
-        parts = urlsplit(text)
-        scheme = parts.scheme.lower()
-        if scheme not in _DEFAULT_PORTS:
-            return text
-        host = (parts.hostname or "").rstrip(".")
-        host = _ascii_host(host)
-        path = _clean_path(parts.path)
-        query = _clean_query(parts.query)
-        host, path = _unwrap_amp_cache(host, path)
-        host, path = _strip_amp(host, path)
-        netloc = _netloc(host, parts.port, scheme)
-    except (ValueError, UnicodeError):
-        return text
-    return urlunsplit((scheme, netloc, path or "/", query, ""))
-
-
-def _ascii_host(host: str) -> str:
-    host = host.lower()
-    if host.isascii():
-        return host
-    return host.encode("idna").decode("ascii")
-
-
-def _netloc(host: str, port: int | None, scheme: str) -> str:
-    if ":" in host:  # IPv6 literal
-        host = f"[{host}]"
-    if port is None or port == _DEFAULT_PORTS[scheme]:
-        return host
-    return f"{host}:{port}"
-
-
-def _clean_path(path: str) -> str:
-    # Re-quote so %7E and ~ (or a raw space and %20) give the same identity.
-    path = re.sub(r"/{2,}", "/", path)
-    return quote(unquote(path), safe="/:@!$&'()*+,;=-._~")
-
-
-def _clean_query(query: str) -> str:
-    pairs = [(k, v) for k, v in parse_qsl(query, keep_blank_values=True)
-             if not _is_tracking(k, v)]
-    return urlencode(sorted(pairs), doseq=True)
-
-
-def _is_tracking(name: str, value: str) -> bool:
-    lowered = name.lower()
-    if lowered in _TRACKING_PARAMS or lowered.startswith(_TRACKING_PREFIXES):
-        return True
-    if lowered == "ref":
-        # ref=rss, ref=twitter are click sources; a numeric ref may be a document id.
-        return not value.isdigit()
-    if lowered == "amp":
-        return value.lower() in _AMP_VALUES
-    return lowered == "outputtype" and value.lower() == "amp"
-
-
-def _unwrap_amp_cache(host: str, path: str) -> tuple[str, str]:
-    """Google's AMP cache serves example.com/x as example-com.cdn.ampproject.org/c/s/example.com/x."""
-    if not host.endswith(".cdn.ampproject.org"):
-        return host, path
-    match = _AMP_CACHE.match(path)
-    if not match:
-        return host, path
-    origin_host, _, rest = match.group("rest").partition("/")
-    return origin_host.lower(), "/" + rest
-
-
-def _strip_amp(host: str, path: str) -> tuple[str, str]:
-    if host.startswith("amp.") and host.count(".") >= 2:
-        host = host[4:]
-    segments = path.split("/")
-    kept = [s for s in segments if s.lower() != "amp"]
-    if kept and kept[-1].lower().endswith((".amp", ".amp.html", ".amp.htm")):
-        kept[-1] = re.sub(r"\.amp(?=\.html?$|$)", "", kept[-1], flags=re.I)
-    cleaned = "/".join(kept)
-    if path.endswith("/") and not cleaned.endswith("/"):
-        cleaned += "/"
-    return host, cleaned or "/"
-
-
-def url_hash(canonical: str) -> bytes:
-    """sha256 of a canonical URL: the article's unique key (articles.url_hash)."""
-    return hashlib.sha256(canonical.encode("utf-8")).digest()
-
-
-# --------------------------------------------------------------------------- text keys
 
 _CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af"
 # CJK scripts have no spaces: each character is a token; other scripts split on spaces.
@@ -317,7 +159,7 @@ def shingles(text_tokens: list[str], size: int = SHINGLE_SIZE) -> set[str]:
 # The MinHash is datasketch's (scheme "affine32" over SHA-1), value for value, so stored
 # signatures stay comparable; tests/test_dedupe_pure.py checks it against datasketch.
 # It is written out here because it is a few numpy lines while importing datasketch
-# pulls in scipy (0.35 s at every worker and task start) and its per-object set-up
+# pulls in scipy (a noticeable start-up cost at every worker and task) and its per-object set-up
 # costs more than hashing a typical article.
 _FMIX32 = tuple(np.uint32(c) for c in (16, 0x85EBCA6B, 13, 0xC2B2AE35, 16))
 _MAX_HASH32 = np.uint32(0xFFFFFFFF)
@@ -520,129 +362,3 @@ class DedupeOutcome:
     similarity: float | None = None
     group: tuple[int, ...] = ()          # every member of the group, representative first
     repointed: tuple[int, ...] = ()      # members whose duplicate_of changed in this call
-
-
-# --------------------------------------------------------------------------- stories
-
-STORY_WINDOW = timedelta(days=4)     # an announcement is reported within a few days
-STORY_MAX_SPAN = timedelta(days=7)   # stops a chain of daily follow-ups becoming one story
-STORY_TEXT_JACCARD = 0.2             # shared phrases: same wire text reworked
-# Deal types a classifier plausibly confuses for the same event.
-# A stake bought alongside a new venture, or an MoU signed to open merger talks, is one
-# event that outlets label differently. An ending (dissolution) never joins a beginning.
-_RELATED_DEALS = {frozenset(pair) for pair in (
-    ("strategic_alliance", "mou"), ("strategic_alliance", "joint_venture"),
-    ("strategic_alliance", "supply_agreement"), ("strategic_alliance", "licensing"),
-    ("merger", "acquisition"), ("mou", "merger"), ("mou", "joint_venture"),
-    ("acquisition", "joint_venture"))}
-
-
-@dataclass(frozen=True)
-class StoryArticle:
-    """What story matching knows about an article (classifier output plus its signature)."""
-
-    article_id: int
-    published_at: datetime | None
-    language: str | None = None
-    parties: tuple[str, ...] = ()
-    deal_type: str | None = None
-    mentions: dict[str, int] = field(default_factory=dict)
-    signature: Signature | None = None
-    status: str | None = None
-
-
-@dataclass(frozen=True)
-class StoryCandidate:
-    """A stored story with its window and a few members' signatures and mentions."""
-
-    story_id: int
-    parties: tuple[str, ...]
-    deal_type: str | None
-    first_published_at: datetime | None
-    last_published_at: datetime | None
-    member_signatures: tuple[Signature, ...] = ()
-    mentions: dict[str, int] = field(default_factory=dict)
-    status: str | None = None
-
-
-def story_organisations(parties, mentions: dict[str, int]) -> tuple[str, ...]:
-    """Organisations that key a story: the parties, else the organisations named twice or more."""
-    if parties:
-        return tuple(sorted(set(parties)))
-    named = sorted((org for org, count in mentions.items() if count >= 2),
-                   key=lambda org: (-mentions[org], org))
-    return tuple(sorted(named[:3]))
-
-
-def within_window(published: datetime | None, story: StoryCandidate) -> bool:
-    """True when the article falls inside the story's window and keeps it short."""
-    if published is None or story.first_published_at is None:
-        return False
-    first, last = story.first_published_at, story.last_published_at or story.first_published_at
-    if published < first - STORY_WINDOW or published > last + STORY_WINDOW:
-        return False
-    return max(last, published) - min(first, published) <= STORY_MAX_SPAN
-
-
-STORY_SAME_DAYS = timedelta(hours=36)  # reports this close are one event whatever their status
-
-
-def _same_days(published: datetime | None, story: StoryCandidate) -> bool:
-    first = story.first_published_at
-    last = story.last_published_at or first
-    return published is not None and first is not None and \
-        first - STORY_SAME_DAYS <= published <= last + STORY_SAME_DAYS
-
-
-def deal_compatibility(a: str | None, b: str | None) -> float:
-    """1 for the same deal type, 0.5 for types often confused, 0.3 when unknown, else 0."""
-    if a is None or b is None:
-        return 0.3
-    if a == b:
-        return 1.0
-    return 0.5 if frozenset({a, b}) in _RELATED_DEALS else 0.0
-
-
-def _overlap(a, b) -> float:
-    a, b = set(a), set(b)
-    return len(a & b) / len(a | b) if a and b else 0.0
-
-
-def _cosine(a: dict[str, int], b: dict[str, int]) -> float:
-    dot = sum(count * b.get(org, 0) for org, count in a.items())
-    norm = (sum(v * v for v in a.values()) * sum(v * v for v in b.values())) ** 0.5
-    return dot / norm if norm else 0.0
-
-
-def story_score(article: StoryArticle, story: StoryCandidate) -> float:
-    """How well the article fits the story; 0 means it does not belong."""
-    if not within_window(article.published_at, story):
-        return 0.0
-    orgs = story_organisations(article.parties, article.mentions)
-    party_overlap = _overlap(orgs, story.parties)
-    if party_overlap == 0.0:
-        return 0.0
-    text = max((estimated_jaccard(article.signature, s) for s in story.member_signatures
-                if article.signature is not None), default=0.0)
-    if text >= STORY_TEXT_JACCARD:
-        return 1.0 + text
-    if not article.parties or not story.deal_type:
-        # Outside deal news, sharing a company and a week is too common to mean one event
-        # (a recall and a sales report about Toyota): only shared text links those.
-        return 0.0
-    # Cross-language and rewritten reports: same parties, same (or confusable) deal, same
-    # status, same days. Talks reported and the MoU signed days later are two events.
-    if article.status and story.status and article.status != story.status and \
-            not _same_days(article.published_at, story):
-        return 0.0  # a status reported on the same days is one event labelled two ways
-    deal = deal_compatibility(article.deal_type, story.deal_type)
-    if party_overlap >= 0.5 and deal >= 0.5:
-        return party_overlap * deal * (0.5 + 0.5 * _cosine(article.mentions, story.mentions))
-    return 0.0
-
-
-def match_story(article: StoryArticle, candidates: list[StoryCandidate]) -> int | None:
-    """The story the article belongs to (best score, then lowest id), or None for a new one."""
-    scored = [(story_score(article, story), -story.story_id) for story in candidates]
-    best = max(scored, default=(0.0, 0))
-    return -best[1] if best[0] > 0.0 else None

@@ -1,7 +1,9 @@
-"""The alliance digest: a report of the last day written to the digest folder.
+"""Reports: the report of a period, the daily digest and the exports, from the database to plain data.
 
-A stage-like function (a connection and settings in, paths out) used by the
-`alliance_digest` DAG; `tieup report` shares load_report with it.
+load_report() is what `tieup report`, the alliance digest and a web page show;
+write_digest() writes the digest files for the alliance_digest DAG; export_table()
+gives the columns and a row stream of an export view. Rendering is pipeline.report
+and pipeline.export (pure).
 """
 
 from __future__ import annotations
@@ -9,10 +11,11 @@ from __future__ import annotations
 import os
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
+from typing import Iterator
 
-from . import report
-from .settings import Settings
-from .store import report as report_store
+from .. import report
+from ..settings import Settings
+from ..store import report as report_store
 
 DIGEST_PERIOD = timedelta(days=1)
 
@@ -20,6 +23,11 @@ DIGEST_PERIOD = timedelta(days=1)
 def load_report(conn, since: datetime, until: datetime) -> report.Report:
     """New and changed events of [since, until), grouped for display."""
     return report.build_report(report_store.report_events(conn, since, until), since, until)
+
+
+def export_table(conn, what: str) -> tuple[list[str], Iterator[tuple]]:
+    """The columns and the rows (streamed) of the `events` or `articles` export."""
+    return report_store.export_columns(conn, what), report_store.export_rows(conn, what)
 
 
 def _write_atomically(path: Path, text: str) -> None:

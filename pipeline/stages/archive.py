@@ -1,35 +1,22 @@
 """Archive backfill (`tieup ingest`): validate JSON-lines records and store them as 'extracted'.
 
-Records go in batches of ARCHIVE_BATCH_ROWS; a batch the database refuses (a value
+run.ingest_archive stores them here, then takes them through the queue like fetched
+news. Records go in batches of ARCHIVE_BATCH_ROWS; a batch the database refuses (a value
 it cannot hold) is redone one record at a time, so only the bad record is reported.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from . import dates, db, dedupe, extract, safetext
-from .models import ExtractedPage
-from .store import articles as article_store
+from .. import db, extract, fingerprint, safetext, timestamps, urls
+from ..models import ExtractedPage
+from ..store import articles as article_store
 
-if TYPE_CHECKING:
-    from .settings import Settings
 
 # Archive records per INSERT in a backfill: one round trip and one commit per batch, not per row.
 ARCHIVE_BATCH_ROWS = 500
-
-
-def ingest_archive(conn, settings: Settings, records, progress=None) -> Counter:
-    """Backfill from (line number, record) pairs, then process them like fetched news.
-
-    A record is {url, title?, text | html, published?}, or the ValueError that
-    parsing its line raised. Bad records are counted and reported through `progress(line_no, error)`; the
-    rest go through the same dedupe, classification and loading as fetched news.
-    """
-    from .stages import process_queue  # stages re-exports this module's entry points
-    return store_archive_records(conn, records, progress) + process_queue(conn, settings)
 
 
 def store_archive_records(conn, records, progress=None) -> Counter:
@@ -81,11 +68,11 @@ def _archived_row(record) -> dict:
     if title is not None and not isinstance(title, str):
         raise ValueError("'title' must be a string")
     url, text = _storable(record["url"], "url"), _storable(page.text, "text")
-    canonical = dedupe.canonical_url(url)
-    return {"canonical": canonical, "url_hash": dedupe.url_hash(canonical), "url": url,
+    canonical = urls.canonical_url(url)
+    return {"canonical": canonical, "url_hash": urls.url_hash(canonical), "url": url,
             "domain": urlsplit(canonical).hostname or "",
             "title": _storable(title.replace("\x00", ""), "title") if title is not None else None,
-            "text": text, "text_hash": dedupe.text_hash(text), "published": page.published,
+            "text": text, "text_hash": fingerprint.text_hash(text), "published": page.published,
             "language": page.language}
 
 
@@ -103,7 +90,7 @@ def _storable(value: str, field: str) -> str:
 
 def _archived_page(record: dict):
     # the same date parsing (and plausibility check) as page metadata
-    published = dates.plausible(extract.parse_date(record.get("published")))
+    published = timestamps.plausible(extract.parse_date(record.get("published")))
     if isinstance(record.get("text"), str):
         # PostgreSQL text cannot hold NUL characters
         text = record["text"].replace("\x00", "")

@@ -1,4 +1,4 @@
-"""Date rules shared by feed parsing and extraction: aware UTC datetimes within a plausible window."""
+"""Publication timestamps, shared by feed parsing, extraction and archive ingest: aware UTC datetimes in a plausible window (classify/dates.py is another job: the date an article says its event happened)."""
 
 from __future__ import annotations
 
