@@ -94,8 +94,21 @@ def deal_compatibility(a: str | None, b: str | None) -> float:
 
 
 def _overlap(a, b) -> float:
-    a, b = set(a), set(b)
-    return len(a & b) / len(a | b) if a and b else 0.0
+    """Jaccard overlap of two party sets; a name and its longer form ("H2Flow", "H2Flow
+    Systems", as two outlets spell a company the gazetteer lacks) count as one."""
+    a, b = {_name_key(x) for x in a}, {_name_key(x) for x in b}
+    if not a or not b:
+        return 0.0
+    shared = sum(1 for x in a if any(_same_name(x, y) for y in b))
+    return shared / (len(a) + len(b) - shared)
+
+
+def _name_key(name: str) -> str:
+    return " ".join(name.casefold().split())
+
+
+def _same_name(x: str, y: str) -> bool:
+    return x == y or x.startswith(y + " ") or y.startswith(x + " ")
 
 
 def _cosine(a: dict[str, int], b: dict[str, int]) -> float:

@@ -187,3 +187,10 @@ def test_one_event_labelled_with_two_statuses_on_the_same_day_is_one_story():
     same_day = StoryArticle(10, T0 + timedelta(hours=6), "zh", ("Honda", "Nissan"), "merger",
                             {"Honda": 3, "Nissan": 3}, None, "announced")
     assert stories.match_story(same_day, [report]) == 1
+
+
+def test_an_unlisted_company_spelled_short_and_long_is_one_party():
+    long_name = StoryCandidate(1, ("H2Flow Systems", "Schaeffler"), "acquisition", T0, T0, (), {}, "announced")
+    short_name = StoryArticle(10, T0 + timedelta(hours=3), "nl", ("Schaeffler", "H2Flow"), "acquisition",
+                              {"Schaeffler": 2}, None, "announced")
+    assert stories.match_story(short_name, [long_name]) == 1
