@@ -3,10 +3,12 @@
 Real deal news names airlines, banks, start-ups and regional suppliers that no
 gazetteer keeps up with. In a deal sentence, a capitalised run of words is taken for
 an organisation when it carries a corporate word ("Turkish Airlines", "Bank Mandiri")
-or a legal form ("Acme GmbH"), or when it is coordinated with a named organisation
-("Toyota and Acme"). The name is reported as spelled, legal forms dropped; the
-vocabulary is data (pipeline/data/org_names.yml). Hand-written because no packaged
-named-entity model covers twenty languages at the classifier's speed.
+or a legal form ("Acme GmbH"), when a descriptor noun introduces it ("component maker
+Aravali Motion", "Zulieferer Kessler"), when it is coordinated with a named organisation
+("Toyota and Acme") or follows "with" once the deal is named ("an agreement with
+Wanli Transmission"). The name is reported as spelled, legal forms and group words
+dropped; the vocabulary is data (pipeline/data/org_names.yml). Hand-written because no
+packaged named-entity model covers twenty languages at the classifier's speed.
 """
 
 from __future__ import annotations
@@ -88,7 +90,7 @@ def open_world_parties(text: str, start: int, end: int, known: list[tuple[int, i
         run = _trim(text, match.start(), match.end(), vocab, not_names)
         if run is None or any(s < run.end and run.start < e for s, e in known):
             continue
-        if not _is_person(text, run, given_names) and not _is_media(run, vocab):
+        if not _is_person(run, given_names) and not _is_media(run, vocab):
             runs.append(run)
     found = [r for r in runs if _qualifies(text, r, start, end, known, vocab)]
     # Two names the gazetteer lacks can make a deal: "Aravali Motion and Kessler".
@@ -163,7 +165,7 @@ def _folded(text: str, span: tuple[int, int]) -> str:
     return _SUFFIX.sub("", fold(text[span[0]:span[1]])).strip(".,;:'’\"()")
 
 
-def _is_person(text: str, run: NameRun, given_names: frozenset[str]) -> bool:
+def _is_person(run: NameRun, given_names: frozenset[str]) -> bool:
     """'Mary Barra', 'Luca de Meo': a given name opens the run."""
     first = fold(run.name.split()[0])
     return first in given_names and " " in run.name
