@@ -302,6 +302,9 @@ def htmldate_published(tree, url: str | None) -> datetime | None:
     return timestamps.plausible(datetime.strptime(found, "%Y-%m-%d").replace(tzinfo=timezone.utc))
 
 
+_LETTER = re.compile(r"[^\W\d_]")
+
+
 @lru_cache(maxsize=1)
 def _language_identifier():
     """py3langid's model, loaded once per process, answering with ISO 639-1 codes only.
@@ -322,7 +325,7 @@ def _language_identifier():
 def detect_language(text: str, declared: str | None = None) -> str | None:
     """ISO 639-1 code of text; the page's declared language when the text is too short to tell."""
     sample = text[:_LANG_SAMPLE]
-    if sum(ch.isalpha() for ch in sample) < 20:
+    if len(_LETTER.findall(sample)) < 20:
         return declared
     return _language_identifier().classify(sample)[0]
 
