@@ -19,11 +19,11 @@ def test_wheel_contains_sql_and_data(tmp_path):
     views = {p.name for p in (ROOT / "sql" / "views").glob("*.sql")}
     assert {f"pipeline/sql/migrations/{m}" for m in migrations} <= names
     assert {f"pipeline/sql/views/{v}" for v in views} <= names
-    assert "pipeline/data/feeds.yml" in names
+    assert {"pipeline/data/feeds.yml", "pipeline/data/org_names.yml"} <= names
     assert not any(n.startswith(("tests/", "dags/")) for n in names)
 
 
-@pytest.mark.parametrize("name", ["gazetteer.yml", "classify_lexicon.yml", "feeds.yml"])
+@pytest.mark.parametrize("name", ["gazetteer.yml", "classify_lexicon.yml", "feeds.yml", "org_names.yml"])
 def test_packaged_yaml_reads_the_same_with_the_fast_loader(name):
     import yaml
     from pipeline import yamlfile
