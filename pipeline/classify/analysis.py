@@ -51,6 +51,8 @@ class Document:
     mentions: list[Mention]
     ref_year: int = 0  # the year "now" for telling recaps; set by the rules (0 = unknown)
     parties_cache: dict = field(default_factory=dict)  # sentence start -> its parties
+    joint_cache: dict = field(default_factory=dict)  # sentence start -> joint-venture name spans
+    created: set = field(default_factory=set)  # organisations some sentence names as created
     clause_cache: dict = field(default_factory=dict)  # sentence start -> clause ends
 
     def years(self) -> list[int]:

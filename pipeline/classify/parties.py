@@ -50,7 +50,7 @@ def sentence_parties(doc: Document, sentence: Sentence) -> list[str]:
     if len(parties) < 2:
         parties += [p for p in created if p not in parties]
     elif created:
-        doc.parties_cache.setdefault("created", set()).update(created)
+        doc.created.update(created)
     doc.parties_cache[sentence.start] = tuple(parties)
     return parties
 
@@ -61,8 +61,7 @@ _NEXT_NAME = re.compile(rf"[ \t]{{1,2}}([{UPPER}][\w'’-]*(?:[ \t][{UPPER}][\w'
 def joint_names(doc: Document, sentence: Sentence) -> list[tuple[int, int]]:
     """Spans of two names run together that the article repeats ("Dongfeng Nissan",
     "Ford Otosan", "GAC Toyota"): the name of a joint venture between the two."""
-    key = (sentence.start, "joint")
-    cached = doc.parties_cache.get(key)
+    cached = doc.joint_cache.get(sentence.start)
     if cached is not None:
         return cached
     spans = []
@@ -79,7 +78,7 @@ def joint_names(doc: Document, sentence: Sentence) -> list[tuple[int, int]]:
         name = doc.text[mention.start:end]
         if doc.text.count(name) >= 2:
             spans.append((mention.start, end))
-    doc.parties_cache[key] = spans
+    doc.joint_cache[sentence.start] = spans
     return spans
 
 
@@ -192,7 +191,7 @@ def choose_parties(doc: Document, deals: list[DealSentence]) -> list[str]:
                 parties += [p for p in sentence_parties(doc, s) if p not in parties]
     # "...the combined company began trading as Stellantis": named as created anywhere, it
     # is not a side of the deal that created it (as long as two sides remain).
-    created = doc.parties_cache.get("created", set())
+    created = doc.created
     if len([p for p in parties if p not in created]) >= 2:
         parties = [p for p in parties if p not in created]
     return _drop_joint_ventures(_drop_short_forms(parties))
