@@ -131,3 +131,40 @@ def test_a_joint_ventures_product_launch_is_no_deal_but_its_formation_is():
                  "Honda and LG Energy Solution said on Monday they had formed L-H Battery Company, a "
                  "joint venture that will build battery cells in Ohio.")
     assert c.deal_type == "joint_venture" and set(c.parties) == {"Honda", "LG Energy Solution"}
+
+
+@pytest.mark.parametrize("title, text", [
+    ("Hyundai to use Qualcomm chips in its next cockpits",
+     "Hyundai will use Qualcomm's Snapdragon platform in the cockpits of its next-generation "
+     "cars from 2027, the chipmaker said at a trade show in Las Vegas."),
+    ("Volvo Cars kiest voor Google als basis voor infotainment",
+     "Volvo Cars kiest voor het besturingssysteem van Google in al zijn nieuwe modellen vanaf "
+     "volgend jaar, maakte het bedrijf dinsdag bekend."),
+])
+def test_adopting_another_organisations_technology_is_a_partnership(title, text):
+    c = classify(title, text)
+    assert c.is_alliance and c.deal_type == "strategic_alliance"
+    assert len(c.parties) == 2
+
+
+def test_an_existing_ventures_product_news_is_not_a_deal():
+    c = classify("Dongfeng Nissan's new sedan priced from 99,000 yuan",
+                 "Dongfeng Nissan, the joint venture of Nissan and Dongfeng, launched a new electric "
+                 "sedan on Tuesday. The joint venture said it received 8,000 orders within a day "
+                 "of the launch.")
+    assert not c.is_alliance
+
+
+def test_an_existing_venture_in_a_deal_title_is_still_news():
+    c = classify("Dongfeng Nissan joint venture to be dissolved next year",
+                 "Nissan and Dongfeng will dissolve their joint venture Dongfeng Nissan next year, "
+                 "the two companies announced on Tuesday.")
+    assert c.is_alliance and c.status in ("announced", "terminated")
+
+
+def test_two_unlisted_names_opening_a_headline_clause_are_the_sides():
+    c = classify("Laden an der Autobahn: Ladewerk und Fahrstrom kooperieren",
+                 "Ladewerk und Fahrstrom kooperieren beim Bau von Schnellladeparks an Raststätten, "
+                 "teilten die Unternehmen am Montag mit.")
+    assert c.is_alliance
+    assert set(c.parties) == {"Ladewerk", "Fahrstrom"}

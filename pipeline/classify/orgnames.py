@@ -97,18 +97,28 @@ def open_world_parties(text: str, start: int, end: int, known: list[tuple[int, i
     spans = known + [(r.start, r.end) for r in found]
     found += [r for r in runs if r not in found and _coordinated(text, r, spans, vocab)]
     if not found and not known:
-        found = _coordinated_pair(text, runs, vocab)
+        found = _coordinated_pair(text, start, runs, vocab)
     return sorted(found, key=lambda r: r.start)
 
 
-def _coordinated_pair(text: str, runs: list[NameRun], vocab: OrgVocabulary) -> list[NameRun]:
+def _coordinated_pair(text: str, start: int, runs: list[NameRun], vocab: OrgVocabulary) -> list[NameRun]:
     """'Pertamina Patra Niaga dan VoltaMotor Nusantara teken MoU': in a deal sentence that names no
-    known organisation, two names of several words joined by "and" are the two sides."""
+    known organisation, two names joined by "and" are the two sides when both have several
+    words, or when they open the clause as its subject ("...: Voltway und Rastwerk kooperieren")."""
     for first, second in zip(runs, runs[1:]):
         gap = fold(text[first.end:second.start]).split()
-        if (len(gap) == 1 and gap[0] in vocab.coordinators and " " in first.name and " " in second.name):
+        if len(gap) != 1 or gap[0] not in vocab.coordinators:
+            continue
+        if (" " in first.name and " " in second.name) or _opens_clause(text, start, first.start):
             return [first, second]
     return []
+
+
+def _opens_clause(text: str, start: int, pos: int) -> bool:
+    """Nothing but a headline's kicker ("Schnellladen an der Autobahn:") before `pos`."""
+    before = text[start:pos]
+    cut = max(before.rfind(c) for c in ":|–—")
+    return not before[cut + 1:].strip()
 
 
 def _is_media(run: NameRun, vocab: OrgVocabulary) -> bool:

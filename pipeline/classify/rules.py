@@ -63,6 +63,8 @@ def deal_types(doc: Document, sentence: Sentence, sides: int) -> dict[str, float
     venture = any(m.org.kind == "joint_venture" for m in sentence.mentions) or bool(joint_names(doc, sentence))
     if not types and sides >= 2 and _agreement(doc, sentence) and not sentence.cue("labour"):
         types["strategic_alliance"] = 1.5  # "X and Y have agreed to build a battery plant"
+    if not types and sides >= 2 and _adopts(sentence) and not sentence.cue("labour"):
+        types["strategic_alliance"] = 1.5  # "Toyota to use Nvidia's chips in its next cars"
     # A joint venture named with only a launch word ("Horse Powertrain reveals a hybrid
     # unit") is product news; with an ending or a closing it is news about the venture.
     only_venture = (venture or described) and not sentence.generic and set(types) <= {"joint_venture"}
@@ -73,6 +75,15 @@ def deal_types(doc: Document, sentence: Sentence, sides: int) -> dict[str, float
         kind = "joint_venture" if venture else max(types, key=types.get, default="strategic_alliance")
         types[kind] = 1.5
     return types
+
+
+def _adopts(sentence: Sentence) -> bool:
+    """The title or the opening names an organisation and then a word of adopting
+    another's technology ("Toyota will build its cars on Nvidia's platform")."""
+    if not (sentence.in_title or sentence.index <= 1) or len(sentence.mentions) < 2:
+        return False
+    first = min(m.start for m in sentence.mentions)
+    return any(h.start > first for h in sentence.cue("adoption"))
 
 
 def _names_a_venture_before(doc: Document, sentence: Sentence, pos: int) -> bool:
@@ -149,7 +160,8 @@ def deal_sentences(doc: Document, lex: Lexicon, published_year: int | None) -> l
         if sentence.index >= LEAD_SENTENCES:
             break
         venture = any(m.org.kind == "joint_venture" for m in sentence.mentions)
-        if (not sentence.deals and not sentence.generic and not venture and not _agreement(doc, sentence)) \
+        if (not sentence.deals and not sentence.generic and not venture and not _agreement(doc, sentence)
+                and not _adopts(sentence)) \
                 or sentence.cue("boilerplate"):
             continue  # no deal words, or page furniture ("Related: X and Y sign MoU")
         parties = sentence_parties(doc, sentence)
@@ -177,7 +189,8 @@ def _reports_event(doc: Document, deals: list[DealSentence], lex: Lexicon) -> bo
         sentence = deal.sentence
         if sentence.cue("status") or lex.event_words.search(doc.folded, sentence.start, sentence.end):
             return True
-        if sentence.in_title and len(deal.parties) >= 2 and max(deal.types.values()) >= 2.0:
+        if sentence.in_title and len(deal.parties) >= 2 and (
+                max(deal.types.values()) >= 2.0 or _adopts(sentence)):
             return True
     return False
 
@@ -196,11 +209,25 @@ def article_score(doc: Document, deals: list[DealSentence], lex: Lexicon) -> flo
     lead = [s for s in doc.sentences if s.in_title or s.index <= 2]
     if any((s.deals or s.generic) and is_denial(s) for s in lead):
         score *= 0.3  # "Toyota denies report of stake talks"
+    if _venture_operations(doc):
+        score *= 0.4  # "GAC Toyota's bZ3X priced from...": an existing venture's product news
     if _unsupported_title(deals):
         score *= 0.45  # "Ghosn says alliance is a shadow of itself": no event anywhere
     elif not _reports_event(doc, deals, lex):
         score *= 0.6  # "the alliance with Nissan remains important": no event word
     return score
+
+
+def _venture_operations(doc: Document) -> bool:
+    """The title names an existing joint venture, no deal word besides, and its launches,
+    prices, production or plants ("Ford Otosan starts series production")."""
+    title = [s for s in doc.sentences if s.in_title]
+    if not any(s.cue("operations") for s in title):
+        return False
+    if any(s.generic or any(h.value != "joint_venture" for h in s.deals) for s in title):
+        return False
+    return any(any(m.org.kind == "joint_venture" for m in s.mentions) or joint_names(doc, s)
+               or s.deals for s in title)
 
 
 def _unsupported_title(deals: list[DealSentence]) -> bool:
