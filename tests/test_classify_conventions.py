@@ -168,3 +168,32 @@ def test_two_unlisted_names_opening_a_headline_clause_are_the_sides():
                  "teilten die Unternehmen am Montag mit.")
     assert c.is_alliance
     assert set(c.parties) == {"Ladewerk", "Fahrstrom"}
+
+
+def test_an_interview_title_quoting_one_company_is_not_a_deal():
+    c = classify('Kessler chief: "We are open to every partnership in batteries"',
+                 "The chief executive of Kessler Antriebstechnik said in an interview that the "
+                 "supplier is open to partnerships and alliances with carmakers on batteries. "
+                 "Partnerships are essential, she said, but no talks are under way.")
+    assert not c.is_alliance
+
+
+def test_a_quoted_name_in_a_title_is_no_interview():
+    c = classify('Toyota and "Woven" unit sign supply agreement with Denso',
+                 "Toyota and Denso signed a supply agreement for software-defined vehicle chips on "
+                 "Monday, the companies said.")
+    assert c.is_alliance
+
+
+def test_a_labour_contract_is_not_a_supply_deal():
+    c = classify("Union strikes Ford and Stellantis plants",
+                 "The union launched strikes at plants owned by Ford and Stellantis on Friday after "
+                 "contract talks with both carmakers failed to reach a deal on wages.")
+    assert not c.is_alliance
+
+
+def test_a_charging_deal_between_unlisted_companies_is_auto_news():
+    c = classify("Ladewerk und Fahrstrom kooperieren",
+                 "Ladewerk und Fahrstrom kooperieren beim Bau von Schnellladeparks an Raststätten, "
+                 "teilten die Unternehmen am Montag mit.")
+    assert c.is_alliance and c.is_auto and "charging" in c.focus_areas

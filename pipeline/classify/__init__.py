@@ -82,13 +82,18 @@ def _classify(raw_text: str, title: str, published) -> Classification:
                 for d in in_text]
     head_texts = [sentence_text(doc, d.sentence) for d in heads]
     gazetteer = load_gazetteer()
+    focus = choose_focus(doc, deals)
     return Classification(
-        is_auto=_is_auto_deal(doc, parties, heads), is_alliance=True, deal_type=deal_type,
-        status=status, parties=tuple(parties), focus_areas=choose_focus(doc, deals),
+        is_auto=_is_auto_deal(doc, parties, heads) or bool(AUTO_FOCUS.intersection(focus)),
+        is_alliance=True, deal_type=deal_type, status=status, parties=tuple(parties), focus_areas=focus,
         confidence=rules.confidence(score, threshold), evidence=tuple(evidence[:3]),
         event_date=event_date(head_texts, published), mentions=mentions,
         unresolved_parties=tuple(p for p in parties if gazetteer.get(p) is None),
         stake_pct=stake_percent(head_texts) if deal_type == "acquisition" else None)
+
+
+# Focus areas only vehicles have: a deal about them is auto news whoever the parties are.
+AUTO_FOCUS = frozenset({"ev", "charging", "autonomous_driving", "powertrain", "hydrogen_fuel_cell"})
 
 
 def _is_auto_deal(doc: Document, parties: list[str], heads) -> bool:

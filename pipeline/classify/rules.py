@@ -42,9 +42,10 @@ def deal_types(doc: Document, sentence: Sentence, sides: int) -> dict[str, float
     types: dict[str, float] = {}
     described = False  # a joint venture word only describes one that exists
     reach: dict[str, int] = {}  # overlapping words of one type count once ("strategic partnership")
+    labour = bool(sentence.cue("labour"))
     for hit in _specific_hits(doc, sentence):
-        if hit.start < reach.get(hit.value, -1):
-            continue
+        if hit.start < reach.get(hit.value, -1) or (labour and hit.weight < 2.0):
+            continue  # "strikes after contract talks failed": a labour contract, not a deal
         reach[hit.value] = hit.end
         if is_negated(doc, sentence, hit.start, hit.end):
             continue
@@ -205,10 +206,12 @@ def article_score(doc: Document, deals: list[DealSentence], lex: Lexicon) -> flo
     title_is_deal = any(d.sentence.in_title and (len(d.parties) >= 2 or max(d.types.values()) >= 2.0)
                         for d in deals)
     if title and not title_is_deal and any(s.distractors for s in title):
-        score *= 0.5  # "Nissan profit falls" that mentions its alliance in passing
+        score *= 0.4  # "Nissan profit falls" that mentions its alliance in passing
     lead = [s for s in doc.sentences if s.in_title or s.index <= 2]
     if any((s.deals or s.generic) and is_denial(s) for s in lead):
         score *= 0.3  # "Toyota denies report of stake talks"
+    if _quoted_title(doc):
+        score *= 0.4  # 'VinFast chief: "We are open to partnerships"': an interview, not an event
     if _venture_operations(doc):
         score *= 0.4  # "GAC Toyota's bZ3X priced from...": an existing venture's product news
     if _unsupported_title(deals):
@@ -216,6 +219,26 @@ def article_score(doc: Document, deals: list[DealSentence], lex: Lexicon) -> flo
     elif not _reports_event(doc, deals, lex):
         score *= 0.6  # "the alliance with Nissan remains important": no event word
     return score
+
+
+# A quotation: an opening mark after a space or a colon, a closing mark before a space or
+# punctuation (an apostrophe inside a word, "s'offre", "d'euros", opens nothing).
+_QUOTE = re.compile(r"(?:^|(?<=[\s:(\[—–-]))[\"“”„«‘'「『](\S[^\"“”„«»「」『』]*?\S)[\"“”»’'」』]"
+                    r"(?=$|[\s.,;:!?…)\]—–-])")
+
+
+def _quoted_title(doc: Document) -> bool:
+    """The title quotes someone and names fewer than two organisations outside the quote:
+    an interview or an opinion ("Togg CEO: 'We are open to every partnership'")."""
+    for sentence in (s for s in doc.sentences if s.in_title):
+        quote = _QUOTE.search(doc.text[sentence.start:sentence.end])
+        if quote is None or (len(quote.group(1).split()) < 3 and len(quote.group(1)) < 12):
+            continue  # a quoted name or word ('"Ceer"') is no quotation
+        start, end = sentence.start + quote.start(), sentence.start + quote.end()
+        outside = {m.org.name for m in sentence.mentions if not start <= m.start < end}
+        if len(outside) < 2:
+            return True
+    return False
 
 
 def _venture_operations(doc: Document) -> bool:
