@@ -197,3 +197,11 @@ def test_a_charging_deal_between_unlisted_companies_is_auto_news():
                  "Ladewerk und Fahrstrom kooperieren beim Bau von Schnellladeparks an Raststätten, "
                  "teilten die Unternehmen am Montag mit.")
     assert c.is_alliance and c.is_auto and "charging" in c.focus_areas
+
+
+def test_a_word_inside_an_unlisted_companys_name_is_not_the_deals_scope():
+    c = classify("Toyota and Steppe Motors form assembly venture",
+                 "Toyota and the Kazakh assembler Steppe Motors will set up a joint venture to "
+                 "assemble pickups in Almaty, the companies said on Monday.")
+    assert c.deal_type == "joint_venture"
+    assert "powertrain" not in c.focus_areas

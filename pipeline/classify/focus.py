@@ -27,7 +27,8 @@ def choose_focus(doc: Document, deals: list[DealSentence]) -> tuple[str, ...]:
         # "Honda Motor", "Ultium Cells", "(MotorWire)": part of a name, not the deal's scope
         names = [(m.start, m.end + 1) for m in s.mentions]
         for hit in s.cue("focus"):
-            if any(a < hit.end and hit.start <= b for a, b in names) or _in_camel_case(doc.text, hit):
+            if any(a < hit.end and hit.start <= b for a, b in names) or _in_camel_case(doc.text, hit) \
+                    or _in_unlisted_name(doc.text, s.start, hit.start):
                 continue
             if hit.start >= reach.get(hit.value, -1):
                 counts[hit.value] += 1
@@ -58,6 +59,26 @@ def _scope_areas(counts: Counter) -> set[str]:
     if "ev" in areas and specific & {"batteries", "charging", "hydrogen_fuel_cell"} and counts["ev"] < 2:
         areas.discard("ev")
     return areas
+
+
+# A capitalised word right after another one, as in "Saryarka Motors" or "Volta Cellworks".
+_NAME_TAIL = re.compile(r"[A-ZÀ-ÖØ-Þ][\w&.-]*\s+$")
+
+
+def _in_unlisted_name(text: str, sentence_start: int, pos: int) -> bool:
+    """The hit starts a capitalised word that follows a capitalised word: part of the name of
+    an organisation the gazetteer lacks, not the deal's scope (not in a Title-Case headline)."""
+    if not text[pos:pos + 1].isupper() or pos < sentence_start:
+        return False
+    before = text[max(sentence_start, pos - 40):pos]
+    tail = _NAME_TAIL.search(before)
+    return tail is not None and tail.start() > 0 and not _title_case(text, sentence_start, pos)
+
+
+def _title_case(text: str, start: int, pos: int) -> bool:
+    """Most words before `pos` in this sentence are capitalised (a headline style)."""
+    words = [w for w in text[start:pos].split() if w[:1].isalpha()]
+    return len(words) >= 3 and sum(w[0].isupper() for w in words) >= 0.7 * len(words)
 
 
 def _in_camel_case(text: str, hit) -> bool:
