@@ -205,3 +205,34 @@ def test_a_word_inside_an_unlisted_companys_name_is_not_the_deals_scope():
                  "assemble pickups in Almaty, the companies said on Monday.")
     assert c.deal_type == "joint_venture"
     assert "powertrain" not in c.focus_areas
+
+
+@pytest.mark.parametrize("title, text", [
+    ("Toyota and Panasonic set up battery joint venture",
+     "Toyota and Panasonic set up a joint venture for car batteries on Wednesday, with Toyota "
+     "taking a 51% stake and Panasonic 49%."),
+    ("宁德时代与本田将在匈牙利建电池工厂",
+     "宁德时代与本田宣布，双方将以各持股50%的合资形式在匈牙利建设一座电池工厂。"),
+])
+def test_the_founders_split_of_a_new_company_is_a_joint_venture(title, text):
+    c = classify(title, text)
+    assert c.deal_type == "joint_venture"
+
+
+@pytest.mark.parametrize("title, text", [
+    ("Ford Otosan buys Ford's Craiova plant",
+     "Ford Otosan will buy Ford's vehicle and engine plant in Craiova for 575 million euros, the "
+     "companies announced on Thursday."),
+    ("Ford Otosan, Ford'un Craiova fabrikasını satın alıyor",
+     "Koç Holding ile Ford'un ortaklığı Ford Otosan, Ford'un Romanya'daki araç ve motor "
+     "üretim fabrikasını 575 milyon avroya satın alıyor."),
+])
+def test_buying_a_plant_is_an_acquisition(title, text):
+    assert classify(title, text).deal_type == "acquisition"
+
+
+def test_a_supplier_described_as_one_does_not_make_a_supply_deal():
+    c = classify("Zulieferer Kessler und Ecodrive entwickeln gemeinsam E-Achsen",
+                 "Der Zulieferer Kessler Antriebstechnik und das Start-up Ecodrive wollen gemeinsam "
+                 "elektrische Achsen entwickeln, teilten die Unternehmen mit.")
+    assert c.deal_type == "strategic_alliance"

@@ -11,7 +11,7 @@ from pipeline.classify.clauses import (cue_before, follows, in_aside, is_backgro
                                        is_denial, is_negated, position_weight)
 from pipeline.classify.headline import DealSentence, headline, lead_deal
 from pipeline.classify.lexicon import Lexicon
-from pipeline.classify.stakes import stake_percent
+from pipeline.classify.stakes import splits_a_venture, stake_percent
 from pipeline.classify.parties import (antecedent_parties, joint_names, party_factor,
                                        sentence_parties, unknown_names)
 
@@ -127,10 +127,17 @@ def _buys_a_company(doc: Document, sentence: Sentence, hit) -> bool:
     after = doc.folded[hit.end:min(sentence.end, hit.end + 60)]
     if _STAKE_WORD.search(after) or any(hit.end <= m.start < hit.end + 60 for m in sentence.mentions):
         return True
+    if _BUSINESS_ASSET.search(doc.folded, max(sentence.start, hit.start - 40), min(sentence.end, hit.end + 40)):
+        return True  # "buys Ford's Craiova plant", "fabrikasını satın alıyor": a business bought
     return any(hit.start - 30 <= m.end <= hit.start for m in sentence.mentions) or \
         bool(_CAPITALISED_AFTER.match(doc.text, hit.end))
 
 
+# A plant, a unit or a business: bought, it is an acquisition as much as a company is.
+_BUSINESS_ASSET = re.compile(r"\b(?:plant|factory|facility|site|business|division|unit|operations|werk|"
+                             r"fabrik\w*|usine|planta|stabiliment\w*|fábrica|fabriek|fabryk\w*|továr\w*|"
+                             r"závod\w*|zakład\w*|tesis\w*|uzin\w*|gyár\w*|pabrik|nhà máy|sparte|"
+                             r"geschäft\w*|activit\w*|negocio|divisione?)\b")
 _CAPITALISED_AFTER = re.compile(r"\s+(?:(?:the|a|an|its|their)\s+)?[A-ZÀ-ÖØ-Þ]")
 
 
@@ -142,6 +149,8 @@ def _specific_hits(doc: Document, sentence: Sentence) -> list:
     kept = [h for h in hits if not any(o is not h and o.value != h.value and o.start <= h.start
                                        and h.end <= o.end and o.end - o.start > h.end - h.start
                                        for o in hits)]
+    if splits_a_venture([doc.text[sentence.start:sentence.end]]):
+        return kept  # "each holding 50% of the joint venture": the founders' shares
     return [h for h in kept if not (h.value == "joint_venture" and any(
         o.value == "acquisition" and o.weight >= 2 and 0 <= h.start - o.end <= 25 for o in kept))]
 
@@ -305,6 +314,8 @@ def choose_deal_type(doc: Document, deals: list[DealSentence]) -> str:
         return "strategic_alliance"  # partners resizing their cross-shareholdings
     if chosen == "joint_venture" and "acquisition" in best.types and _states_a_stake(doc, deals):
         return "acquisition"  # "buys 21% of Leapmotor and sets up a venture": the stake is the deal
+    if chosen == "acquisition" and "joint_venture" in totals and _splits_a_venture(doc, deals):
+        return "joint_venture"  # "a new company, Toyota 51% and Panasonic 49%": founders' shares
     return chosen
 
 
@@ -312,6 +323,11 @@ def _states_a_stake(doc: Document, deals: list[DealSentence]) -> bool:
     """A headline sentence states the percentage of a stake bought (not a venture's 50-50 split)."""
     share = stake_percent([doc.text[d.sentence.start:d.sentence.end] for d in headline(deals)])
     return share is not None and share != 50.0
+
+
+def _splits_a_venture(doc: Document, deals: list[DealSentence]) -> bool:
+    """The headline sentences state the founders' split of a new company."""
+    return splits_a_venture([doc.text[d.sentence.start:d.sentence.end] for d in headline(deals)])
 
 
 def _rebalances(doc: Document, deals: list[DealSentence]) -> bool:

@@ -26,11 +26,26 @@ _WINDOW = 60  # characters either side of the number where a stake word must be
 
 def stake_percent(sentences: list[str]) -> float | None:
     """The first stake percentage stated in these sentences, or None."""
+    stakes = stake_percents(sentences)
+    return stakes[0] if stakes else None
+
+
+def stake_percents(sentences: list[str]) -> list[float]:
+    """Every stake percentage stated in these sentences, in order."""
+    found = []
     for text in sentences:
-        for match in (*_PERCENT.finditer(text), *_PERCENT_BEFORE.finditer(text)):
+        for match in sorted((*_PERCENT.finditer(text), *_PERCENT_BEFORE.finditer(text)),
+                            key=lambda m: m.start()):
             around = text[max(0, match.start() - _WINDOW):match.end() + _WINDOW]
             if _STAKE.search(around):
                 value = float(match.group(1).replace(",", "."))
                 if 0 < value <= 100:
-                    return value
-    return None
+                    found.append(value)
+    return found
+
+
+def splits_a_venture(sentences: list[str]) -> bool:
+    """The stakes stated are the founders' split of one company: 50-50 ("each holding 50%")
+    or shares adding up to 100% ("Toyota 51%, Panasonic 49%")."""
+    stakes = stake_percents(sentences)
+    return 50.0 in stakes or any(abs(a + b - 100.0) < 0.01 for a, b in zip(stakes, stakes[1:]))
