@@ -236,3 +236,22 @@ def test_a_supplier_described_as_one_does_not_make_a_supply_deal():
                  "Der Zulieferer Kessler Antriebstechnik und das Start-up Ecodrive wollen gemeinsam "
                  "elektrische Achsen entwickeln, teilten die Unternehmen mit.")
     assert c.deal_type == "strategic_alliance"
+
+
+@pytest.mark.parametrize("title, text", [
+    ("丰田与Aurion Robotics签署合作协议",
+     "丰田汽车与自动驾驶初创公司Aurion Robotics签署战略合作协议，双方将共同开发自动驾驶卡车。"),
+    ("현대차, Aurion Robotics와 자율주행 협력",
+     "현대자동차는 미국 스타트업 Aurion Robotics와 자율주행 트럭 공동 개발을 위한 전략적 제휴를 "
+     "맺었다고 밝혔다."),
+])
+def test_a_latin_name_inside_cjk_text_is_an_unlisted_party(title, text):
+    c = classify(title, text)
+    assert c.is_alliance and "Aurion Robotics" in c.parties
+
+
+def test_a_katakana_name_introduced_as_a_company_is_a_party():
+    c = classify("独ブラント、新興エコドライブと電動アクスル共同開発",
+                 "独自動車部品メーカーのブラントは、ミュンヘンの新興エコドライブと小型商用車向けの"
+                 "電動アクスルを共同開発すると発表した。")
+    assert c.is_alliance and set(c.parties) == {"ブラント", "エコドライブ"}

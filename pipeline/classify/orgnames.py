@@ -25,11 +25,18 @@ from pipeline.classify.text import fold
 # built from Unicode, since re has no \p{Lu}); inner dots, hyphens, apostrophes and
 # ampersands as in "Toyota-Tsusho", "S&P", "D'Ieteren".
 UPPER = "".join(re.escape(c) for c in map(chr, range(0x41, 0x530)) if c.isupper())
-_WORD = rf"[{UPPER}][\w&'’.\-]*[\w&]|[{UPPER}]"
+# Letters of a name: Latin, Greek, Cyrillic and digits. A Latin name inside Chinese,
+# Japanese or Korean text ("与Momenta合作", "Aurion Robotics와") ends where they begin.
+_NAME_CHARS = "0-9A-Za-z\u00c0-\u024f\u0370-\u03ff\u0400-\u052f"
+_WORD = rf"[{UPPER}][{_NAME_CHARS}&'’.\-]*[{_NAME_CHARS}&]|[{UPPER}]"
 _LINK = r"(?:\s+(?:of|de|del|der|du|des|da|do|&|für|van|von)\s+|\s+)"
 # A case ending after an apostrophe (Turkish "Slovakya'nın", "Togg'un") is not part of a name.
 _SUFFIX = re.compile(r"['’][^\W\d_]{1,5}$")
-_RUN = re.compile(rf"(?<![\w'’])(?:{_WORD})(?:{_LINK}(?:{_WORD})){{0,4}}")
+_RUN = re.compile(rf"(?<![{_NAME_CHARS}'’])(?:{_WORD})(?:{_LINK}(?:{_WORD})){{0,4}}")
+# Right before a Latin name in CJK text: a descriptor ("初创公司", "스타트업") or a Japanese
+# headline's country prefix ("米", "独"): the name is an organisation's.
+_CJK_INTRO = re.compile(r"(?:初创公司|初创企业|科技公司|公司|企业|集团|供应商|厂商|车企|新興企業|新興|"
+                        r"スタートアップ|企業|メーカー|스타트업|업체|기업|회사|[米独仏英韓中台印])\s?$")
 _MAX_NAME_CHARS = 60
 _TOKEN = re.compile(r"\S+")
 _ELIDED = re.compile(r"(?:[LlDd]|[Qq]u)['’]")
@@ -98,7 +105,23 @@ def open_world_parties(text: str, start: int, end: int, known: list[tuple[int, i
     found += [r for r in runs if r not in found and _coordinated(text, r, spans, vocab)]
     if not found and not known:
         found = _coordinated_pair(text, start, runs, vocab)
+    found += _katakana_names(text, start, end, known)
     return sorted(found, key=lambda r: r.start)
+
+
+# Japanese writes foreign companies in katakana; a run introduced by a country prefix or a
+# descriptor ("独ブラント", "新興エコドライブ", "スタートアップのケストレル") names one.
+_KATAKANA_NAME = re.compile(r"(?:[米独仏英韓中台印伊]|新興|スタートアップの?|メーカーの?|新興企業の?)"
+                            r"([ァ-ヺ][ァ-ヺー・]{2,15})")
+
+
+def _katakana_names(text: str, start: int, end: int, known: list[tuple[int, int]]) -> list[NameRun]:
+    """Katakana company names introduced as organisations (see _KATAKANA_NAME)."""
+    if text[start:end].isascii():
+        return []
+    return [NameRun(m.start(1), m.end(1), m.group(1).strip("・"), True)
+            for m in _KATAKANA_NAME.finditer(text, start, end)
+            if not any(s < m.end(1) and m.start(1) < e for s, e in known)]
 
 
 def _coordinated_pair(text: str, start: int, runs: list[NameRun], vocab: OrgVocabulary) -> list[NameRun]:
@@ -190,6 +213,8 @@ def _qualifies(text: str, run: NameRun, start: int, end: int, known: list[tuple[
         return True  # "Turkish Airlines", "Electromobility Poland"
     if _HYPHEN_GROUP.search(text, run.end, run.end + 12) and text[run.end:run.end + 1] == "-":
         return True  # "MOL-csoport"
+    if _CJK_INTRO.search(text, max(start, run.start - 8), run.start):
+        return True  # "自动驾驶初创公司Aurion Robotics", "米Aurion"
     before = [w.strip(",;:'’\"()") for w in fold(text[max(start, run.start - 40):run.start]).split()]
     if before and _is_descriptor(before[-1], vocab):
         return True  # "component maker Aravali Motion", "hãng VinFast", "waterstofstart-up H2Flow"
