@@ -255,3 +255,16 @@ def test_a_katakana_name_introduced_as_a_company_is_a_party():
                  "独自動車部品メーカーのブラントは、ミュンヘンの新興エコドライブと小型商用車向けの"
                  "電動アクスルを共同開発すると発表した。")
     assert c.is_alliance and set(c.parties) == {"ブラント", "エコドライブ"}
+
+
+@pytest.mark.parametrize("title, text", [
+    ("Tata Motors doet bod op Iveco",
+     "Tata Motors doet een bod op Iveco van 3,8 miljard euro, maakte de Indiase autobouwer "
+     "woensdag bekend."),
+    ("Renault makes takeover bid for Nissan's Chennai plant partner",
+     "Renault made a takeover bid for Kessler Antriebstechnik on Monday, offering 40 euros a "
+     "share, the carmaker said."),
+])
+def test_a_takeover_bid_is_an_acquisition(title, text):
+    c = classify(title, text)
+    assert c.is_alliance and c.deal_type == "acquisition"
