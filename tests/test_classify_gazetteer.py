@@ -102,3 +102,16 @@ def test_trade_groups_are_not_alliances_or_parties():
 def test_mentions_count_title_and_text():
     result = classify_article("Honda sold more. Honda and Toyota compete.", title="Honda news")
     assert result.mentions == {"Honda": 3, "Toyota": 1}
+
+
+def test_an_ambiguous_cyrillic_alias_needs_context_in_every_form():
+    # "шкода" is Ukrainian for "a pity": alone in a sentence it names nobody
+    assert find_mentions("Шкода, що так сталося, сказав він.") == {}
+    assert find_mentions("Шкода та Renault підписали угоду.")["Skoda"] == 1
+
+
+def test_a_japanese_short_name_defers_to_the_full_name_the_article_uses():
+    c = classify_article("いすゞ自動車は、ボルボ・グループからUDトラックスの買収を完了した。"
+                         "いすゞとボルボは戦略的提携も始動させた。",
+                         title="いすゞ、UDトラックス買収を完了　ボルボと戦略提携も始動")
+    assert "Volvo Group" in c.parties and "Volvo Cars" not in c.parties

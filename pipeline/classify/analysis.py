@@ -80,6 +80,10 @@ def build_document(matcher: Matcher, title: str, body: str) -> Document:
     return Document(text, folded, len(head), sentences, kept)
 
 
+# What separates the words of a name: spaces, and the Japanese middle dot.
+_NAME_PARTS = re.compile(r"[\s・]+")
+
+
 def _resolve_deferring(mentions: list[Mention], text: str) -> None:
     """A deferring short name ("Volvo") means the one organisation the article names in
     full with it ("Volvo Group"), unless the article also names its own in full."""
@@ -87,9 +91,9 @@ def _resolve_deferring(mentions: list[Mention], text: str) -> None:
         return
     full: dict[str, set] = {}
     for mention in mentions:
-        spelled = text[mention.start:mention.end]
-        if " " in spelled:
-            full.setdefault(spelled.split()[0].lower(), set()).add(mention.org)
+        words = _NAME_PARTS.split(text[mention.start:mention.end])
+        if len(words) > 1:  # "Volvo Group", "ボルボ・グループ"
+            full.setdefault(words[0].lower(), set()).add(mention.org)
     for mention in mentions:
         spelled = text[mention.start:mention.end]
         if spelled not in mention.org.defers:

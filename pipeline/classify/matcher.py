@@ -99,7 +99,7 @@ def _alias_rules(org: Organisation) -> dict[str, AliasRule]:
             and key[-1].isascii() and key not in _NOT_DECLINED
         endings = (_LATIN_ENDINGS if len(key) >= 5 else _SHORT_ENDINGS) if latin else frozenset()
         rules[key] = AliasRule(org, variants, cyrillic, endings)
-        if cyrillic and key[-1] in _CYRILLIC_VOWELS and len(key) > 4:
+        if cyrillic and key[-1] in _CYRILLIC_VOWELS and len(key) > 4 and not variants:
             rules.setdefault(key[:-1], AliasRule(org, {}, True))  # Тойота -> Тойоты, Тойоте
         elif latin and len(key) >= 5 and key[-1] == "a" and " " not in key \
                 and key[:-1] not in _NOT_STEMS:
