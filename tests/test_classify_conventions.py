@@ -268,3 +268,50 @@ def test_a_katakana_name_introduced_as_a_company_is_a_party():
 def test_a_takeover_bid_is_an_acquisition(title, text):
     c = classify(title, text)
     assert c.is_alliance and c.deal_type == "acquisition"
+
+
+def test_a_rankings_yardsticks_are_not_parties():
+    c = classify("PSA and Fiat Chrysler agree to merge",
+                 "PSA and Fiat Chrysler agreed to merge on Thursday. The combined group would be "
+                 "the world's fourth-largest carmaker after Volkswagen, Toyota and the "
+                 "Renault-Nissan alliance.")
+    assert set(c.parties) == {"PSA Group", "Fiat Chrysler"}
+
+
+@pytest.mark.parametrize("title, text", [
+    ("Ford e Rivian desistem do SUV elétrico da Lincoln",
+     "A Ford e a Rivian desistem do SUV elétrico da Lincoln que iriam desenvolver em conjunto, "
+     "informaram as empresas nesta terça-feira."),
+    ("Lincoln's Rivian-based SUV is off",
+     "Ford and Rivian said on Tuesday that the electric SUV they were to develop together on "
+     "Rivian's platform is off."),
+])
+def test_a_headline_ending_between_two_sides_is_a_dissolution(title, text):
+    c = classify(title, text)
+    assert c.deal_type == "dissolution" and c.status == "terminated"
+
+
+def test_money_invested_in_building_a_plant_is_not_a_purchase():
+    c = classify("Ford to build LFP battery plant in Michigan with CATL technology",
+                 "Ford will invest $3.5 billion in a battery plant in Marshall, Michigan, using "
+                 "battery technology licensed from CATL, the carmaker said.")
+    assert c.deal_type == "licensing"
+
+
+def test_a_price_per_share_is_a_takeover_offer():
+    c = classify("Schaeffler bietet 91 Euro je Aktie für Vitesco",
+                 "Schaeffler bietet den Aktionären von Vitesco 91 Euro je Aktie, teilte der "
+                 "Zulieferer am Montag mit.")
+    assert c.is_alliance and c.deal_type == "acquisition"
+
+
+@pytest.mark.parametrize("title, text", [
+    ("Umicore et PowerCo mettent 3 milliards sur la table",
+     "Umicore et PowerCo, la filiale batteries de Volkswagen, s'associent dans les matériaux de "
+     "cathode, ont annoncé lundi les deux groupes, qui détiendront chacun la moitié de la "
+     "nouvelle société."),
+])
+def test_an_equal_split_in_words_is_a_joint_venture_and_a_units_owner_no_party(title, text):
+    c = classify(title, text)
+    assert c.deal_type == "joint_venture"
+    assert set(c.parties) == {"Umicore", "PowerCo"}

@@ -32,10 +32,13 @@ def sentence_parties(doc: Document, sentence: Sentence) -> list[str]:
     parties: list[str] = []
     created: list[str] = []
     joint = joint_names(doc, sentence)
+    ranked_from = _ranking_yardsticks(doc, sentence)
     for mention in sentence.mentions:
         org = mention.org
         if not org.can_be_party or org.party in parties or follows(doc, sentence, mention.start, "rivalry"):
             continue
+        if mention.start >= ranked_from:
+            continue  # "the fourth-largest carmaker after Volkswagen, Toyota and Renault"
         if any(s <= mention.start < e for s, e in joint):
             continue  # "Dongfeng Nissan launches a sedan": the joint venture, not its owners
         if follows(doc, sentence, mention.start, "new_entity"):
@@ -53,6 +56,25 @@ def sentence_parties(doc: Document, sentence: Sentence) -> list[str]:
         doc.created.update(created)
     doc.parties_cache[sentence.start] = tuple(parties)
     return parties
+
+
+# A superlative, then within a few words "after" or "behind": what follows is a ranking's
+# yardsticks ("fourth-largest carmaker after Volkswagen, Toyota", "štvrtým najväčším výrobcom
+# na svete po Volkswagene", "仅次于丰田").
+_RANKING = re.compile(
+    r"(?:largest|biggest|größte\w*|plus grand\w*|mayor(?:es)?|più grand\w*|"
+    r"maior(?:es)?|grootste|największ\w*|největší\w*|najväčš\w*|största|en büyük|cel mai mare|"
+    r"legnagyobb\w*|крупнейш\w*|найбільш\w*|terbesar|lớn nhất|सबसे बड़\w*|ใหญ่ที่สุด|أكبر)"
+    r"(?:\W+\w+){0,5}?\W+"
+    r"(?:after|behind|nach|hinter|après|derrière|detrás de|después de|dopo|dietro|atrás de|após|achter|"
+    r"na|za|po|efter|bakom|sonra|după|után|после|після|за|setelah|sau|के बाद|รองจาก|بعد)\s"
+    r"|仅次于|に次ぐ|다음으로")
+
+
+def _ranking_yardsticks(doc: Document, sentence: Sentence) -> int:
+    """Where a ranking's yardsticks begin in the sentence (its end if it ranks nothing)."""
+    match = _RANKING.search(doc.folded, sentence.start, sentence.end)
+    return match.end() if match else sentence.end
 
 
 _NEXT_NAME = re.compile(rf"[ \t]{{1,2}}([{UPPER}][\w'’-]*(?:[ \t][{UPPER}][\w'’-]*){{0,2}})")
@@ -89,11 +111,16 @@ _JOINT_STOP = re.compile(r"(?:Says|Said|To|And|Will|Has|Is|In|On|For|With|The|Un
 
 # "Volkswagen's battery company PowerCo", "SK On, the battery unit of SK Innovation": the
 # unit makes the deal; its owner is named to place it.
-_UNIT = r"(?:unit|arm|subsidiary|division|affiliate|company|business|venture|brand|tochter\w*|filiale|filial|controllata)"
+_UNIT = (r"(?:unit|arm|subsidiary|division|affiliate|company|business|venture|brand|tochter\w*|filiale|filial|"
+         r"controllata|dochteronderneming|dochterbedrijf|dotterbolag|spółk\w+ zależn\w+|dceřin\w+ společnost\w*|"
+         r"subsidiaria|subsidiária|subsidiara|leányvállalat\w*|дочерн\w+ компани\w+|дочірн\w+ компані\w+|"
+         r"anak perusahaan|công ty con|yan kuruluş\w*|iştirak\w*)")
 _OWNER_BEFORE = re.compile(rf"^(?:'s|’s)\s+(?:[\w-]+\s+){{0,2}}{_UNIT}\s*,?\s*$")
 
 
-_OWNER_AFTER = re.compile(rf"{_UNIT}\s+(?:of|de|di|von|der|du|do|da)\s+$")
+# "the battery unit of Volkswagen", "la filiale batteries de Volkswagen", "dochterbedrijf van VW"
+_OWNER_AFTER = re.compile(rf"{_UNIT}\s+(?:[\w-]+\s+){{0,2}}(?:of|de|di|von|der|du|do|da|des|van|från|"
+                          rf"din|della|del|dari|của|z|ze)\s+$")
 
 
 def _owners_of_units(doc: Document, sentence: Sentence) -> set[str]:

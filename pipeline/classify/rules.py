@@ -11,7 +11,7 @@ from pipeline.classify.clauses import (cue_before, follows, in_aside, is_backgro
                                        is_denial, is_negated, position_weight)
 from pipeline.classify.headline import DealSentence, headline, lead_deal
 from pipeline.classify.lexicon import Lexicon
-from pipeline.classify.stakes import splits_a_venture, stake_percent
+from pipeline.classify.stakes import STAKE_WORDS, splits_a_venture, stake_percent
 from pipeline.classify.parties import (antecedent_parties, joint_names, party_factor,
                                        sentence_parties, unknown_names)
 
@@ -49,7 +49,10 @@ def deal_types(doc: Document, sentence: Sentence, sides: int) -> dict[str, float
         reach[hit.value] = hit.end
         if is_negated(doc, sentence, hit.start, hit.end):
             continue
-        if hit.value == "acquisition" and not _buys_a_company(doc, sentence, hit):
+        value = hit.value
+        if value == "acquisition" and _builds_a_plant(doc, sentence, hit):
+            value = "strategic_alliance"  # "will invest €4bn in a battery plant": building, no purchase
+        elif value == "acquisition" and not _buys_a_company(doc, sentence, hit):
             continue  # "prefers to buy computing platforms": goods, not a company or a stake
         weight = hit.weight * (0.5 if in_aside(doc, sentence, hit.start) else 1.0)
         if hit.value == "joint_venture" and _names_a_venture_before(doc, sentence, hit.start):
@@ -60,7 +63,7 @@ def deal_types(doc: Document, sentence: Sentence, sides: int) -> dict[str, float
             weight *= 0.3  # "models from its joint venture with Dongfeng": one that exists
             described = True
         weight *= 0.3 if _RECAP_BEFORE.search(doc.folded, max(sentence.start, hit.start - 30), hit.start) else 1.0
-        types[hit.value] = min(3.0, types.get(hit.value, 0.0) + weight)
+        types[value] = min(3.0, types.get(value, 0.0) + weight)
     venture = any(m.org.kind == "joint_venture" for m in sentence.mentions) or bool(joint_names(doc, sentence))
     if not types and sides >= 2 and _agreement(doc, sentence) and not sentence.cue("labour"):
         types["strategic_alliance"] = 1.5  # "X and Y have agreed to build a battery plant"
@@ -69,8 +72,11 @@ def deal_types(doc: Document, sentence: Sentence, sides: int) -> dict[str, float
     # A joint venture named with only a launch word ("Horse Powertrain reveals a hybrid
     # unit") is product news; with an ending or a closing it is news about the venture.
     only_venture = (venture or described) and not sentence.generic and set(types) <= {"joint_venture"}
-    if (max(types.values(), default=0.0) < 1.5 and (sentence.generic or venture or types) and sides >= 2
-            and _has_status_cue(sentence, announced=not only_venture) and not sentence.cue("labour")):
+    # A headline naming both sides and an ending ("Ford e Rivian desistem do SUV") needs no deal word.
+    ending_title = sentence.in_title and bool(sentence.cue("status", "terminated"))
+    if (max(types.values(), default=0.0) < 1.5 and (sentence.generic or venture or types or ending_title)
+            and sides >= 2 and _has_status_cue(sentence, announced=not only_venture)
+            and not sentence.cue("labour")):
         # "X and Y called off talks", "signed an agreement to look at working together",
         # "shelved a fourth Ultium Cells plant", "shutting down the start-up they backed"
         kind = "joint_venture" if venture else max(types, key=types.get, default="strategic_alliance")
@@ -133,6 +139,22 @@ def _buys_a_company(doc: Document, sentence: Sentence, hit) -> bool:
         bool(_CAPITALISED_AFTER.match(doc.text, hit.end))
 
 
+# Investment words, and the plants money is invested in (capital spending, not a purchase).
+_INVESTMENT_WORD = re.compile(r"invest|投资|투자|投資|inversi|investim|investering|inwestyc|investic|"
+                              r"yatırım|đầu tư|निवेश|ลงทุน|استثمار|инвест|вложен|інвест")
+_PLANT = re.compile(r"plant|factor|facility|工厂|工場|공장|fabrik|usine|planta|stabiliment|fábrica|"
+                    r"fabriek|fabryk|továrn|závod|tesis|uzin|gyár|pabrik|nhà máy|завод|โรงงาน|مصنع|"
+                    r"कारखान|संयंत्र")
+
+
+def _builds_a_plant(doc: Document, sentence: Sentence, hit) -> bool:
+    """An investment word next to a plant, with no stake word near: money for building."""
+    if not _INVESTMENT_WORD.search(doc.folded, hit.start, hit.end):
+        return False
+    around = doc.folded[max(sentence.start, hit.start - 40):min(sentence.end, hit.end + 40)]
+    return bool(_PLANT.search(around)) and not STAKE_WORDS.search(around)
+
+
 # A plant, a unit or a business: bought, it is an acquisition as much as a company is.
 _BUSINESS_ASSET = re.compile(r"\b(?:plant|factory|facility|site|business|division|unit|operations|werk|"
                              r"fabrik\w*|usine|planta|stabiliment\w*|fábrica|fabriek|fabryk\w*|továr\w*|"
@@ -171,7 +193,7 @@ def deal_sentences(doc: Document, lex: Lexicon, published_year: int | None) -> l
             break
         venture = any(m.org.kind == "joint_venture" for m in sentence.mentions)
         if (not sentence.deals and not sentence.generic and not venture and not _agreement(doc, sentence)
-                and not _adopts(sentence)) \
+                and not _adopts(sentence) and not (sentence.in_title and sentence.cue("status", "terminated"))) \
                 or sentence.cue("boilerplate"):
             continue  # no deal words, or page furniture ("Related: X and Y sign MoU")
         parties = sentence_parties(doc, sentence)

@@ -16,7 +16,7 @@ _PERCENT = re.compile(
 # Turkish writes the percent sign first ("%20 hisse").
 _PERCENT_BEFORE = re.compile(r"(?:%|yüzde\s?)(\d{1,2}(?:[.,]\d{1,3})?)(?![\d])", re.IGNORECASE)
 # Words of a stake near the number; anything else (a sales share, a growth rate) is not.
-_STAKE = re.compile(
+STAKE_WORDS = re.compile(
     r"stake|holding|shares?\b|equity|interest in|anteil|beteiligung|participation|participación|"
     r"participação|partecipazione|quota|aandeel|belang|udział|podíl|andel|hisse|pay\b|"
     r"acțiuni|participați|részesedés|részvény|частк|долю|доли|пакет|saham|kepemilikan|cổ phần|"
@@ -37,7 +37,7 @@ def stake_percents(sentences: list[str]) -> list[float]:
         for match in sorted((*_PERCENT.finditer(text), *_PERCENT_BEFORE.finditer(text)),
                             key=lambda m: m.start()):
             around = text[max(0, match.start() - _WINDOW):match.end() + _WINDOW]
-            if _STAKE.search(around):
+            if STAKE_WORDS.search(around):
                 value = float(match.group(1).replace(",", "."))
                 if 0 < value <= 100:
                     found.append(value)
