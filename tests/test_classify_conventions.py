@@ -315,3 +315,25 @@ def test_an_equal_split_in_words_is_a_joint_venture_and_a_units_owner_no_party(t
     c = classify(title, text)
     assert c.deal_type == "joint_venture"
     assert set(c.parties) == {"Umicore", "PowerCo"}
+
+
+@pytest.mark.parametrize("title, text", [
+    ("Analysis: Why Japan's carmakers keep trading shares with each other",
+     "Toyota took a 4.9% stake in Suzuki in 2019 and Mazda and Toyota swapped shares in 2017. "
+     "Such capital tie-ups bind Japan's carmakers together, analysts say."),
+    ("Perodua Alza baharu dilancar, harga dari RM62,500",
+     "Perodua melancarkan Alza baharu hari ini. Model itu dibangunkan bersama Toyota dan "
+     "dijual pada harga dari RM62,500."),
+    ("Umicore schrijft 1,6 miljard af op batterijmaterialen",
+     "Umicore schrijft 1,6 miljard euro af op zijn batterijtak. De joint venture met PowerCo, "
+     "de batterijdochter van Volkswagen, blijft bestaan."),
+])
+def test_analysis_product_and_write_down_headlines_are_not_deals(title, text):
+    assert not classify(title, text).is_alliance
+
+
+def test_a_venture_formally_launched_is_still_news():
+    c = classify("Horse Powertrain officially launched",
+                 "Renault and Geely officially launched Horse Powertrain, their 50-50 joint venture "
+                 "for combustion and hybrid engines, on Friday.")
+    assert c.is_alliance and c.status == "completed"

@@ -236,11 +236,13 @@ def article_score(doc: Document, deals: list[DealSentence], lex: Lexicon) -> flo
     # "Nissan taps Espinosa as CEO": one weak deal word and one party make no deal title.
     title_is_deal = any(d.sentence.in_title and (len(d.parties) >= 2 or max(d.types.values()) >= 2.0)
                         for d in deals)
-    if title and not title_is_deal and any(s.distractors for s in title):
+    if title and not title_is_deal and any(s.distractors or _product_news(s) for s in title):
         score *= 0.4  # "Nissan profit falls" that mentions its alliance in passing
     lead = [s for s in doc.sentences if s.in_title or s.index <= 2]
     if any((s.deals or s.generic) and is_denial(s) for s in lead):
         score *= 0.3  # "Toyota denies report of stake talks"
+    if _feature_title(doc):
+        score *= 0.4  # "Analysis: Why Japan's carmakers keep trading shares": no event
     if _quoted_title(doc):
         score *= 0.4  # 'VinFast chief: "We are open to partnerships"': an interview, not an event
     if _venture_operations(doc):
@@ -256,6 +258,19 @@ def article_score(doc: Document, deals: list[DealSentence], lex: Lexicon) -> flo
 # punctuation (an apostrophe inside a word, "s'offre", "d'euros", opens nothing).
 _QUOTE = re.compile(r"(?:^|(?<=[\s:(\[—–-]))[\"“”„«‘'「『](\S[^\"“”„«»「」『』]*?\S)[\"“”»’'」』]"
                     r"(?=$|[\s.,;:!?…)\]—–-])")
+
+
+# A headline that labels the piece as analysis, opinion or an explainer.
+_FEATURE_TITLE = re.compile(
+    r"^\W*(?:analysis|explainer|opinion|commentary|comment|column|analyse|kommentar|meinung|análisis|"
+    r"opinión|analisi|commento|opinione|análise|opinião|analiza|komentarz|analýza|komentář|analys|"
+    r"analiz|yorum|analiză|opinie|elemzés|vélemény|анализ|мнение|колонка|аналіз|думка|analisis|opini|"
+    r"phân tích|bình luận|विश्लेषण|विश्लेषण|วิเคราะห์|تحليل|رأي|分析|解説|社説|评论|해설|분석|칼럼)\s*[:|：]"
+    r"|^\W*(?:why|how|what)\s", re.IGNORECASE)
+
+
+def _feature_title(doc: Document) -> bool:
+    return any(_FEATURE_TITLE.search(doc.text, s.start, s.end) for s in doc.sentences if s.in_title)
 
 
 def _quoted_title(doc: Document) -> bool:
@@ -276,12 +291,19 @@ def _venture_operations(doc: Document) -> bool:
     """The title names an existing joint venture, no deal word besides, and its launches,
     prices, production or plants ("Ford Otosan starts series production")."""
     title = [s for s in doc.sentences if s.in_title]
-    if not any(s.cue("operations") for s in title):
+    if not any(_product_news(s) for s in title):
         return False
     if any(s.generic or any(h.value != "joint_venture" for h in s.deals) for s in title):
         return False
     return any(any(m.org.kind == "joint_venture" for m in s.mentions) or joint_names(doc, s)
                or s.deals for s in title)
+
+
+def _product_news(sentence: Sentence) -> bool:
+    """Launches, prices, production: a product's news, unless a venture is formed or ended
+    ("Horse Powertrain officially launched")."""
+    return bool(sentence.cue("operations")) and not any(
+        h.value in ("completed", "terminated") for h in sentence.cue("status"))
 
 
 def _unsupported_title(deals: list[DealSentence]) -> bool:
