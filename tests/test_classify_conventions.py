@@ -337,3 +337,22 @@ def test_a_venture_formally_launched_is_still_news():
                  "Renault and Geely officially launched Horse Powertrain, their 50-50 joint venture "
                  "for combustion and hybrid engines, on Friday.")
     assert c.is_alliance and c.status == "completed"
+
+
+def test_a_units_owner_is_no_side_and_work_inside_a_group_is_no_deal():
+    c = classify("Hände weg vom Lenkrad",
+                 "Volkswagen wollte, dass die eigene Softwaretochter Cariad das Betriebssystem für "
+                 "alle Marken liefert. Das gelang nicht. Auch die Konkurrenz macht Druck, und "
+                 "Mercedes-Benz hat eine Zulassung erhalten. Tesla verkauft Software an Kunden. "
+                 "Audi hat ein Projekt verschoben. Nun holt sich Volkswagen Hilfe. Cariad und Bosch "
+                 "haben eine Entwicklungspartnerschaft für das automatisierte Fahren vereinbart, "
+                 "wie beide Unternehmen am Dienstag mitteilten.")
+    assert c.is_alliance and c.deal_type == "strategic_alliance"
+    assert set(c.parties) == {"Cariad", "Bosch"}
+
+
+def test_a_german_compound_ending_in_a_deal_word_is_a_deal_word():
+    c = classify("Schaeffler und Bosch schließen Batteriepartnerschaft",
+                 "Schaeffler und Bosch haben eine Technologiepartnerschaft vereinbart, teilten die "
+                 "Zulieferer am Montag mit.")
+    assert c.is_alliance and c.deal_type == "strategic_alliance"

@@ -88,7 +88,7 @@ def _terms(data: dict) -> list[Term | None]:
         for grade, weight in (("strong", STRONG), ("weak", WEAK)):
             out += [_make(t, "deal", deal_type, weight) for t in _all_languages(grades.get(grade))]
     for category in ("generic_deal", "auto_words", "distractors", "background", "rivalry",
-                     "new_entity", "boilerplate", "labour", "title_recap", "adoption", "operations"):
+                     "new_entity", "boilerplate", "labour", "title_recap", "adoption", "operations", "news_day"):
         out += [_make(t, category, category) for t in _all_languages(data[category])]
     for name, by_lang in data["status"].items():
         out += [_make(t, "status", name) for t in _all_languages(by_lang)]

@@ -46,7 +46,8 @@ def sentence_parties(doc: Document, sentence: Sentence) -> list[str]:
         else:
             parties.append(org.party)
     owners = _owners_of_units(doc, sentence) if len(sentence.mentions) > 1 else set()
-    parties = [p for p in parties if p not in owners]
+    owners |= {m.org.parent for m in sentence.mentions if m.org.kind != "brand" and m.org.parent}
+    parties = [p for p in parties if p not in owners]  # "Volkswagen's Cariad": Cariad is the side
     if len(parties) < 2 or sentence.in_title or sentence.index <= 2:
         # (the open-world scan costs; past the lead it only completes a deal's sides)
         parties += _unlisted_parties(doc, sentence, parties, joint)
@@ -118,9 +119,10 @@ _UNIT = (r"(?:unit|arm|subsidiary|division|affiliate|company|business|venture|br
 _OWNER_BEFORE = re.compile(rf"^(?:'s|’s)\s+(?:[\w-]+\s+){{0,2}}{_UNIT}\s*,?\s*$")
 
 
-# "the battery unit of Volkswagen", "la filiale batteries de Volkswagen", "dochterbedrijf van VW"
-_OWNER_AFTER = re.compile(rf"{_UNIT}\s+(?:[\w-]+\s+){{0,2}}(?:of|de|di|von|der|du|do|da|des|van|från|"
-                          rf"din|della|del|dari|của|z|ze)\s+$")
+# In apposition to the unit named before: "PowerCo, the battery unit of Volkswagen", "PowerCo,
+# la filiale batteries de Volkswagen" (with no unit named, "the unit of Volkswagen" is Volkswagen).
+_OWNER_AFTER = re.compile(rf"^\s*[,(–—-]\s*(?:[\w'’-]+\s+){{0,3}}?{_UNIT}\s+(?:[\w-]+\s+){{0,2}}"
+                          rf"(?:of|de|di|von|der|du|do|da|des|van|från|din|della|del|dari|của|z|ze)\s+$")
 
 
 def _owners_of_units(doc: Document, sentence: Sentence) -> set[str]:
@@ -131,7 +133,8 @@ def _owners_of_units(doc: Document, sentence: Sentence) -> set[str]:
         nxt = mentions[i + 1] if i + 1 < len(mentions) else None
         if nxt is not None and _OWNER_BEFORE.match(doc.folded[mention.end:nxt.start]):
             owners.add(mention.org.party)
-        if i > 0 and _OWNER_AFTER.search(doc.folded[max(mentions[i - 1].end, mention.start - 60):mention.start]):
+        if i > 0 and mention.start - mentions[i - 1].end <= 60 and \
+                _OWNER_AFTER.search(doc.folded[mentions[i - 1].end:mention.start]):
             owners.add(mention.org.party)
     return owners
 

@@ -197,7 +197,7 @@ def deal_sentences(doc: Document, lex: Lexicon, published_year: int | None) -> l
                 or sentence.cue("boilerplate"):
             continue  # no deal words, or page furniture ("Related: X and Y sign MoU")
         parties = sentence_parties(doc, sentence)
-        names = unknown_names(doc, sentence, lex) if len(parties) < 2 else 0
+        names = unknown_names(doc, sentence, lex) if len(parties) < 2 and not _within_a_group(sentence) else 0
         types = deal_types(doc, sentence, len(parties) + names)
         if not types:
             continue
@@ -212,6 +212,13 @@ def deal_sentences(doc: Document, lex: Lexicon, published_year: int | None) -> l
         found.append(DealSentence(sentence, types, parties, names, background, score))
     found.sort(key=lambda d: -d.score)
     return found
+
+
+def _within_a_group(sentence: Sentence) -> bool:
+    """The sentence names a unit and its owner ("Volkswagen's software unit Cariad was to
+    deliver..."): work inside one group, whatever other capitalised words it has."""
+    owners = {m.org.parent for m in sentence.mentions if m.org.kind != "brand" and m.org.parent}
+    return bool(owners) and all(m.org.party in owners or m.org.parent in owners for m in sentence.mentions)
 
 
 def _reports_event(doc: Document, deals: list[DealSentence], lex: Lexicon) -> bool:
@@ -337,7 +344,7 @@ def choose_deal_type(doc: Document, deals: list[DealSentence]) -> str:
     best = deals[0]
     for deal in deals:
         s = deal.sentence
-        if deal.background or not (s.in_title or s.index <= 7):
+        if deal.background or not (s.in_title or s.index <= 7) or _within_a_group(s):
             continue
         weight = position_weight(s) * (1.0 if deal.parties else 0.5) * (1.5 if deal is best else 1.0)
         for kind, value in deal.types.items():
