@@ -356,3 +356,23 @@ def test_a_german_compound_ending_in_a_deal_word_is_a_deal_word():
                  "Schaeffler und Bosch haben eine Technologiepartnerschaft vereinbart, teilten die "
                  "Zulieferer am Montag mit.")
     assert c.is_alliance and c.deal_type == "strategic_alliance"
+
+
+def test_a_headline_attributed_to_sources_makes_an_ending_a_rumour():
+    c = classify("Great Wall's plant deal with GM on the verge of collapse: sources",
+                 "The agreement under which Great Wall Motor was to buy General Motors' Talegaon "
+                 "plant will end this month, as approval has not come.")
+    assert c.deal_type == "dissolution" and c.status == "rumored"
+
+
+def test_a_completion_still_to_come_is_not_completed():
+    c = classify("Київстар виходить на Nasdaq: VEON підписала угоду про злиття",
+                 "VEON і Cohen Circle підписали угоду про злиття. Після завершення злиття акції "
+                 "Kyivstar Group котируватимуться на Nasdaq.")
+    assert c.status == "announced"
+
+
+def test_a_finished_vehicle_is_no_finished_deal():
+    c = classify("マツダとソラーズ、完成車合弁の生産を拡大",
+                 "マツダとソラーズは、ウラジオストクの完成車合弁会社で新たな協業を始めると発表した。")
+    assert c.status != "completed"

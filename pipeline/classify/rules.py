@@ -400,9 +400,13 @@ def choose_status(doc: Document, deals: list[DealSentence], lex: Lexicon) -> tup
     scores = {"terminated": 0.0, "completed": 0.0, "rumored": 0.0, "announced": 0.0}
     hedged = 0.0
     rumoured_end = 0.0
+    # "...deal on the verge of collapse: sources": a headline's attribution covers the story
+    title_sourced = any(_sourced(s) for s in doc.sentences if s.in_title)
     for sentence, weight in weights:
-        sourced = _sourced(sentence)
+        sourced = _sourced(sentence) or title_sourced
         for hit in sentence.cue("status"):
+            if hit.value == "completed" and doc.folded[hit.end:hit.end + 1] in "車车":
+                continue  # 完成車: a finished vehicle, not a completed deal
             if hit.value == "terminated" and not is_negated(doc, sentence, hit.start, hit.end):
                 if sourced or cue_before(doc, sentence, hit.start, lex.hedges):
                     rumoured_end += 3.0 * weight  # "plans to pull out, sources said": a rumour
