@@ -171,10 +171,11 @@ def _specific_hits(doc: Document, sentence: Sentence) -> list:
     kept = [h for h in hits if not any(o is not h and o.value != h.value and o.start <= h.start
                                        and h.end <= o.end and o.end - o.start > h.end - h.start
                                        for o in hits)]
-    if splits_a_venture([doc.text[sentence.start:sentence.end]]):
+    inside = [h for h in kept if h.value == "joint_venture" and any(
+        o.value == "acquisition" and o.weight >= 2 and 0 <= h.start - o.end <= 25 for o in kept)]
+    if not inside or splits_a_venture([doc.text[sentence.start:sentence.end]]):
         return kept  # "each holding 50% of the joint venture": the founders' shares
-    return [h for h in kept if not (h.value == "joint_venture" and any(
-        o.value == "acquisition" and o.weight >= 2 and 0 <= h.start - o.end <= 25 for o in kept))]
+    return [h for h in kept if h not in inside]
 
 
 def _has_status_cue(sentence: Sentence, announced: bool = True) -> bool:
