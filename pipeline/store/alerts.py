@@ -8,7 +8,7 @@ renews the lease before each send and marks the row sent with a synchronous comm
 
 from __future__ import annotations
 
-from psycopg2.extras import Json
+from psycopg2.extras import Json, execute_values
 
 from .. import db, safetext
 from ..errors import NotFoundError
@@ -120,7 +120,7 @@ def has_subscribers(conn) -> bool:
 # -------------------------------------------------------------- event versions
 
 def current_events(conn) -> list[dict]:
-    """Every event's alert values now, with its latest recorded version (None when never recorded)."""
+    """Alert values now of events new or touched since their last version, with that version (or None)."""
     with conn.cursor() as cur:
         cur.execute("""
             SELECT e.id AS event_id,
@@ -133,27 +133,30 @@ def current_events(conn) -> list[dict]:
                    v.event_values AS latest_values
             FROM alliance_events e
             JOIN alliances al ON al.id = e.alliance_id
-            LEFT JOIN LATERAL (SELECT version, fingerprint, event_values FROM alert_event_versions
+            LEFT JOIN LATERAL (SELECT version, fingerprint, event_values, detected_at FROM alert_event_versions
                                WHERE event_id = e.id ORDER BY version DESC LIMIT 1) v ON true
+            -- Alert values change only when an event is created, reviewed or updated; the hour
+            -- covers a review that committed after the last pass although it began before it.
+            WHERE v.version IS NULL
+               OR greatest(e.reviewed_at, e.updated_at) >= v.detected_at - interval '1 hour'
             ORDER BY e.id""")
         return db.dict_rows(cur)
 
 
 def record_versions(conn, versions: list[dict]) -> int:
     """Insert new event versions; a version another run recorded first is skipped. How many were new."""
-    inserted = 0
     with conn.cursor() as cur:
-        for v in versions:
-            cur.execute("""
-                INSERT INTO alert_event_versions (event_id, version, change, fingerprint, event_values,
-                                                  changed_at)
-                VALUES (%s, %s, %s, %s, %s, coalesce(%s, now()))
-                ON CONFLICT (event_id, version) DO NOTHING""",
-                        (v["event_id"], v["version"], v["change"], v["fingerprint"], Json(v["values"]),
-                         v["changed_at"]))
-            inserted += cur.rowcount
+        inserted = execute_values(cur, """
+            INSERT INTO alert_event_versions (event_id, version, change, fingerprint, event_values, changed_at)
+            SELECT event_id, version, change, fingerprint, event_values, coalesce(changed_at, now())
+            FROM (VALUES %s) AS v (event_id, version, change, fingerprint, event_values, changed_at)
+            ON CONFLICT (event_id, version) DO NOTHING RETURNING 1""",
+            [(v["event_id"], v["version"], v["change"], v["fingerprint"], Json(v["values"]), v["changed_at"])
+             for v in versions],
+            template="(%s::bigint, %s::int, %s::text, %s::text, %s::jsonb, %s::timestamptz)",
+            page_size=1000, fetch=True)
     conn.commit()
-    return inserted
+    return len(inserted)
 
 
 # ------------------------------------------------------------------- queuing
@@ -161,18 +164,24 @@ def record_versions(conn, versions: list[dict]) -> int:
 def queue_alerts(conn, window_days: int) -> int:
     """Queue an alert for each subscriber of a watchlist the latest version of an event matches.
 
-    Only changes made after the subscription; a rejection only to those who were sent
-    an earlier version of the event. Idempotent: an existing (version, subscriber) is kept.
+    Only changes of the last window_days made after the subscription; a rejection only to
+    those who were sent an earlier version of the event. Idempotent: an existing
+    (version, subscriber) is kept.
     """
     with conn.cursor() as cur:
         cur.execute("""
+            WITH recent AS MATERIALIZED (
+                SELECT v.event_id, v.version, v.change, v.changed_at FROM alert_event_versions v
+                WHERE v.changed_at >= greatest(now() - make_interval(days => %s),
+                                               (SELECT min(created_at) FROM watchlist_subscribers))
+                  AND v.version = (SELECT max(x.version) FROM alert_event_versions x
+                                   WHERE x.event_id = v.event_id))
             INSERT INTO alert_deliveries (subscriber_id, kind, event_id, version)
             SELECT DISTINCT s.id, 'alert', v.event_id, v.version
-            FROM alert_event_versions v
+            FROM recent v
             JOIN v_watchlist_events m ON m.event_id = v.event_id
             JOIN watchlist_subscribers s ON s.watchlist_id = m.watchlist_id
-            WHERE v.detected_at >= now() - make_interval(days => %s)
-              AND v.version = (SELECT max(x.version) FROM alert_event_versions x WHERE x.event_id = v.event_id)
+            WHERE m.event_id = ANY(ARRAY(SELECT event_id FROM recent))   -- lets the view aggregate only these
               AND v.changed_at >= s.created_at
               AND (m.review_state <> 'rejected' OR v.change = 'rejected')
               AND (v.change <> 'rejected' OR EXISTS (
