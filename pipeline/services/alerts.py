@@ -16,11 +16,12 @@ import os
 import socket
 import uuid
 from collections import Counter
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
+from email.utils import parseaddr
 
 from .. import alert_changes, alert_text, channels, db, report, safetext
-from ..http import HttpClient
 from ..errors import TerminalError, TransientError, ValidationError
+from ..http import HttpClient
 from ..settings import Settings
 from ..store import alerts as alert_store
 from ..vocabulary import DEAL_STATUSES, DEAL_TYPES
@@ -237,7 +238,7 @@ def _alert(settings: Settings, item: dict) -> alert_text.Alert:
         status=values["status"], event_date=item["event_date"], confidence=float(item["confidence"] or 0),
         review_state=item["review_state"] or "-", best_evidence=item["best_evidence"],
         urls=tuple(item["urls"] or ()), source_domains=tuple(item["source_domains"] or ()),
-        review_url=settings.review_url.format(event_id=item["event_id"]) if settings.review_url else None)
+        review_url=settings.review_url.replace("{event_id}", str(item["event_id"])) or None)
 
 
 def _message(conn, settings: Settings, item: dict, pictures: dict):
@@ -258,7 +259,8 @@ def _send(item: dict, message, settings: Settings, client, secrets: channels.Cha
     if channel == "email":
         smtp = secrets.smtp()
         sender = (smtp.sender if smtp and smtp.sender else None) or settings.alert_from
-        message_id = f"<tieup-delivery-{item['id']}@{sender.rpartition('@')[2] or 'localhost'}>"
+        domain = parseaddr(sender)[1].rpartition("@")[2] or "localhost"
+        message_id = f"<tieup-delivery-{item['id']}@{domain}>"
         if item["kind"] == "alert":
             email = alert_text.alert_email(message, sender, target, message_id)
         else:
