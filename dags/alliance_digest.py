@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from airflow.sdk import Asset, AssetOrTimeSchedule, CronTriggerTimetable, dag, task
 
-from tieup_airflow import ALLIANCE_EVENTS_URI, dag_defaults, task_call, tieup_errors
+from tieup_airflow import ALLIANCE_EVENTS_URI, channel_secrets, dag_defaults, task_call, task_settings, tieup_errors
 
 # Published by news_ingest when alliance events were created or changed.
 ALLIANCE_EVENTS = Asset(ALLIANCE_EVENTS_URI)
@@ -19,6 +19,13 @@ that day's files. Then runs the data-quality checks (articles stuck past their
 lease, events without evidence, feeds failing for more than a day), which fail
 the run and list the offending rows. The checks are not retried: a retry cannot
 fix data.
+
+Alongside, `send_alerts` records which events changed (created, new status or deal
+type, corrected or rejected by a reviewer), queues one alert per change and
+subscriber of a matching watchlist, and the morning digest once a day per email
+subscriber, and sends what is due (SMTP from the `tieup_smtp` connection, chat URLs
+from `tieup_webhook_<name>`). Each delivery is recorded in `alert_deliveries`, so a
+retried or doubled task sends nothing twice; see `v_alert_channel_health`.
 """
 
 
@@ -43,7 +50,14 @@ def alliance_digest():
         from pipeline import quality
         return task_call(quality.check_data_quality)
 
+    @task
+    @tieup_errors
+    def send_alerts() -> dict:
+        from pipeline.services import alerts
+        return task_call(alerts.send_alerts, channel_secrets(task_settings()))
+
     check_data_quality(write_digest())
+    send_alerts()
 
 
 alliance_digest()

@@ -12,6 +12,8 @@ from contextlib import contextmanager
 from datetime import timedelta
 
 DB_CONN_ID = "tieup_db"
+SMTP_CONN_ID = "tieup_smtp"
+WEBHOOK_CONN_PREFIX = "tieup_webhook_"
 HTTP_POOL = "news_http"
 OWNER = "tieup"
 ALLIANCE_EVENTS_URI = "tieup://alliance_events"
@@ -80,18 +82,57 @@ def task_settings():
 
 def _airflow_dsn() -> str | None:
     """libpq DSN of the Airflow connection `tieup_db`, or None when it is not defined."""
-    from airflow.sdk import BaseHook
-    from airflow.sdk.exceptions import AirflowNotFoundException
     from psycopg2.extensions import make_dsn
-    try:
-        conn = BaseHook.get_connection(DB_CONN_ID)
-    except AirflowNotFoundException:
+    conn = _airflow_connection(DB_CONN_ID)
+    if conn is None:
         return None
     params = {"host": conn.host, "port": conn.port, "user": conn.login,
               "password": conn.password, "dbname": conn.schema}
     extra = conn.extra_dejson or {}
     params.update({k: v for k, v in extra.items() if k in ("sslmode", "options", "application_name")})
     return make_dsn(**{k: v for k, v in params.items() if v not in (None, "")})
+
+
+def _airflow_connection(conn_id: str):
+    """The Airflow connection conn_id, or None when it is not defined."""
+    from airflow.sdk import BaseHook
+    from airflow.sdk.exceptions import AirflowNotFoundException
+    try:
+        return BaseHook.get_connection(conn_id)
+    except AirflowNotFoundException:
+        return None
+
+
+def channel_secrets(settings):
+    """Where alerts find their secrets: the Airflow connections tieup_smtp and tieup_webhook_<name>
+    first, then the environment (TIEUP_SMTP_URL, TIEUP_WEBHOOK_<NAME>). Read when a message is sent,
+    never stored: Airflow masks connection passwords in task logs."""
+    from pipeline import channels
+    fallback = channels.env_secrets(settings)
+
+    def smtp():
+        conn = _airflow_connection(SMTP_CONN_ID)
+        if conn is None or not conn.host:
+            return fallback.smtp()
+        extra = conn.extra_dejson or {}
+        implicit = str(extra.get("ssl", "false")).lower() in ("1", "true", "yes")
+        return channels.SmtpConfig(
+            host=conn.host, port=conn.port or (465 if implicit else 587), login=conn.login or None,
+            password=conn.password or None, sender=extra.get("from_email") or extra.get("from"),
+            ssl=implicit, starttls=not implicit and str(extra.get("starttls", "true")).lower() in ("1", "true", "yes"),
+            ca_file=extra.get("ca_file"), timeout=settings.smtp_timeout)
+
+    def webhook(name: str):
+        conn = _airflow_connection(WEBHOOK_CONN_PREFIX + name)
+        if conn is None:
+            return fallback.webhook(name)
+        host = conn.host or ""
+        if not host.lower().startswith(("http://", "https://")):
+            return (conn.extra_dejson or {}).get("url")
+        # the secret part of the URL in the password field, so Airflow masks it in logs
+        return host.rstrip("/") + ("/" + conn.password.lstrip("/") if conn.password else "")
+
+    return channels.ChannelSecrets(smtp=smtp, webhook=webhook)
 
 
 @contextmanager

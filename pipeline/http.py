@@ -257,6 +257,41 @@ class HttpClient:
         return self._fetch_following(url, self._request_headers(None, None, accept), polite=False,
                                      until=self._deadline.until)
 
+    def post_json(self, url: str, body: bytes) -> int:
+        """POST a JSON body to a webhook once; the status, or a FetchError that never shows the URL's path.
+
+        A webhook URL carries its secret in the path, so errors name only
+        scheme://host/... The same address guard and limits as fetching apply; a
+        redirect is refused rather than followed (a POST must not wander), and
+        there is no inline retry: the caller's queue retries with its own backoff.
+        """
+        shown = shown_url(url)
+        deadline = time.monotonic() + self.settings.total_timeout
+        outer = self._deadline.at, self._deadline.until
+        self._deadline.at, self._deadline.until = deadline, None
+        try:
+            parts = urlsplit(url)
+            if parts.scheme not in ("http", "https") or not parts.hostname:
+                raise TerminalFetchError(f"unsupported webhook URL {shown}")
+            check_url(url, allow_private=self.settings.allow_private_hosts)
+            with self._client.stream("POST", url, content=body, headers={
+                    "Content-Type": "application/json; charset=utf-8", "Accept": "*/*"}) as response:
+                status = response.status_code
+                if status in REDIRECT_STATUSES:
+                    raise TerminalFetchError(f"webhook {shown} answered HTTP {status} (redirect not followed)",
+                                             status=status)
+                if status >= 400:
+                    raise self._status_error(status, response)
+                return status
+        except httpx.HTTPError as exc:
+            if isinstance(exc, httpx.TimeoutException):
+                raise TransientFetchError(f"timeout posting to {shown}") from None
+            raise TransientFetchError(f"connection error posting to {shown}: {type(exc).__name__}") from None
+        except (httpx.InvalidURL, ValueError, UnicodeError):
+            raise TerminalFetchError(f"cannot post to {shown}") from None
+        finally:
+            self._deadline.at, self._deadline.until = outer
+
     @staticmethod
     def _request_headers(etag, last_modified, accept) -> dict[str, str]:
         headers = {"Accept": accept or "text/html,application/xhtml+xml,*/*;q=0.8"}
@@ -379,6 +414,17 @@ class HttpClient:
         return FetchResult(url=original, final_url=url, status=response.status_code,
                            headers={k.lower(): v for k, v in response.headers.items()},
                            body=body, content_type=content_type, charset=charset)
+
+
+def shown_url(url: str) -> str:
+    """A URL as it may be shown in logs and tables: scheme://host[:port]/... (the path may be a secret)."""
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname or "?"
+        port = f":{parts.port}" if parts.port else ""
+    except ValueError:
+        return "<malformed URL>"
+    return f"{parts.scheme or '?'}://{host}{port}/..."
 
 
 def _media_type(header: str | None) -> tuple[str | None, str | None]:

@@ -269,12 +269,16 @@ def _html_relationship(rel: Relationship) -> str:
             f"<th>evidence</th></tr>\n{rows}\n</table>")
 
 
-def render_html(report: Report, picture: bytes | None = None) -> str:
-    """A self-contained HTML digest (inline CSS, the network PNG inlined); all text escaped."""
+def render_html(report: Report, picture: bytes | None = None, picture_cid: str | None = None) -> str:
+    """A self-contained HTML digest (inline CSS, the network PNG inlined); all text escaped.
+
+    picture_cid: refer to the picture as cid:<picture_cid> (an email's related part) instead.
+    """
     title = f"tieup alliance digest, {_period(report)}"
     if picture:
-        figure = (f'<img alt="Companies linked by alliance events in the period" '
-                  f'src="data:image/png;base64,{base64.b64encode(picture).decode("ascii")}">')
+        source = (f"cid:{_esc(picture_cid)}" if picture_cid
+                  else f'data:image/png;base64,{base64.b64encode(picture).decode("ascii")}')
+        figure = f'<img alt="Companies linked by alliance events in the period" src="{source}">'
     else:
         figure = '<p class="muted">No alliance events in the period.</p>'
     body = "\n".join(_html_relationship(r) for r in report.relationships)

@@ -57,6 +57,16 @@ class Settings:
     schedule: str = "*/30 * * * *"
     raw_html_retention_days: int = 90
     digest_dir: Path = Path("digests")
+    # alerts and the emailed digest (pipeline/services/alerts.py)
+    smtp_url: str | None = field(default=None, repr=False)
+    smtp_timeout: float = 20.0
+    alert_from: str = "tieup@localhost"
+    review_url: str = "http://localhost:8080/tieup/review/events/{event_id}"
+    alert_batch_size: int = 20
+    alert_max_attempts: int = 8
+    alert_retry_seconds: float = 60.0
+    alert_retry_max_seconds: float = 3600.0
+    digest_hour: int = 6
 
     def __repr__(self) -> str:
         shown = ", ".join(f"{f.name}={getattr(self, f.name)!r}" for f in fields(self) if f.repr)
@@ -101,6 +111,15 @@ _ENV = {
     "schedule": "TIEUP_SCHEDULE",
     "raw_html_retention_days": "TIEUP_RAW_HTML_RETENTION_DAYS",
     "digest_dir": "TIEUP_DIGEST_DIR",
+    "smtp_url": "TIEUP_SMTP_URL",
+    "smtp_timeout": "TIEUP_SMTP_TIMEOUT",
+    "alert_from": "TIEUP_ALERT_FROM",
+    "review_url": "TIEUP_REVIEW_URL",
+    "alert_batch_size": "TIEUP_ALERT_BATCH_SIZE",
+    "alert_max_attempts": "TIEUP_ALERT_MAX_ATTEMPTS",
+    "alert_retry_seconds": "TIEUP_ALERT_RETRY_SECONDS",
+    "alert_retry_max_seconds": "TIEUP_ALERT_RETRY_MAX_SECONDS",
+    "digest_hour": "TIEUP_DIGEST_HOUR",
 }
 
 

@@ -172,3 +172,33 @@ def test_reviewer_grows_the_companies_only_through_the_audited_functions(roles_d
         session = _as_role(roles_db, role)
         assert _denied(session, statement), statement
         session.close()
+
+
+def test_the_pipeline_runs_alerts_but_only_the_owner_edits_watchlists(roles_db, conn, member_of):
+    from datetime import datetime, timezone
+
+    from pipeline.services import alerts
+    from pipeline.settings import Settings
+    with conn.cursor() as cur:
+        cur.execute("INSERT INTO companies (name) VALUES ('Honda'), ('Nissan')")
+    conn.commit()
+    alerts.add_watchlist(conn, "japan", ["Honda"])
+    alerts.subscribe(conn, "japan", "email", "a@example.com")
+    with conn.cursor() as cur:   # subscribed before the planted events were first seen
+        cur.execute("UPDATE watchlist_subscribers SET created_at = now() - interval '30 days'")
+    conn.commit()
+    plant_events(conn, datetime.now(timezone.utc))
+    pipeline = _as_role(roles_db, member_of("tieup_pipeline"))
+    counts = alerts.send_alerts(pipeline, Settings(database_url=roles_db))   # no SMTP: recorded, retried
+    assert counts["alerts_queued"] == 2 and counts["retry"] == 1 and counts["postponed"] == 1
+    for sql in ("INSERT INTO watchlists (name) VALUES ('x')", "UPDATE watchlist_subscribers SET target = 'x'",
+                "DELETE FROM watchlist_companies"):
+        assert _denied(pipeline, sql), sql
+    reviewer = _as_role(roles_db, member_of("tieup_reviewer"))
+    with reviewer.cursor() as cur:
+        for view in ("v_watchlists", "v_watchlist_events", "v_alert_deliveries", "v_alert_channel_health"):
+            cur.execute(f"SELECT count(*) FROM {view}")
+    reviewer.commit()   # keeps SET ROLE
+    assert _denied(reviewer, "INSERT INTO watchlists (name) VALUES ('x')")
+    pipeline.close()
+    reviewer.close()

@@ -18,6 +18,7 @@ from .commands import (cmd_classify, cmd_db_migrate, cmd_extract, cmd_feeds_add,
 from .common import schema_problem
 from .companies import add_companies_commands
 from .review import _add_report_commands, _add_review_commands, _iso_date
+from .watch import add_watch_commands
 
 __all__ = ["build_parser", "format_summary", "main"]
 
@@ -66,6 +67,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_review_commands(sub, db_parser)
     add_companies_commands(sub)
     _add_report_commands(sub)
+    add_watch_commands(sub)
     _add_common_options(parser)
     return parser
 

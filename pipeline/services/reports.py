@@ -20,9 +20,13 @@ from ..store import report as report_store
 DIGEST_PERIOD = timedelta(days=1)
 
 
-def load_report(conn, since: datetime, until: datetime) -> report.Report:
-    """New and changed events of [since, until), grouped for display."""
-    return report.build_report(report_store.report_events(conn, since, until), since, until)
+def load_report(conn, since: datetime, until: datetime, only=None) -> report.Report:
+    """New and changed events of [since, until), grouped for display; `only`: just these event ids."""
+    rows = report_store.report_events(conn, since, until)
+    if only is not None:
+        wanted = set(only)
+        rows = [row for row in rows if row["event_id"] in wanted]
+    return report.build_report(rows, since, until)
 
 
 def export_table(conn, what: str) -> tuple[list[str], Iterator[tuple]]:

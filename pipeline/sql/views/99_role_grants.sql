@@ -39,7 +39,8 @@ BEGIN
         FOR rel IN SELECT c.relname, c.relkind FROM pg_class c
                    WHERE c.relnamespace = schema_name::regnamespace AND c.relkind IN ('r', 'p', 'v')
                      AND c.relname NOT IN ('schema_migrations', 'review_audit', 'company_audit',
-                                           'alliance_events') LOOP
+                                           'alliance_events', 'watchlists', 'watchlist_companies',
+                                           'watchlist_subscribers') LOOP
             EXECUTE format(CASE WHEN rel.relkind = 'v' THEN 'GRANT SELECT ON %I.%I TO tieup_pipeline'
                                 ELSE 'GRANT SELECT, INSERT, UPDATE, DELETE ON %I.%I TO tieup_pipeline' END,
                            schema_name, rel.relname);
@@ -57,6 +58,11 @@ BEGIN
         END IF;
         IF to_regclass('company_audit') IS NOT NULL THEN
             GRANT SELECT ON company_audit TO tieup_pipeline;
+        END IF;
+        -- Watchlists decide where data is sent: the owner edits them (`tieup watch`),
+        -- the pipeline only reads them and records its deliveries.
+        IF to_regclass('watchlists') IS NOT NULL THEN
+            GRANT SELECT ON watchlists, watchlist_companies, watchlist_subscribers TO tieup_pipeline;
         END IF;
         IF to_regclass('schema_migrations') IS NOT NULL THEN
             GRANT SELECT ON schema_migrations TO tieup_pipeline;
