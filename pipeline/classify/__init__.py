@@ -93,7 +93,7 @@ def _classify(raw_text: str, title: str, published) -> Classification:
 
 
 # Focus areas only vehicles have: a deal about them is auto news whoever the parties are.
-AUTO_FOCUS = frozenset({"ev", "charging", "autonomous_driving", "powertrain", "hydrogen_fuel_cell"})
+AUTO_FOCUS = frozenset({"ev", "charging", "autonomous_driving"})
 
 
 def _is_auto_deal(doc: Document, parties: list[str], heads) -> bool:

@@ -244,7 +244,7 @@ def article_score(doc: Document, deals: list[DealSentence], lex: Lexicon) -> flo
     # "Nissan taps Espinosa as CEO": one weak deal word and one party make no deal title.
     title_is_deal = any(d.sentence.in_title and (len(d.parties) >= 2 or max(d.types.values()) >= 2.0)
                         for d in deals)
-    if title and not title_is_deal and any(s.distractors or _product_news(s) for s in title):
+    if title and not title_is_deal and any(s.distractors or _product_news(s, doc) for s in title):
         score *= 0.4  # "Nissan profit falls" that mentions its alliance in passing
     lead = [s for s in doc.sentences if s.in_title or s.index <= 2]
     if any((s.deals or s.generic) and is_denial(s) for s in lead):
@@ -299,7 +299,7 @@ def _venture_operations(doc: Document) -> bool:
     """The title names an existing joint venture, no deal word besides, and its launches,
     prices, production or plants ("Ford Otosan starts series production")."""
     title = [s for s in doc.sentences if s.in_title]
-    if not any(_product_news(s) for s in title):
+    if not any(_product_news(s, doc) for s in title):
         return False
     if any(s.generic or any(h.value != "joint_venture" for h in s.deals) for s in title):
         return False
@@ -307,11 +307,17 @@ def _venture_operations(doc: Document) -> bool:
                or s.deals for s in title)
 
 
-def _product_news(sentence: Sentence) -> bool:
+def _product_news(sentence: Sentence, doc: Document) -> bool:
     """Launches, prices, production: a product's news, unless a venture is formed or ended
-    ("Horse Powertrain officially launched")."""
+    ("Horse Powertrain officially launched") or a company launched ("...launch battery-swap company")."""
     return bool(sentence.cue("operations")) and not any(
-        h.value in ("completed", "terminated") for h in sentence.cue("status"))
+        h.value in ("completed", "terminated") for h in sentence.cue("status")) and \
+        not _COMPANY_WORD.search(doc.folded, sentence.start, sentence.end)
+
+
+_COMPANY_WORD = re.compile(r"\b(?:company|firm|unternehmen|firma|société|entreprise|empresa|società|"
+                           r"azienda|bedrijf|spółk\w*|společnost\w*|bolag\w*|şirket\w*|companie|vállalat\w*|"
+                           r"компани\w*|perusahaan|công ty)\b|新会社|合弁|公司|회사|법인")
 
 
 def _unsupported_title(deals: list[DealSentence]) -> bool:
@@ -366,7 +372,8 @@ def choose_deal_type(doc: Document, deals: list[DealSentence]) -> str:
         return "strategic_alliance"  # partners resizing their cross-shareholdings
     if chosen == "joint_venture" and "acquisition" in best.types and _states_a_stake(doc, deals):
         return "acquisition"  # "buys 21% of Leapmotor and sets up a venture": the stake is the deal
-    if chosen == "acquisition" and "joint_venture" in totals and _splits_a_venture(doc, deals):
+    if chosen == "acquisition" and "joint_venture" in totals and _splits_a_venture(doc, deals) \
+            and not _buys_out_a_partner(doc, deals):
         return "joint_venture"  # "a new company, Toyota 51% and Panasonic 49%": founders' shares
     return chosen
 
@@ -375,6 +382,14 @@ def _states_a_stake(doc: Document, deals: list[DealSentence]) -> bool:
     """A headline sentence states the percentage of a stake bought (not a venture's 50-50 split)."""
     share = stake_percent([doc.text[d.sentence.start:d.sentence.end] for d in headline(deals)])
     return share is not None and share != 50.0
+
+
+def _buys_out_a_partner(doc: Document, deals: list[DealSentence]) -> bool:
+    """A headline joint venture word after a possessive ("buys Siemens' half of their joint
+    venture"): the venture exists, and the stake bought in it is a purchase."""
+    return any(h.value == "joint_venture" and _POSSESSIVE_BEFORE.search(
+        doc.folded, max(d.sentence.start, h.start - 25), h.start)
+        for d in headline(deals) for h in d.sentence.deals)
 
 
 def _splits_a_venture(doc: Document, deals: list[DealSentence]) -> bool:

@@ -45,7 +45,7 @@ def stake_percents(sentences: list[str]) -> list[float]:
 
 
 def splits_a_venture(sentences: list[str]) -> bool:
-    """The stakes stated are the founders' split of one company: 50-50 ("each holding 50%")
-    or shares adding up to 100% ("Toyota 51%, Panasonic 49%")."""
+    """The stakes stated are the founders' split of one company: 50-50 ("buys half of ZF's
+    axle unit, to be run 50-50") or shares adding up to 100% ("Toyota 51%, Panasonic 49%")."""
     stakes = stake_percents(sentences)
     return 50.0 in stakes or any(abs(a + b - 100.0) < 0.01 for a, b in zip(stakes, stakes[1:]))
