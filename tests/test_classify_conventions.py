@@ -376,3 +376,29 @@ def test_a_finished_vehicle_is_no_finished_deal():
     c = classify("マツダとソラーズ、完成車合弁の生産を拡大",
                  "マツダとソラーズは、ウラジオストクの完成車合弁会社で新たな協業を始めると発表した。")
     assert c.status != "completed"
+
+
+@pytest.mark.parametrize("title, text, parties", [
+    ('مشروع مشترك بين "أدنوك للتوزيع" و"طاقة" للشحن الكهربائي',
+     'أبوظبي – وقعت "أدنوك للتوزيع" و"طاقة" اتفاقية لتأسيس مشروع مشترك لتطوير شبكة شحن للسيارات '
+     'الكهربائية.', {"أدنوك للتوزيع", "طاقة"}),
+    ("Hyundai продает завод в Петербурге «АГР»",
+     "Hyundai и «АГР» подписали соглашение: Hyundai продает завод в Санкт-Петербурге.",
+     {"Hyundai", "АГР"}),
+])
+def test_a_quoted_name_next_to_another_organisation_is_a_party(title, text, parties):
+    c = classify(title, text)
+    assert c.is_alliance and set(c.parties) == parties
+
+
+def test_a_quoted_phrase_in_cjk_text_is_no_party():
+    c = classify("鸿海被曝寻求入股日产 日产回应“没有这样的事实”",
+                 "据报道，鸿海正寻求入股日产。日产回应称“没有这样的事实”。")
+    assert "没有这样的事实" not in c.parties
+
+
+def test_selling_a_plant_is_an_acquisition():
+    c = classify("Hyundai sells its St Petersburg plant to AGR",
+                 "Hyundai agreed to sell its St Petersburg plant to AGR Holding for a symbolic sum, "
+                 "the carmaker said on Tuesday.")
+    assert c.is_alliance and c.deal_type == "acquisition"

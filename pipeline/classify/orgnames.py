@@ -106,7 +106,33 @@ def open_world_parties(text: str, start: int, end: int, known: list[tuple[int, i
     if not found and not known:
         found = _coordinated_pair(text, start, runs, vocab)
     found += _katakana_names(text, start, end, known)
+    spans = known + [(r.start, r.end) for r in found]
+    found += [q for q in _quoted_names(text, start, end, spans)
+              if not any(r.start < q.end and q.start < r.end for r in found)]
     return sorted(found, key=lambda r: r.start)
+
+
+# A short name in quotes, as Russian, Ukrainian and Arabic news write company names
+# («АГР», "أدنوك للتوزيع"). Quoted text is too often a product or a phrase to trust
+# alone: it counts when another organisation is named right next to it.
+_QUOTED = re.compile(r"[«„“\"]([^«»„“”\"\n]{2,40}?)[»“”\"]")
+_CJK_CHAR = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
+_NEXT_TO = re.compile(r"^\s*(?:,|و|and|и|і|та|a|e|et|y|und|ve|và|dan|与|和|及|과|와|،)?\s*$")
+
+
+def _quoted_names(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> list[NameRun]:
+    """Quoted names of at most four words next to another organisation or quoted name."""
+    quoted = [m for m in _QUOTED.finditer(text, start, end)
+              if len(m.group(1).split()) <= 3 and not m.group(1)[:1].islower()
+              and not _CJK_CHAR.search(m.group(1))  # a quote in CJK text is a phrase or a product
+              and not any(s < m.end(1) and m.start(1) < e for s, e in spans)]
+    others = spans + [(m.start(), m.end()) for m in quoted]
+    found = []
+    for m in quoted:
+        if any(_NEXT_TO.match(text[e:m.start()]) or _NEXT_TO.match(text[m.end():s])
+               for s, e in others if (s, e) != (m.start(), m.end()) and (e <= m.start() or s >= m.end())):
+            found.append(NameRun(m.start(1), m.end(1), m.group(1).strip(), True))
+    return found
 
 
 # Japanese writes foreign companies in katakana; a run introduced by a country prefix or a
