@@ -402,3 +402,17 @@ def test_selling_a_plant_is_an_acquisition():
                  "Hyundai agreed to sell its St Petersburg plant to AGR Holding for a symbolic sum, "
                  "the carmaker said on Tuesday.")
     assert c.is_alliance and c.deal_type == "acquisition"
+
+
+def test_a_stake_taken_in_the_company_a_deal_creates_is_a_joint_venture():
+    c = classify("LG Electronics and Magna set up e-powertrain joint venture",
+                 "LG Electronics will spin off its e-powertrain business into a new company in "
+                 "which Magna will acquire a 49% stake for $453 million, the companies said.")
+    assert c.deal_type == "joint_venture"
+
+
+def test_a_stake_word_in_another_language_makes_a_purchase_of_a_company():
+    c = classify("Toyota převezme celou automobilku v Kolíně",
+                 "Japonský koncern Toyota odkoupí padesátiprocentní podíl, který dosud vlastnila "
+                 "francouzská skupina PSA. Oznámily to v pátek obě firmy.")
+    assert c.is_alliance and c.deal_type == "acquisition"

@@ -131,7 +131,8 @@ def _buys_a_company(doc: Document, sentence: Sentence, hit) -> bool:
     if _STAKE_WORD.search(doc.folded, hit.start, hit.end) or not doc.folded[hit.start].isascii():
         return True  # a stake word itself, or a script whose word order this check does not know
     after = doc.folded[hit.end:min(sentence.end, hit.end + 60)]
-    if _STAKE_WORD.search(after) or any(hit.end <= m.start < hit.end + 60 for m in sentence.mentions):
+    if _STAKE_WORD.search(after) or STAKE_WORDS.search(after) or \
+            any(hit.end <= m.start < hit.end + 60 for m in sentence.mentions):
         return True
     if _BUSINESS_ASSET.search(doc.folded, max(sentence.start, hit.start - 40), min(sentence.end, hit.end + 40)):
         return True  # "buys Ford's Craiova plant", "fabrikasını satın alıyor": a business bought
@@ -372,8 +373,8 @@ def choose_deal_type(doc: Document, deals: list[DealSentence]) -> str:
         return "strategic_alliance"  # partners resizing their cross-shareholdings
     if chosen == "joint_venture" and "acquisition" in best.types and _states_a_stake(doc, deals):
         return "acquisition"  # "buys 21% of Leapmotor and sets up a venture": the stake is the deal
-    if chosen == "acquisition" and "joint_venture" in totals and _splits_a_venture(doc, deals) \
-            and not _buys_out_a_partner(doc, deals):
+    if chosen == "acquisition" and "joint_venture" in totals and not _buys_out_a_partner(doc, deals) \
+            and (_splits_a_venture(doc, deals) or _stake_in_a_new_company(doc, deals)):
         return "joint_venture"  # "a new company, Toyota 51% and Panasonic 49%": founders' shares
     return chosen
 
@@ -390,6 +391,21 @@ def _buys_out_a_partner(doc: Document, deals: list[DealSentence]) -> bool:
     return any(h.value == "joint_venture" and _POSSESSIVE_BEFORE.search(
         doc.folded, max(d.sentence.start, h.start - 25), h.start)
         for d in headline(deals) for h in d.sentence.deals)
+
+
+# A company the deal creates: a stake taken in it is a share of a joint venture.
+_NEW_COMPANY = re.compile(r"new (?:company|entity|firm)|newly (?:formed|created|established)|nouvelle (?:société|entité)|"
+                          r"neue[ns]? (?:gesellschaft|unternehmen|firma)|nuova società|nueva (?:sociedad|empresa)|"
+                          r"nova (?:empresa|sociedade)|nieuwe onderneming|now\w+ spółk\w+|nov\w+ společnost\w*|"
+                          r"yeni (?:bir )?şirket|perusahaan baru|công ty mới|บริษัทใหม่|شركة جديدة|"
+                          r"нов\w+ компани\w+|新会社|新公司|신설 ?법인|새 법인|합작 ?법인")
+
+
+def _stake_in_a_new_company(doc: Document, deals: list[DealSentence]) -> bool:
+    """A headline stake sentence names the company the deal creates ("spins the unit off into a
+    new company in which Magna takes 49%")."""
+    return any("acquisition" in d.types and _NEW_COMPANY.search(doc.folded, d.sentence.start, d.sentence.end)
+               for d in headline(deals))
 
 
 def _splits_a_venture(doc: Document, deals: list[DealSentence]) -> bool:
