@@ -416,3 +416,17 @@ def test_a_stake_word_in_another_language_makes_a_purchase_of_a_company():
                  "Japonský koncern Toyota odkoupí padesátiprocentní podíl, který dosud vlastnila "
                  "francouzská skupina PSA. Oznámily to v pátek obě firmy.")
     assert c.is_alliance and c.deal_type == "acquisition"
+
+
+def test_an_order_for_vehicles_is_a_supply_deal():
+    c = classify("Hertz to add 65,000 Polestars",
+                 "Hertz will buy up to 65,000 Polestar electric vehicles over five years, the "
+                 "companies said on Tuesday.")
+    assert c.deal_type == "supply_agreement"
+
+
+def test_a_japanese_ending_still_being_arranged_is_a_rumour():
+    c = classify("三菱自、中国での車両生産から撤退へ",
+                 "三菱自動車は広汽集団との合弁を解消し、中国での車両生産から撤退する方向で"
+                 "最終調整に入った。")
+    assert c.deal_type == "dissolution" and c.status == "rumored"

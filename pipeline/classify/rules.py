@@ -52,6 +52,8 @@ def deal_types(doc: Document, sentence: Sentence, sides: int) -> dict[str, float
         value = hit.value
         if value == "acquisition" and _builds_a_plant(doc, sentence, hit):
             value = "strategic_alliance"  # "will invest €4bn in a battery plant": building, no purchase
+        elif value == "acquisition" and _VEHICLE_ORDER.match(doc.folded, hit.end):
+            value = "supply_agreement"  # "to buy up to 65,000 Polestar EVs": a fleet order
         elif value == "acquisition" and not _buys_a_company(doc, sentence, hit):
             continue  # "prefers to buy computing platforms": goods, not a company or a stake
         weight = hit.weight * (0.5 if in_aside(doc, sentence, hit.start) else 1.0)
@@ -146,6 +148,14 @@ _INVESTMENT_WORD = re.compile(r"invest|投资|투자|投資|inversi|investim|inv
 _PLANT = re.compile(r"plant|factor|facility|工厂|工場|공장|fabrik|usine|planta|stabiliment|fábrica|"
                     r"fabriek|fabryk|továrn|závod|tesis|uzin|gyár|pabrik|nhà máy|завод|โรงงาน|مصنع|"
                     r"कारखान|संयंत्र")
+
+
+# A number of vehicles right after a buying word: an order for vehicles, not a company.
+_VEHICLE_ORDER = re.compile(
+    r"\W+(?:[^\W\d]+\W+){0,3}?\d[\d,. ]*(?:\W+[^\W\d]+){0,3}?\W+(?:vehicles|cars|evs|trucks|buses|vans|"
+    r"units|fahrzeuge|autos|véhicules|voitures|vehículos|coches|veicoli|veículos|carros|voertuigen|"
+    r"pojazdów|samochodów|vozidel|araç|vehicule|autót|autó|автомобил\w*|машин|kendaraan|unit|xe|"
+    r"台|辆|대)\b")
 
 
 def _builds_a_plant(doc: Document, sentence: Sentence, hit) -> bool:
@@ -440,7 +450,9 @@ def choose_status(doc: Document, deals: list[DealSentence], lex: Lexicon) -> tup
             if hit.value == "completed" and doc.folded[hit.end:hit.end + 1] in "車车":
                 continue  # 完成車: a finished vehicle, not a completed deal
             if hit.value == "terminated" and not is_negated(doc, sentence, hit.start, hit.end):
-                if sourced or cue_before(doc, sentence, hit.start, lex.hedges):
+                if sourced or cue_before(doc, sentence, hit.start, lex.hedges) or \
+                        _JA_PLANNED.match(doc.folded, hit.end) or \
+                        _JA_PLAN_SENTENCE.search(doc.folded, sentence.start, sentence.end):
                     rumoured_end += 3.0 * weight  # "plans to pull out, sources said": a rumour
                 else:
                     scores["terminated"] += 3.0 * weight
@@ -463,6 +475,12 @@ def choose_status(doc: Document, deals: list[DealSentence], lex: Lexicon) -> tup
     if hedged and hedged >= scores["announced"]:
         return "rumored", False  # reported by others: "people familiar", "Nikkei reported"
     return ("rumored" if scores["rumored"] and not scores["announced"] else "announced"), False
+
+
+# Japanese puts the modality after the verb: "撤退へ" (to withdraw), "解消で最終調整" (in final
+# talks to end): a plan that reporters learned of, not an ending decided.
+_JA_PLANNED = re.compile(r"\s*(?:する)?(?:へ|を検討|の方向|方向で|で最終調整|を最終調整|に向け|で調整)")
+_JA_PLAN_SENTENCE = re.compile(r"最終調整|する方向|の方向で|検討に入|検討している|調整に入")
 
 
 def _sourced(sentence: Sentence) -> bool:
