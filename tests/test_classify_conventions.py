@@ -430,3 +430,19 @@ def test_a_japanese_ending_still_being_arranged_is_a_rumour():
                  "三菱自動車は広汽集団との合弁を解消し、中国での車両生産から撤退する方向で"
                  "最終調整に入った。")
     assert c.deal_type == "dissolution" and c.status == "rumored"
+
+
+@pytest.mark.parametrize("spelled, reported", [
+    ("PPF Grubu", "PPF"), ("Volvokoncernen", "Volvo"), ("Acme Robotics GmbH", "Acme Robotics"),
+    ("Kessler Holding", "Kessler"),
+])
+def test_an_unlisted_name_is_reported_without_legal_forms_and_group_words(spelled, reported):
+    from pipeline.classify.orgnames import strip_legal_form
+    assert strip_legal_form(spelled) == reported
+
+
+def test_a_product_name_is_no_party():
+    c = classify("Renault and Google widen software partnership",
+                 "Renault and Google will widen their partnership to the software of the Megane "
+                 "E-Tech Electric and later models, the companies said.")
+    assert set(c.parties) == {"Renault", "Google"}

@@ -309,7 +309,9 @@ def _coordinated(text: str, run: NameRun, known: list[tuple[int, int]], vocab: O
 # Group words dropped from the end of a reported name: analysts call "Coşkunöz Holding"
 # Coşkunöz and "Saryarka Motors Group" Saryarka Motors.
 _GROUP_WORDS = frozenset({"holding", "holdings", "group", "gruppe", "grupo", "groupe", "gruppo",
-                          "groep", "grup", "grupa", "skupina", "koncern", "konzern"})
+                          "groep", "grup", "grubu", "grupa", "skupina", "koncern", "konzern", "koncernen"})
+# Swedish and Danish glue the group word on: "Volvokoncernen" is Volvo.
+_GLUED_GROUP = re.compile(r"(?<=\w{3})(?:koncernen|koncernens|konzerns?)$", re.IGNORECASE)
 
 
 def strip_legal_form(name: str) -> str:
@@ -321,4 +323,6 @@ def strip_legal_form(name: str) -> str:
         words.pop()
     while len(words) > 1 and fold(words[0]).strip(".,") in vocab.legal_prefixes:
         words.pop(0)
+    if len(words) == 1:
+        words[0] = _GLUED_GROUP.sub("", words[0])
     return " ".join(words).rstrip(",")
