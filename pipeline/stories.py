@@ -19,12 +19,15 @@ STORY_MAX_SPAN = timedelta(days=7)   # stops a chain of daily follow-ups becomin
 STORY_TEXT_JACCARD = 0.2             # shared phrases: same wire text reworked
 # Deal types a classifier plausibly confuses for the same event.
 # A stake bought alongside a new venture, or an MoU signed to open merger talks, is one
-# event that outlets label differently. An ending (dissolution) never joins a beginning.
+# event that outlets label differently; so are technology licensed with cells supplied, and
+# a partner bought out of a venture (a purchase, and the venture's end). An ending never
+# joins any other beginning.
 _RELATED_DEALS = {frozenset(pair) for pair in (
     ("strategic_alliance", "mou"), ("strategic_alliance", "joint_venture"),
     ("strategic_alliance", "supply_agreement"), ("strategic_alliance", "licensing"),
     ("merger", "acquisition"), ("mou", "merger"), ("mou", "joint_venture"),
-    ("acquisition", "joint_venture"))}
+    ("acquisition", "joint_venture"), ("supply_agreement", "licensing"),
+    ("acquisition", "dissolution"))}
 
 
 @dataclass(frozen=True)
