@@ -446,3 +446,15 @@ def test_a_product_name_is_no_party():
                  "Renault and Google will widen their partnership to the software of the Megane "
                  "E-Tech Electric and later models, the companies said.")
     assert set(c.parties) == {"Renault", "Google"}
+
+
+@pytest.mark.parametrize("title, text", [
+    ("Guvernul dă undă verde unui ajutor de stat pentru uzina din Craiova",
+     "Guvernul a aprobat un ajutor de stat pentru uzina Ford Otosan din Craiova, deținută de "
+     "Ford și Koç în parteneriat."),
+    ("LG Magna e-Powertrain opens Mexican plant to feed GM's EV ramp-up",
+     "LG Magna e-Powertrain, the joint venture of LG Electronics and Magna, opened a plant in "
+     "Mexico on Tuesday to supply motors for General Motors' electric vehicles."),
+])
+def test_state_aid_and_a_ventures_plant_opening_are_not_deals(title, text):
+    assert not classify(title, text).is_alliance
