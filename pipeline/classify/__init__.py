@@ -23,7 +23,7 @@ from pipeline.classify.parties import choose_parties
 from pipeline.classify.text import MAX_TEXT_CHARS, MAX_TITLE_CHARS, clean, coerce_text
 from pipeline.models import Classification
 
-CLASSIFIER_VERSION = "2026.12.1"
+CLASSIFIER_VERSION = "2026.12.2"
 
 __all__ = ["CLASSIFIER_VERSION", "MAX_TEXT_CHARS", "Gazetteer", "Organisation",
            "classify_article", "find_mentions", "load_gazetteer"]
