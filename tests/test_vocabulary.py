@@ -7,7 +7,7 @@ from collections import Counter
 from types import SimpleNamespace
 
 from pipeline import report, sources, states, vocabulary
-from pipeline.classify import lexicon, rules
+from pipeline.classify import deal_type, lexicon
 
 
 def check_values(conn, table: str, column: str) -> set[str]:
@@ -50,9 +50,9 @@ def test_the_lexicon_names_the_vocabulary():
 
 
 def test_the_classifier_breaks_ties_over_every_lexicon_deal_type():
-    # A lexicon type missing from the precedence made rules.deal_type raise StopIteration.
-    assert rules._PRECEDENCE == vocabulary.PRECEDENCE
-    assert set(lexicon._data()["deal_types"]) <= set(rules._PRECEDENCE)
+    # A lexicon type missing from the precedence made the deal-type choice raise StopIteration.
+    assert deal_type._PRECEDENCE == vocabulary.PRECEDENCE
+    assert set(lexicon._data()["deal_types"]) <= set(deal_type._PRECEDENCE)
 
 
 def test_the_report_draws_every_deal_type(monkeypatch):

@@ -17,9 +17,11 @@ from pipeline.classify.matcher import load_matcher
 from pipeline.classify.stakes import stake_percent
 from pipeline.classify import rules
 from pipeline.classify.clauses import sentence_text
+from pipeline.classify.deal_type import choose_deal_type
 from pipeline.classify.focus import choose_focus
 from pipeline.classify.headline import headline
 from pipeline.classify.parties import choose_parties
+from pipeline.classify.status import choose_status
 from pipeline.classify.text import MAX_TEXT_CHARS, MAX_TITLE_CHARS, clean, coerce_text
 from pipeline.models import Classification
 
@@ -68,8 +70,8 @@ def _classify(raw_text: str, title: str, published) -> Classification:
         return Classification(is_auto=_is_auto_news(doc), is_alliance=False,
                               confidence=min(rules.confidence(score, threshold), 0.499),
                               event_date=event_date([], published), mentions=mentions)
-    status, ending = rules.choose_status(doc, deals, lex)
-    deal_type = "dissolution" if ending else rules.choose_deal_type(doc, deals)
+    status, ending = choose_status(doc, deals, lex)
+    deal_type = "dissolution" if ending else choose_deal_type(doc, deals)
     if status == "completed" and deal_type == "mou":
         status = "announced"  # a signed memorandum is an announcement; nothing closes
 

@@ -1,31 +1,22 @@
-"""Decision rules: which sentences report a deal, how strongly the article does, and
-the deal's type and status."""
+"""Decision rules: which sentences report a deal, and how strongly the article does (the
+deal type is chosen in deal_type.py, the status in status.py)."""
 
 from __future__ import annotations
 
 import math
 import re
 
-from pipeline.classify.analysis import LEAD_SENTENCES, Document, Sentence, is_furniture
-from pipeline.classify.clauses import (cue_before, follows, in_aside, is_background,
+from pipeline.classify.analysis import LEAD_SENTENCES, Document, Sentence
+from pipeline.classify.clauses import (follows, in_aside, is_background,
                                        is_denial, is_negated, position_weight)
-from pipeline.classify.headline import DealSentence, headline, lead_deal
+from pipeline.classify.headline import DealSentence, headline
 from pipeline.classify.lexicon import Lexicon
-from pipeline.classify.stakes import STAKE_WORDS, splits_a_venture, stake_percent
+from pipeline.classify.stakes import STAKE_WORDS, splits_a_venture
 from pipeline.classify.parties import (antecedent_parties, joint_names, party_factor,
                                        sentence_parties, unknown_names)
 
 ALLIANCE_THRESHOLD = 1.6  # article score from which it is alliance news (confidence 0.5)
-# Ties between deal types go to the more specific one.
-from pipeline.vocabulary import PRECEDENCE as _PRECEDENCE  # noqa: E402 - kept in one place
-_SPECIFICITY = {"strategic_alliance": 0.8}
 
-
-# Resizing the cross-shareholdings of an existing alliance is not a purchase.
-_REBALANCE = re.compile(r"rebalanc|re-balanc|equal footing|equal (?:\d+ ?% )?(?:stakes|shareholdings)|"
-                        r"(?:cut|reduc\w*|lower\w*|trim\w*) (?:its|their) (?:\w+ )?(?:stake|holding)|"
-                        r"neu ordnen|neuordnung|rééquilibr|riequilibr|reequilibr|資本関係の見直し|"
-                        r"出資比率を(?:引き下げ|見直)|调整持股|지분 조정|перебаланс")
 
 
 def _reference_year(doc: Document, published_year: int | None) -> int | None:
@@ -60,7 +51,7 @@ def deal_types(doc: Document, sentence: Sentence, sides: int) -> dict[str, float
         if hit.value == "joint_venture" and _names_a_venture_before(doc, sentence, hit.start):
             weight *= 0.3  # "GAC Toyota, Toyota's joint venture with GAC, launched...": a description
             described = True
-        elif hit.value == "joint_venture" and _POSSESSIVE_BEFORE.search(
+        elif hit.value == "joint_venture" and POSSESSIVE_BEFORE.search(
                 doc.folded, max(sentence.start, hit.start - 25), hit.start):
             weight *= 0.3  # "models from its joint venture with Dongfeng": one that exists
             described = True
@@ -121,7 +112,7 @@ _AGREED = re.compile(r"\bagree[sd]?\b|\bsigned\b|\bacordad|\bacordaron|\bfirmaro
                      r"\bkomt overeen|\bovereengekomen|\bundertecknat|\banlaştı|\bsepakat|\bmenandatangani|"
                      r"\bký kết|合意|签署|达成协议|체결|합의")
 # A possessive right before a joint venture word points at one that already exists.
-_POSSESSIVE_BEFORE = re.compile(r"\b(?:its|their|ihr\w*|sein\w*|leurs?|sa|son|ses|su|sus|sua|suo|"
+POSSESSIVE_BEFORE = re.compile(r"\b(?:its|their|ihr\w*|sein\w*|leurs?|sa|son|ses|su|sus|sua|suo|"
                                 r"loro|seu|hun|zijn|jejich|jeho|ich|jego|ее|их|его)"
                                 r"(?:\s+[\w-]+)?\s+$")
 # A stake word inside the deal word or next to it: the purchase is of a company or a share.
@@ -209,7 +200,7 @@ def deal_sentences(doc: Document, lex: Lexicon, published_year: int | None) -> l
                 or sentence.cue("boilerplate"):
             continue  # no deal words, or page furniture ("Related: X and Y sign MoU")
         parties = sentence_parties(doc, sentence)
-        names = unknown_names(doc, sentence, lex) if len(parties) < 2 and not _within_a_group(sentence) else 0
+        names = unknown_names(doc, sentence, lex) if len(parties) < 2 and not within_a_group(sentence) else 0
         types = deal_types(doc, sentence, len(parties) + names)
         if not types:
             continue
@@ -226,7 +217,7 @@ def deal_sentences(doc: Document, lex: Lexicon, published_year: int | None) -> l
     return found
 
 
-def _within_a_group(sentence: Sentence) -> bool:
+def within_a_group(sentence: Sentence) -> bool:
     """The sentence names a unit and its owner ("Volkswagen's software unit Cariad was to
     deliver..."): work inside one group, whatever other capitalised words it has."""
     owners = {m.org.parent for m in sentence.mentions if m.org.kind != "brand" and m.org.parent}
@@ -353,145 +344,3 @@ def alliance_threshold(doc: Document, deals: list[DealSentence], parties: list[s
 def confidence(score: float, threshold: float = ALLIANCE_THRESHOLD) -> float:
     """Score mapped to [0, 1]; the threshold that applies maps to 0.5."""
     return 1.0 - math.exp(-score * math.log(2) / threshold)
-
-
-def choose_deal_type(doc: Document, deals: list[DealSentence]) -> str:
-    """The deal type with most weight over the lead's deal sentences, specific first."""
-    totals: dict[str, float] = {}
-    strong: set[str] = set()  # types named outright (not by one weak word) somewhere
-    best = deals[0]
-    for deal in deals:
-        s = deal.sentence
-        if deal.background or not (s.in_title or s.index <= 7) or _within_a_group(s):
-            continue
-        weight = position_weight(s) * (1.0 if deal.parties else 0.5) * (1.5 if deal is best else 1.0)
-        for kind, value in deal.types.items():
-            totals[kind] = totals.get(kind, 0.0) + value * weight * _SPECIFICITY.get(kind, 1.0)
-            if value >= 2.0:
-                strong.add(kind)
-    if not totals:
-        totals, strong = dict(best.types), set(best.types)
-    generic = totals.pop("strategic_alliance", 0.0)
-    totals = {k: v for k, v in totals.items() if k in strong or v >= generic}
-    if not totals or max(totals.values()) < 0.35 * generic:
-        return "strategic_alliance"  # a partnership unless its specific form is named
-    top = max(totals.values())
-    chosen = next(k for k in _PRECEDENCE if totals.get(k, 0.0) >= top - 1e-9)
-    if chosen in ("mou", "acquisition") and totals.get("merger", 0.0) >= 0.5 * top:
-        return "merger"  # a memorandum or talks whose stated aim is a merger
-    if chosen == "acquisition" and "strategic_alliance" in best.types and _rebalances(doc, deals):
-        return "strategic_alliance"  # partners resizing their cross-shareholdings
-    if chosen == "joint_venture" and "acquisition" in best.types and _states_a_stake(doc, deals):
-        return "acquisition"  # "buys 21% of Leapmotor and sets up a venture": the stake is the deal
-    if chosen == "acquisition" and "joint_venture" in totals and not _buys_out_a_partner(doc, deals) \
-            and (_splits_a_venture(doc, deals) or _stake_in_a_new_company(doc, deals)):
-        return "joint_venture"  # "a new company, Toyota 51% and Panasonic 49%": founders' shares
-    return chosen
-
-
-def _states_a_stake(doc: Document, deals: list[DealSentence]) -> bool:
-    """A headline sentence states the percentage of a stake bought (not a venture's 50-50 split)."""
-    share = stake_percent([doc.text[d.sentence.start:d.sentence.end] for d in headline(deals)])
-    return share is not None and share != 50.0
-
-
-def _buys_out_a_partner(doc: Document, deals: list[DealSentence]) -> bool:
-    """A headline joint venture word after a possessive ("buys Siemens' half of their joint
-    venture"): the venture exists, and the stake bought in it is a purchase."""
-    return any(h.value == "joint_venture" and _POSSESSIVE_BEFORE.search(
-        doc.folded, max(d.sentence.start, h.start - 25), h.start)
-        for d in headline(deals) for h in d.sentence.deals)
-
-
-# A company the deal creates: a stake taken in it is a share of a joint venture.
-_NEW_COMPANY = re.compile(r"new (?:company|entity|firm)|newly (?:formed|created|established)|nouvelle (?:société|entité)|"
-                          r"neue[ns]? (?:gesellschaft|unternehmen|firma)|nuova società|nueva (?:sociedad|empresa)|"
-                          r"nova (?:empresa|sociedade)|nieuwe onderneming|now\w+ spółk\w+|nov\w+ společnost\w*|"
-                          r"yeni (?:bir )?şirket|perusahaan baru|công ty mới|บริษัทใหม่|شركة جديدة|"
-                          r"нов\w+ компани\w+|新会社|新公司|신설 ?법인|새 법인|합작 ?법인")
-
-
-def _stake_in_a_new_company(doc: Document, deals: list[DealSentence]) -> bool:
-    """A headline stake sentence names the company the deal creates ("spins the unit off into a
-    new company in which Magna takes 49%")."""
-    return any("acquisition" in d.types and _NEW_COMPANY.search(doc.folded, d.sentence.start, d.sentence.end)
-               for d in headline(deals))
-
-
-def _splits_a_venture(doc: Document, deals: list[DealSentence]) -> bool:
-    """The headline sentences state the founders' split of a new company."""
-    return splits_a_venture([doc.text[d.sentence.start:d.sentence.end] for d in headline(deals)])
-
-
-def _rebalances(doc: Document, deals: list[DealSentence]) -> bool:
-    """The headline speaks of rebalancing an alliance's cross-shareholdings."""
-    return any(_REBALANCE.search(doc.folded, d.sentence.start, d.sentence.end) for d in headline(deals))
-
-
-def choose_status(doc: Document, deals: list[DealSentence], lex: Lexicon) -> tuple[str, bool]:
-    """The status, and whether the news is an ending (a dissolution).
-
-    terminated > completed > rumored (hedges outweigh) > announced. An ending that
-    only sources report ("Nissan will pull out, people familiar said") is rumored.
-    """
-    heads = headline(deals)
-    lead = lead_deal(heads)
-    # The title, the best sentence and the lead's deal sentence speak for the news.
-    weights = [(d.sentence, 1.0 if i == 0 or d.sentence.in_title or d is lead else 0.6)
-               for i, d in enumerate(heads)]
-    scores = {"terminated": 0.0, "completed": 0.0, "rumored": 0.0, "announced": 0.0}
-    hedged = 0.0
-    rumoured_end = 0.0
-    # "...deal on the verge of collapse: sources": a headline's attribution covers the story
-    title_sourced = any(_sourced(s) for s in doc.sentences if s.in_title)
-    for sentence, weight in weights:
-        sourced = _sourced(sentence) or title_sourced
-        for hit in sentence.cue("status"):
-            if hit.value == "completed" and doc.folded[hit.end:hit.end + 1] in "車车":
-                continue  # 完成車: a finished vehicle, not a completed deal
-            if hit.value == "terminated" and not is_negated(doc, sentence, hit.start, hit.end):
-                if sourced or cue_before(doc, sentence, hit.start, lex.hedges) or \
-                        _JA_PLANNED.match(doc.folded, hit.end) or \
-                        _JA_PLAN_SENTENCE.search(doc.folded, sentence.start, sentence.end):
-                    rumoured_end += 3.0 * weight  # "plans to pull out, sources said": a rumour
-                else:
-                    scores["terminated"] += 3.0 * weight
-            elif hit.value == "completed" and not cue_before(doc, sentence, hit.start, lex.future):
-                scores["completed"] += 2.5 * weight
-            elif hit.value == "rumored_strong":
-                hedged += 3.0 * weight
-            elif hit.value == "rumored":
-                scores["rumored"] += 1.0 * weight
-            elif hit.value == "announced" and not cue_before(doc, sentence, hit.start, lex.hedges):
-                scores["announced"] += 1.5 * weight
-    # an attribution elsewhere in the lead weighs less than one announcement word
-    hedged += 1.0 * _attributions(doc, {id(s) for s, _ in weights})
-    if scores["terminated"] >= 2.5:
-        return ("rumored" if hedged + rumoured_end > scores["terminated"] else "terminated"), True
-    if rumoured_end >= 2.5:
-        return "rumored", True
-    if scores["completed"] >= 2.0:
-        return "completed", False
-    if hedged and hedged >= scores["announced"]:
-        return "rumored", False  # reported by others: "people familiar", "Nikkei reported"
-    return ("rumored" if scores["rumored"] and not scores["announced"] else "announced"), False
-
-
-# Japanese puts the modality after the verb: "撤退へ" (to withdraw), "解消で最終調整" (in final
-# talks to end): a plan that reporters learned of, not an ending decided.
-_JA_PLANNED = re.compile(r"\s*(?:する)?(?:へ|を検討|の方向|方向で|で最終調整|を最終調整|に向け|で調整)")
-_JA_PLAN_SENTENCE = re.compile(r"最終調整|する方向|の方向で|検討に入|検討している|調整に入")
-
-
-def _sourced(sentence: Sentence) -> bool:
-    """Attributed to others ('according to sources') with no announcement word."""
-    status = sentence.cue("status")
-    return (any(h.value == "rumored_strong" for h in status)
-            and not any(h.value == "announced" for h in status))
-
-
-def _attributions(doc: Document, seen: set) -> int:
-    """Rumour attributions in the lead's other sentences ('Nikkei reported the talks')."""
-    lead = [s for s in doc.sentences if (s.in_title or s.index <= 2) and id(s) not in seen
-            and (s.in_title or not is_furniture(s, doc.text))]  # a byline "EV Insider Staff" attributes nothing
-    return sum(1 for s in lead if s.cue("status", "rumored_strong"))

@@ -1,0 +1,79 @@
+"""The status of an alliance article, and whether the news is an ending (a dissolution)."""
+
+from __future__ import annotations
+
+import re
+
+from pipeline.classify.analysis import Document, Sentence, is_furniture
+from pipeline.classify.clauses import cue_before, is_negated
+from pipeline.classify.headline import DealSentence, headline, lead_deal
+from pipeline.classify.lexicon import Lexicon
+
+
+def choose_status(doc: Document, deals: list[DealSentence], lex: Lexicon) -> tuple[str, bool]:
+    """The status, and whether the news is an ending (a dissolution).
+
+    terminated > completed > rumored (hedges outweigh) > announced. An ending that
+    only sources report ("Nissan will pull out, people familiar said") is rumored.
+    """
+    heads = headline(deals)
+    lead = lead_deal(heads)
+    # The title, the best sentence and the lead's deal sentence speak for the news.
+    weights = [(d.sentence, 1.0 if i == 0 or d.sentence.in_title or d is lead else 0.6)
+               for i, d in enumerate(heads)]
+    scores = {"terminated": 0.0, "completed": 0.0, "rumored": 0.0, "announced": 0.0}
+    hedged = 0.0
+    rumoured_end = 0.0
+    # "...deal on the verge of collapse: sources": a headline's attribution covers the story
+    title_sourced = any(_sourced(s) for s in doc.sentences if s.in_title)
+    for sentence, weight in weights:
+        sourced = _sourced(sentence) or title_sourced
+        for hit in sentence.cue("status"):
+            if hit.value == "completed" and doc.folded[hit.end:hit.end + 1] in "車车":
+                continue  # 完成車: a finished vehicle, not a completed deal
+            if hit.value == "terminated" and not is_negated(doc, sentence, hit.start, hit.end):
+                if sourced or cue_before(doc, sentence, hit.start, lex.hedges) or \
+                        _JA_PLANNED.match(doc.folded, hit.end) or \
+                        _JA_PLAN_SENTENCE.search(doc.folded, sentence.start, sentence.end):
+                    rumoured_end += 3.0 * weight  # "plans to pull out, sources said": a rumour
+                else:
+                    scores["terminated"] += 3.0 * weight
+            elif hit.value == "completed" and not cue_before(doc, sentence, hit.start, lex.future):
+                scores["completed"] += 2.5 * weight
+            elif hit.value == "rumored_strong":
+                hedged += 3.0 * weight
+            elif hit.value == "rumored":
+                scores["rumored"] += 1.0 * weight
+            elif hit.value == "announced" and not cue_before(doc, sentence, hit.start, lex.hedges):
+                scores["announced"] += 1.5 * weight
+    # an attribution elsewhere in the lead weighs less than one announcement word
+    hedged += 1.0 * _attributions(doc, {id(s) for s, _ in weights})
+    if scores["terminated"] >= 2.5:
+        return ("rumored" if hedged + rumoured_end > scores["terminated"] else "terminated"), True
+    if rumoured_end >= 2.5:
+        return "rumored", True
+    if scores["completed"] >= 2.0:
+        return "completed", False
+    if hedged and hedged >= scores["announced"]:
+        return "rumored", False  # reported by others: "people familiar", "Nikkei reported"
+    return ("rumored" if scores["rumored"] and not scores["announced"] else "announced"), False
+
+
+# Japanese puts the modality after the verb: "撤退へ" (to withdraw), "解消で最終調整" (in final
+# talks to end): a plan that reporters learned of, not an ending decided.
+_JA_PLANNED = re.compile(r"\s*(?:する)?(?:へ|を検討|の方向|方向で|で最終調整|を最終調整|に向け|で調整)")
+_JA_PLAN_SENTENCE = re.compile(r"最終調整|する方向|の方向で|検討に入|検討している|調整に入")
+
+
+def _sourced(sentence: Sentence) -> bool:
+    """Attributed to others ('according to sources') with no announcement word."""
+    status = sentence.cue("status")
+    return (any(h.value == "rumored_strong" for h in status)
+            and not any(h.value == "announced" for h in status))
+
+
+def _attributions(doc: Document, seen: set) -> int:
+    """Rumour attributions in the lead's other sentences ('Nikkei reported the talks')."""
+    lead = [s for s in doc.sentences if (s.in_title or s.index <= 2) and id(s) not in seen
+            and (s.in_title or not is_furniture(s, doc.text))]  # a byline "EV Insider Staff" attributes nothing
+    return sum(1 for s in lead if s.cue("status", "rumored_strong"))
