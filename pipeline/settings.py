@@ -30,6 +30,8 @@ class Settings:
     """Everything configurable, with polite and safe defaults."""
 
     database_url: str | None = field(default=None, repr=False)
+    # the review web app's own login (a member of tieup_reviewer only), see README: Review in the browser
+    review_database_url: str | None = field(default=None, repr=False)
     allow_private_hosts: bool = False
     contact_url: str = "https://github.com/tieup/tieup"
     connect_timeout: float = 10.0
@@ -60,7 +62,8 @@ class Settings:
 
     def __repr__(self) -> str:
         shown = ", ".join(f"{f.name}={getattr(self, f.name)!r}" for f in fields(self) if f.repr)
-        return f"Settings(database_url={redact_url(self.database_url)!r}, {shown})"
+        return (f"Settings(database_url={redact_url(self.database_url)!r}, "
+                f"review_database_url={redact_url(self.review_database_url)!r}, {shown})")
 
     @property
     def user_agent(self) -> str:
@@ -74,6 +77,7 @@ class Settings:
 
 _ENV = {
     "database_url": "DATABASE_URL",
+    "review_database_url": "TIEUP_REVIEW_DATABASE_URL",
     "allow_private_hosts": "TIEUP_ALLOW_PRIVATE_HOSTS",
     "contact_url": "TIEUP_CONTACT_URL",
     "connect_timeout": "TIEUP_CONNECT_TIMEOUT",
