@@ -22,6 +22,10 @@ from ..store import roles
 from ..vocabulary import DEAL_STATUSES, DEAL_TYPES
 
 REVIEW_STATES = review_store.REVIEW_STATES
+# The database login make run creates for the review pages (TIEUP_REVIEW_DATABASE_URL).
+APP_LOGIN = "tieup_review_app"
+# More relationships than this are listed but not drawn (the layout's cost grows fast).
+NETWORK_MAX_RELATIONSHIPS = 300
 # action -> the review state it leaves the event in
 DECIDED_STATES = {"confirm": "confirmed", "reject": "rejected", "correct": "corrected"}
 
@@ -134,6 +138,28 @@ def decide(conn, event_id: int, action: str, reviewer: str | None, *, note: str 
                                      expected_version=expected_version, **correction)
 
 
+def company_names(conn) -> list[str]:
+    """Every company name, for completing party fields."""
+    return review_store.company_names(conn)
+
+
+def event(conn, event_id: int) -> dict:
+    """The event as v_alliance_events shows it (corrected values first)."""
+    return review_store.get_event(conn, event_id)
+
+
+def changed_values(current: dict, *, parties=None, deal_type=None, status=None, event_date=None) -> dict:
+    """Of the values a correction form sends (all of them, pre-filled), the ones that differ
+    from the event's current values: an unchanged field must not become a correction."""
+    changed = {}
+    if parties is not None and sorted(p.lower() for p in parties) != sorted(p.lower() for p in current["parties"]):
+        changed["parties"] = parties
+    for key, value in (("deal_type", deal_type), ("status", status), ("event_date", event_date)):
+        if value is not None and value != current[key]:
+            changed[key] = value
+    return changed
+
+
 def complete_company(conn, prefix: str, limit: int = 15) -> list[str]:
     """Company names for a party field's completion."""
     return review_store.complete_companies(conn, prefix, limit) if prefix.strip() else []
@@ -159,6 +185,8 @@ def network(conn, since: datetime, until: datetime, *, deal_type: str | None = N
         names = {n.lower() for n in [canonical or company, *spellings]}
         rows = [r for r in rows if names & {p.lower() for p in r["parties"]}]
     built = report.build_report(rows, since, until)
+    if len(built.relationships) > NETWORK_MAX_RELATIONSHIPS:
+        return built, None      # a hairball nobody can read, and minutes of layout: narrow it first
     return built, report.network_png(built)
 
 
@@ -179,6 +207,11 @@ def check_app_login(conn) -> None:
     if "tieup_reviewer" not in privileges["groups"]:
         raise ConfigError("the review app's database login is not a member of tieup_reviewer "
                           "(GRANT tieup_reviewer TO the login, or run tieup db roles)")
+
+
+def create_app_login(conn, name: str = APP_LOGIN) -> bool:
+    """Create the review app's database login (a member of tieup_reviewer only) if missing."""
+    return roles.create_login(conn, name, "tieup_reviewer")
 
 
 def create_roles(conn) -> tuple[tuple[str, ...], list[str]]:

@@ -90,6 +90,13 @@ def company_spellings(conn, name: str) -> tuple[str | None, list[str]]:
     return (row[0], list(row[1])) if row else (None, [name.strip()])
 
 
+def company_names(conn) -> list[str]:
+    """Every company name, sorted (what party fields complete from)."""
+    with conn.cursor() as cur:
+        cur.execute("SELECT company FROM v_companies ORDER BY company")
+        return [r[0] for r in cur.fetchall()]
+
+
 def complete_companies(conn, prefix: str, limit: int = 15) -> list[str]:
     """Company names starting with prefix (or with an alias that does), for completion."""
     pattern = prefix.strip().replace("\\", "\\\\").replace("%", r"\%").replace("_", r"\_") + "%"
@@ -159,7 +166,7 @@ def company_partners(conn, company: str) -> list[dict]:
                    event_count, deal_type_counts, latest_status, latest_deal_type,
                    first_event_date, latest_event_date, article_count
             FROM v_company_network WHERE %(c)s IN (company_a, company_b)
-            ORDER BY event_count DESC, partner""", {"c": company})
+            ORDER BY event_count DESC, partner LIMIT 200""", {"c": company})
         return db.dict_rows(cur)
 
 
