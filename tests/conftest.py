@@ -160,7 +160,7 @@ def airflow_api_app(tmp_path_factory):
 @pytest.fixture
 def review_site(airflow_api_app, database_url, conn, monkeypatch):
     """The fixture events in this test's database, the review pages logged into it as a member
-    of tieup_reviewer only; yields the event ids (tests/report_data.EVENTS order)."""
+    of tieup_reviewer only; yields the event ids (in the order of EVENTS in tests/report_data.py)."""
     from pipeline import stages
     from . import review_web
     from .report_data import plant_events

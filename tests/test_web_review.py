@@ -127,7 +127,7 @@ def test_confirm_records_the_logged_in_user_and_opens_the_next_pending(client, r
         reviewer, db_user, note = cur.fetchone()
     assert (reviewer, note) == ("alice", "two sources") and db_user.startswith("tieup_test_web_")
     shown = client.get(response.headers["location"])
-    assert f"Event {event}: confirm recorded" in shown.text
+    assert f'Event <a href="/tieup/event/{event}">{event}</a> confirmed.' in shown.text
 
 
 def test_correct_records_only_the_values_changed(client, review_site, conn):

@@ -82,7 +82,8 @@ def _templates() -> jinja2.Environment:
     env.filters["when"] = lambda t: f"{t:%Y-%m-%d %H:%M}" if t else "–"
     env.globals.update(DEAL_TYPES=DEAL_TYPES, DEAL_STATUSES=DEAL_STATUSES, DEAL_LABELS=DEAL_LABELS,
                        STATUS_LABELS={t.name: t.label for t in STATUS_TERMS},
-                       REVIEW_STATES=review_service.REVIEW_STATES, urlencode=urlencode)
+                       REVIEW_STATES=review_service.REVIEW_STATES, DECIDED=review_service.DECIDED_STATES,
+                       urlencode=urlencode)
     return env
 
 
@@ -177,7 +178,7 @@ def create_app(config: AppConfig) -> FastAPI:
         if page.next_after:
             next_query = urlencode({**form, "after": f"{page.next_after[0].isoformat()}_{page.next_after[1]}"})
         return render(request, reviewer, "inbox.html", page=page, form=form, next_query=next_query,
-                      paged=bool(after))
+                      paged=bool(after), done=q.get("done"))
 
     @app.get("/event/{event_id}", name="event")
     async def event(request: Request, event_id: int):

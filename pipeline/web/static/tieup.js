@@ -16,7 +16,7 @@
     if (!rows.length) { return; }
     selected = Math.max(0, Math.min(rows.length - 1, index));
     rows.forEach(function (row, i) { row.classList.toggle("selected", i === selected); });
-    rows[selected].scrollIntoView({block: "nearest"});
+    rows[selected].scrollIntoView({block: "nearest", inline: "nearest"});
   }
   if (rows.length) { select(0); }
   document.addEventListener("keydown", function (event) {
