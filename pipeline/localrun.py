@@ -170,7 +170,7 @@ def summary(login: str, news_url: str) -> str:
         "",
         "  tieup is running",
         f"    UI            {UI}  (login: {login})",
-        f"    review        {UI}/tieup/  (or 'Review alliances' in the UI's menu)",
+        f"    review        {UI}/tieup/  (or 'Review' in the Airflow UI's menu)",
         f"    DATABASE_URL  {redact_url(news_url)}",
         f"                  the tieup CLI in this folder finds it in {rel(runfile.RUN_ENV)};",
         f"                  elsewhere: . {runfile.RUN_ENV.resolve()}",

@@ -52,7 +52,7 @@ def test_the_plugin_is_registered_with_its_navigation_link(airflow_api_app):
     apps, _ = plugins_manager.get_fastapi_plugins()
     assert [a["url_prefix"] for a in apps if a["name"] == "tieup review"] == ["/tieup"]
     views, _ = plugins_manager._get_ui_plugins()
-    assert {"name": "Review alliances", "href": "/tieup/", "url_route": "tieup-review",
+    assert {"name": "Review", "href": "/tieup/", "url_route": "tieup-review",
             "destination": "nav", "nav_top_level": True} in views
 
 

@@ -81,7 +81,7 @@ class TieupReviewPlugin(AirflowPlugin):
     name = "tieup_review"
     fastapi_apps = [{"app": review_app(), "url_prefix": URL_PREFIX, "name": "tieup review"}]
     external_views = [{
-        "name": "Review alliances",
+        "name": "Review",
         "href": f"{URL_PREFIX}/",
         "url_route": "tieup-review",     # shown inside the Airflow UI, at /plugin/tieup-review
         "destination": "nav",
