@@ -209,9 +209,9 @@ def check_app_login(conn) -> None:
                           "(GRANT tieup_reviewer TO the login, or run tieup db roles)")
 
 
-def create_app_login(conn, name: str = APP_LOGIN) -> bool:
-    """Create the review app's database login (a member of tieup_reviewer only) if missing."""
-    return roles.create_login(conn, name, "tieup_reviewer")
+def create_app_login(conn, name: str = APP_LOGIN, password: str | None = None) -> bool:
+    """Create the review pages' database login (a member of tieup_reviewer only) if missing."""
+    return roles.create_login(conn, name, "tieup_reviewer", password)
 
 
 def create_roles(conn) -> tuple[tuple[str, ...], list[str]]:

@@ -72,14 +72,16 @@ def login_privileges(conn) -> dict:
     return {"superuser": superuser, "groups": list(groups), "writable_tables": list(writable)}
 
 
-def create_login(conn, name: str, group: str = "tieup_reviewer") -> bool:
-    """Create LOGIN role `name` as a member of `group` if missing; True when it was created now."""
+def create_login(conn, name: str, group: str = "tieup_reviewer", password: str | None = None) -> bool:
+    """Create LOGIN role `name` as a member of `group` if missing (its password set to
+    `password` when given, also for an existing one); True when it was created now."""
     with conn.cursor() as cur:
         cur.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (name,))
-        if cur.fetchone():
-            conn.rollback()
-            return False
-        cur.execute(sql.SQL("CREATE ROLE {} LOGIN IN ROLE {}").format(sql.Identifier(name),
-                                                                      sql.Identifier(group)))
+        created = cur.fetchone() is None
+        if created:
+            cur.execute(sql.SQL("CREATE ROLE {} LOGIN IN ROLE {}").format(sql.Identifier(name),
+                                                                          sql.Identifier(group)))
+        if password:
+            cur.execute(sql.SQL("ALTER ROLE {} PASSWORD %s").format(sql.Identifier(name)), (password,))
     conn.commit()
-    return True
+    return created
