@@ -160,16 +160,11 @@ def changed_values(current: dict, *, parties=None, deal_type=None, status=None, 
     return changed
 
 
-def complete_company(conn, prefix: str, limit: int = 15) -> list[str]:
-    """Company names for a party field's completion."""
-    return review_store.complete_companies(conn, prefix, limit) if prefix.strip() else []
-
-
 def company(conn, name: str) -> CompanyView:
     """A company's events (latest first) and partners; an unknown name is looked up as spelled."""
     canonical, spellings = review_store.company_spellings(conn, name)
     shown = canonical or name.strip()
-    return CompanyView(shown, canonical is not None, review_store.company_events(conn, shown, spellings),
+    return CompanyView(shown, canonical is not None, review_store.company_events(conn, spellings),
                        review_store.company_partners(conn, shown))
 
 

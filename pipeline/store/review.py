@@ -97,17 +97,6 @@ def company_names(conn) -> list[str]:
         return [r[0] for r in cur.fetchall()]
 
 
-def complete_companies(conn, prefix: str, limit: int = 15) -> list[str]:
-    """Company names starting with prefix (or with an alias that does), for completion."""
-    pattern = prefix.strip().replace("\\", "\\\\").replace("%", r"\%").replace("_", r"\_") + "%"
-    with conn.cursor() as cur:
-        cur.execute("""
-            SELECT company FROM v_companies
-            WHERE company ILIKE %(p)s OR EXISTS (SELECT 1 FROM unnest(aliases) a WHERE a ILIKE %(p)s)
-            ORDER BY company ILIKE %(p)s DESC, company LIMIT %(limit)s""", {"p": pattern, "limit": limit})
-        return [r[0] for r in cur.fetchall()]
-
-
 def get_event(conn, event_id: int) -> dict:
     """One row of v_alliance_events; NotFoundError if there is none."""
     with conn.cursor() as cur:
@@ -147,7 +136,7 @@ def article_texts(conn, article_ids: list[int]) -> dict[int, str]:
         return {r[0]: r[1] or "" for r in cur.fetchall()}
 
 
-def company_events(conn, company: str, spellings: list[str], limit: int = 500) -> list[dict]:
+def company_events(conn, spellings: list[str], limit: int = 500) -> list[dict]:
     """Events naming the company as a party, latest event date first."""
     with conn.cursor() as cur:
         cur.execute(f"""

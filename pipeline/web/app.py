@@ -20,7 +20,7 @@ from urllib.parse import urlencode, urlsplit
 
 import jinja2
 from fastapi import FastAPI, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 
 from .. import db
@@ -204,9 +204,9 @@ def create_app(config: AppConfig) -> FastAPI:
     @app.post("/event/{event_id}/decide", name="decide")
     async def decide(request: Request, event_id: int):
         reviewer = await reviewer_of(request)
-        form = {k: v for k, v in (await request.form()).multi_items() if isinstance(v, str)}
-        parties = [v.strip() for k, v in (await request.form()).multi_items()
-                   if k == "party" and isinstance(v, str) and v.strip()]
+        fields = [(k, v) for k, v in (await request.form()).multi_items() if isinstance(v, str)]
+        form = dict(fields)
+        parties = [v.strip() for k, v in fields if k == "party" and v.strip()]
         return await _threaded(lambda: _decide(request, reviewer, event_id, form, parties))
 
     def _decide(request: Request, reviewer: Reviewer, event_id: int, form: dict, parties: list[str]):
@@ -225,11 +225,9 @@ def create_app(config: AppConfig) -> FastAPI:
                     kwargs = _only_changes(review_service.event(conn, event_id), kwargs)
                 review_service.decide(conn, event_id, action, reviewer.name, **kwargs)
                 next_id = review_service.next_pending(conn, event_id)
-        except ConflictError as exc:
+        except ConflictError as exc:       # shown with the event as it is now, to decide again
             return _event_page(request, reviewer, event_id, message=str(exc), status=409)
-        except (ValidationError, NotFoundError) as exc:
-            if isinstance(exc, NotFoundError):
-                return failure(request, reviewer, exc)
+        except ValidationError as exc:     # shown with what the reviewer typed, to fix it
             return _event_page(request, reviewer, event_id, message=f"not recorded: {exc}", status=400,
                                form=form | {"parties": parties})
         except TieupError as exc:
