@@ -67,6 +67,15 @@ class ValidationError(TieupError):
     """A value given by a person (review decision, option) is outside the vocabulary or malformed."""
 
 
+class ConflictError(ValidationError):
+    """A decision made on a stale view: someone else decided in between (nothing was recorded)."""
+
+    def __init__(self, message: str, *, reviewer: str | None = None, state: str | None = None):
+        super().__init__(message)
+        self.reviewer = reviewer
+        self.state = state
+
+
 class DataQualityError(TieupError):
     """A data-quality check found offending rows; the message lists them."""
 

@@ -1,7 +1,8 @@
 """`make run`: the scheduled service on one machine with nothing preinstalled but Python.
 
 Starts (or reuses) an embedded PostgreSQL under .data/ unless DATABASE_URL is set,
-creates the `tieup` and `airflow` databases, applies tieup's migrations, prepares
+creates the `tieup` and `airflow` databases, applies tieup's migrations, creates the
+review roles and the review pages' login (tieup_review_app), prepares
 Airflow (metadata migrated, settings written to airflow.cfg, pool and connection,
 DAGs unpaused) and runs `airflow standalone` with the LocalExecutor, its output
 in .data/airflow/logs/. Ctrl-C, SIGTERM and SIGHUP stop everything it started;
@@ -23,12 +24,13 @@ import time
 import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import urlsplit, urlunsplit
 
 import psycopg2
 from psycopg2 import sql
 
 from . import db, runfile, stages
+from .services import review as review_service
 from .settings import redact_url
 from .store.migrations import migrate
 
@@ -92,6 +94,16 @@ def airflow_settings(metadata_url: str) -> dict[tuple[str, str], str]:
             ("database", "sql_alchemy_conn"): sqlalchemy_url(metadata_url)}
 
 
+def review_login_url(news_url: str) -> str:
+    """The tieup database as the review pages' own login (member of tieup_reviewer only; no
+    password: the embedded server trusts its Unix socket). $TIEUP_REVIEW_DATABASE_URL wins."""
+    if os.environ.get("TIEUP_REVIEW_DATABASE_URL"):
+        return os.environ["TIEUP_REVIEW_DATABASE_URL"]
+    parts = urlsplit(news_url)
+    host = parts.netloc.rpartition("@")[2]
+    return urlunsplit((parts.scheme, f"{review_service.APP_LOGIN}@{host}", parts.path, parts.query, ""))
+
+
 def airflow_env(news_url: str, metadata_url: str) -> dict[str, str]:
     """Environment for every Airflow process `make run` starts."""
     settings = {f"AIRFLOW__{section.upper()}__{key.upper()}": value
@@ -100,7 +112,8 @@ def airflow_env(news_url: str, metadata_url: str) -> dict[str, str]:
             "PATH": f"{AIRFLOW.parent}{os.pathsep}{os.environ.get('PATH', '')}",
             "AIRFLOW_HOME": str(AIRFLOW_HOME),
             "AIRFLOW_CONN_TIEUP_DB": airflow_connection(news_url),
-            "DATABASE_URL": news_url}
+            "DATABASE_URL": news_url,
+            "TIEUP_REVIEW_DATABASE_URL": review_login_url(news_url)}
 
 
 def write_airflow_cfg(path: Path, settings: dict[tuple[str, str], str]) -> None:
@@ -157,6 +170,7 @@ def summary(login: str, news_url: str) -> str:
         "",
         "  tieup is running",
         f"    UI            {UI}  (login: {login})",
+        f"    review        {UI}/tieup/  (or 'Review' in the Airflow UI's menu)",
         f"    DATABASE_URL  {redact_url(news_url)}",
         f"                  the tieup CLI in this folder finds it in {rel(runfile.RUN_ENV)};",
         f"                  elsewhere: . {runfile.RUN_ENV.resolve()}",
@@ -243,6 +257,8 @@ def serve(server_url: str) -> int:
     with db.connection(news_url) as conn:
         migrate(conn)
         stages.sync_companies(conn)
+        review_service.create_roles(conn)        # the review pages log in as a tieup_reviewer
+        review_service.create_app_login(conn)
     runfile.write(news_url)
     env = airflow_env(news_url, metadata_url)
     print(f"preparing Airflow in {os.path.relpath(AIRFLOW_HOME)} ...", flush=True)

@@ -30,6 +30,8 @@ class Settings:
     """Everything configurable, with polite and safe defaults."""
 
     database_url: str | None = field(default=None, repr=False)
+    # the review web app's own login (a member of tieup_reviewer only), see README: Review in the browser
+    review_database_url: str | None = field(default=None, repr=False)
     allow_private_hosts: bool = False
     contact_url: str = "https://github.com/tieup/tieup"
     connect_timeout: float = 10.0
@@ -61,7 +63,7 @@ class Settings:
     smtp_url: str | None = field(default=None, repr=False)
     smtp_timeout: float = 20.0
     alert_from: str = "tieup@localhost"
-    review_url: str = "http://localhost:8080/tieup/review/events/{event_id}"
+    review_url: str = "http://localhost:8080/tieup/event/{event_id}"
     alert_batch_size: int = 20
     alert_max_attempts: int = 8
     alert_retry_seconds: float = 60.0
@@ -70,7 +72,8 @@ class Settings:
 
     def __repr__(self) -> str:
         shown = ", ".join(f"{f.name}={getattr(self, f.name)!r}" for f in fields(self) if f.repr)
-        return f"Settings(database_url={redact_url(self.database_url)!r}, {shown})"
+        return (f"Settings(database_url={redact_url(self.database_url)!r}, "
+                f"review_database_url={redact_url(self.review_database_url)!r}, {shown})")
 
     @property
     def user_agent(self) -> str:
@@ -84,6 +87,7 @@ class Settings:
 
 _ENV = {
     "database_url": "DATABASE_URL",
+    "review_database_url": "TIEUP_REVIEW_DATABASE_URL",
     "allow_private_hosts": "TIEUP_ALLOW_PRIVATE_HOSTS",
     "contact_url": "TIEUP_CONTACT_URL",
     "connect_timeout": "TIEUP_CONNECT_TIMEOUT",

@@ -143,3 +143,30 @@ def airflow_home(tmp_path_factory):
     """A migrated Airflow metadata DB in a temp AIRFLOW_HOME, DAGs serialized."""
     from .airflow_env import AirflowHome
     return AirflowHome(tmp_path_factory.mktemp("airflow_home")).prepare()
+
+
+@pytest.fixture(scope="session")
+def airflow_api_app(tmp_path_factory):
+    """Airflow's API-server app built in this process, with the tieup plugin mounted at /tieup
+    (see tests/review_web.py); one per session, it takes seconds to build."""
+    from . import review_web
+    saved = review_web.set_environment(review_web.airflow_environment(tmp_path_factory.mktemp("af_api")))
+    try:
+        yield review_web.build_api_server_app()
+    finally:
+        review_web.restore_environment(saved)
+
+
+@pytest.fixture
+def review_site(airflow_api_app, database_url, conn, monkeypatch):
+    """The fixture events in this test's database, the review pages logged into it as a member
+    of tieup_reviewer only; yields the event ids (in the order of EVENTS in tests/report_data.py)."""
+    from pipeline import stages
+    from . import review_web
+    from .report_data import plant_events
+    stages.sync_companies(conn)
+    events = plant_events(conn)
+    login_url = review_web.reviewer_login(conn, database_url)
+    monkeypatch.setenv("TIEUP_REVIEW_DATABASE_URL", login_url)
+    yield events
+    review_web.drop_login(conn, login_url)

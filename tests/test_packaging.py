@@ -20,6 +20,11 @@ def test_wheel_contains_sql_and_data(tmp_path):
     assert {f"pipeline/sql/migrations/{m}" for m in migrations} <= names
     assert {f"pipeline/sql/views/{v}" for v in views} <= names
     assert {"pipeline/data/feeds.yml", "pipeline/data/org_names.yml"} <= names
+    web = {f"pipeline/web/{p.relative_to(ROOT / 'pipeline' / 'web')}"
+           for folder in ("templates", "static") for p in (ROOT / "pipeline" / "web" / folder).iterdir()}
+    assert web and web <= names      # the review pages' templates and assets
+    entry_points = next(n for n in names if n.endswith(".dist-info/entry_points.txt"))
+    assert "pipeline.web.airflow_plugin:TieupReviewPlugin" in zipfile.ZipFile(wheel).read(entry_points).decode()
     assert not any(n.startswith(("tests/", "dags/")) for n in names)
 
 

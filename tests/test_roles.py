@@ -202,3 +202,25 @@ def test_the_pipeline_runs_alerts_but_only_the_owner_edits_watchlists(roles_db, 
     assert _denied(reviewer, "INSERT INTO watchlists (name) VALUES ('x')")
     pipeline.close()
     reviewer.close()
+
+
+def test_review_login_is_a_reviewer_only_and_the_web_pages_accept_it(roles_db, conn, monkeypatch):
+    from urllib.parse import urlsplit, urlunsplit
+    from pipeline.services import review as review_service
+    name = f"tieup_test_app_{uuid.uuid4().hex[:8]}"
+    password = "pw-" + uuid.uuid4().hex
+    monkeypatch.setenv("TIEUP_REVIEW_DB_PASSWORD", password)
+    try:
+        assert main(["--database-url", roles_db, "db", "roles", "--review-login", name]) == 0
+        assert main(["--database-url", roles_db, "db", "roles", "--review-login", name]) == 0  # idempotent
+        parts = urlsplit(roles_db)
+        login = urlunsplit((parts.scheme, f"{name}:{quote(password)}@{parts.netloc.rpartition('@')[2]}",
+                            parts.path, parts.query, ""))
+        app_conn = db.connect(login)
+        review_service.check_app_login(app_conn)       # member of tieup_reviewer, writes nothing
+        assert _denied(app_conn, "UPDATE alliance_events SET review_state = 'confirmed'")
+        app_conn.close()
+    finally:
+        with conn.cursor() as cur:
+            cur.execute(f'DROP ROLE IF EXISTS "{name}"')
+        conn.commit()

@@ -23,7 +23,12 @@ def _default_reviewer() -> str | None:
 def cmd_db_roles(args) -> int:
     with _connection(args) as conn:
         roles, created = review_service.create_roles(conn)
+        if args.review_login:
+            new = review_service.create_app_login(conn, args.review_login,
+                                                  os.environ.get("TIEUP_REVIEW_DB_PASSWORD") or None)
     print(f"roles ready: {', '.join(roles)} (created now: {', '.join(created) or 'none'}); grants applied")
+    if args.review_login:
+        print(f"review pages' login {args.review_login}: {'created' if new else 'exists'}, member of tieup_reviewer")
     return 0
 
 
@@ -91,8 +96,11 @@ def _positive_int(text: str) -> int:
 
 
 def _add_review_commands(sub, db_parser) -> None:
-    db_parser.add_parser("roles", help="create the tieup_reviewer and tieup_pipeline roles and grant them"
-                         ).set_defaults(func=cmd_db_roles)
+    roles = db_parser.add_parser("roles", help="create the tieup_reviewer and tieup_pipeline roles and grant them")
+    roles.add_argument("--review-login", metavar="NAME",
+                       help="also create the review pages' login NAME in tieup_reviewer "
+                            "(password: $TIEUP_REVIEW_DB_PASSWORD, when set)")
+    roles.set_defaults(func=cmd_db_roles)
     review = sub.add_parser("review", help="review alliance events").add_subparsers(
         dest="review_command", required=True)
     ls = review.add_parser("list", help="events with their review state, newest first")

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from importlib import resources
 
+from psycopg2 import sql
+
 from .migrations import MIGRATION_LOCK_KEY
 
 ROLES = ("tieup_reviewer", "tieup_pipeline")
@@ -50,3 +52,36 @@ def create_roles(conn) -> list[str]:
         cur.execute(grants_sql())
     conn.commit()
     return [r for r in ROLES if r not in existing]
+
+
+def login_privileges(conn) -> dict:
+    """What the connected login may do: superuser, its group roles, the tables it can write."""
+    with conn.cursor() as cur:
+        cur.execute("""
+            SELECT r.rolsuper OR r.rolbypassrls,
+                   ARRAY(SELECT g.rolname FROM pg_roles g
+                         WHERE g.oid <> r.oid AND pg_has_role(r.oid, g.oid, 'MEMBER') ORDER BY 1),
+                   ARRAY(SELECT c.relname FROM pg_class c
+                         WHERE c.relnamespace = current_schema()::regnamespace AND c.relkind IN ('r', 'p')
+                           AND (has_table_privilege(c.oid, 'INSERT') OR has_table_privilege(c.oid, 'UPDATE')
+                                OR has_table_privilege(c.oid, 'DELETE') OR has_table_privilege(c.oid, 'TRUNCATE'))
+                         ORDER BY 1)
+            FROM pg_roles r WHERE r.rolname = current_user""")
+        superuser, groups, writable = cur.fetchone()
+    conn.rollback()
+    return {"superuser": superuser, "groups": list(groups), "writable_tables": list(writable)}
+
+
+def create_login(conn, name: str, group: str = "tieup_reviewer", password: str | None = None) -> bool:
+    """Create LOGIN role `name` as a member of `group` if missing (its password set to
+    `password` when given, also for an existing one); True when it was created now."""
+    with conn.cursor() as cur:
+        cur.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (name,))
+        created = cur.fetchone() is None
+        if created:
+            cur.execute(sql.SQL("CREATE ROLE {} LOGIN IN ROLE {}").format(sql.Identifier(name),
+                                                                          sql.Identifier(group)))
+        if password:
+            cur.execute(sql.SQL("ALTER ROLE {} PASSWORD %s").format(sql.Identifier(name)), (password,))
+    conn.commit()
+    return created
