@@ -96,7 +96,7 @@ def test_one_email_per_matching_event_over_starttls_none_for_unwatched(watched, 
     assert message["From"] == "alerts@tieup.example"
     text, html = bodies(message)
     assert "Honda and Nissan signed an MoU." in text and "Honda and Nissan signed an MoU." in html
-    assert f"/review/events/{mou}" in html and "https://news.example/" in html
+    assert f"/tieup/event/{mou}" in html and "https://news.example/" in html
     # nothing new: nothing sent; the same pass again sends nothing either
     assert send(conn, alert_settings)["sent"] == 0
     assert len(smtp.messages) == 1
