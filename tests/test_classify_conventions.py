@@ -458,3 +458,10 @@ def test_a_product_name_is_no_party():
 ])
 def test_state_aid_and_a_ventures_plant_opening_are_not_deals(title, text):
     assert not classify(title, text).is_alliance
+
+
+def test_an_attribution_to_the_parties_themselves_is_no_rumour():
+    c = classify("Stellantis y CATL invertirán 4.100 millones en Zaragoza",
+                 "Stellantis y CATL crearán una empresa conjunta al 50% para una planta de baterías "
+                 "en Zaragoza, según las dos empresas.")
+    assert c.status == "announced"

@@ -25,9 +25,9 @@ def choose_status(doc: Document, deals: list[DealSentence], lex: Lexicon) -> tup
     hedged = 0.0
     rumoured_end = 0.0
     # "...deal on the verge of collapse: sources": a headline's attribution covers the story
-    title_sourced = any(_sourced(s) for s in doc.sentences if s.in_title)
+    title_sourced = any(_sourced(s, doc) for s in doc.sentences if s.in_title)
     for sentence, weight in weights:
-        sourced = _sourced(sentence) or title_sourced
+        sourced = _sourced(sentence, doc) or title_sourced
         for hit in sentence.cue("status"):
             if hit.value == "completed" and doc.folded[hit.end:hit.end + 1] in "車车":
                 continue  # 完成車: a finished vehicle, not a completed deal
@@ -40,6 +40,8 @@ def choose_status(doc: Document, deals: list[DealSentence], lex: Lexicon) -> tup
                     scores["terminated"] += 3.0 * weight
             elif hit.value == "completed" and not cue_before(doc, sentence, hit.start, lex.future):
                 scores["completed"] += 2.5 * weight
+            elif hit.value == "rumored_strong" and _self_attributed(doc, sentence, hit):
+                scores["announced"] += 1.5 * weight  # "according to the two companies"
             elif hit.value == "rumored_strong":
                 hedged += 3.0 * weight
             elif hit.value == "rumored":
@@ -65,10 +67,10 @@ _JA_PLANNED = re.compile(r"\s*(?:する)?(?:へ|を検討|の方向|方向で|�
 _JA_PLAN_SENTENCE = re.compile(r"最終調整|する方向|の方向で|検討に入|検討している|調整に入")
 
 
-def _sourced(sentence: Sentence) -> bool:
+def _sourced(sentence: Sentence, doc: Document) -> bool:
     """Attributed to others ('according to sources') with no announcement word."""
     status = sentence.cue("status")
-    return (any(h.value == "rumored_strong" for h in status)
+    return (any(h.value == "rumored_strong" and not _self_attributed(doc, sentence, h) for h in status)
             and not any(h.value == "announced" for h in status))
 
 
@@ -76,4 +78,18 @@ def _attributions(doc: Document, seen: set) -> int:
     """Rumour attributions in the lead's other sentences ('Nikkei reported the talks')."""
     lead = [s for s in doc.sentences if (s.in_title or s.index <= 2) and id(s) not in seen
             and (s.in_title or not is_furniture(s, doc.text))]  # a byline "EV Insider Staff" attributes nothing
-    return sum(1 for s in lead if s.cue("status", "rumored_strong"))
+    return sum(1 for s in lead if any(not _self_attributed(doc, s, h) for h in s.cue("status", "rumored_strong")))
+
+
+# The parties themselves after "according to" ("según las empresas", "theo thông tin từ các
+# bên", "laut beiden Unternehmen"): their own word is an announcement, not a rumour.
+_THE_PARTIES = re.compile(r"\b(?:the (?:two )?companies|both (?:companies|firms|groups|carmakers)|the two|"
+                          r"the (?:carmakers|partners|firms)|las (?:dos )?(?:empresas|compañías)|ambas|"
+                          r"les deux|(?:beide[nr]?|den) (?:unternehmen|konzerne|partner)|le (?:due )?aziende|"
+                          r"as (?:duas )?empresas|beide bedrijven|obie firmy|obě (?:firmy|společnosti)|"
+                          r"các bên|hai bên|kedua perusahaan|her iki şirket|ambele companii)\b|양사|両社|双方")
+
+
+def _self_attributed(doc: Document, sentence: Sentence, hit) -> bool:
+    """An attribution to the deal's own sides ("according to the two companies")."""
+    return bool(_THE_PARTIES.search(doc.folded, hit.end, min(sentence.end, hit.end + 40)))
