@@ -61,7 +61,7 @@ def test_names_in_other_scripts():
 def test_longest_name_wins():
     assert find_mentions("Mitsubishi Electric supplies Mitsubishi Motors") == {
         "Mitsubishi Electric": 1, "Mitsubishi Motors": 1}
-    assert find_mentions("Daimler Truck and Daimler") == {"Daimler Truck": 1, "Mercedes-Benz": 1}
+    assert find_mentions("Daimler Truck and Mercedes") == {"Daimler Truck": 1, "Mercedes-Benz": 1}
     assert find_mentions("Sony Honda Mobility showed the Afeela") == {"Sony Honda Mobility": 2}
 
 
@@ -115,3 +115,10 @@ def test_a_japanese_short_name_defers_to_the_full_name_the_article_uses():
                          "いすゞとボルボは戦略的提携も始動させた。",
                          title="いすゞ、UDトラックス買収を完了　ボルボと戦略提携も始動")
     assert "Volvo Group" in c.parties and "Volvo Cars" not in c.parties
+
+
+def test_daimler_means_daimler_truck_in_an_article_that_names_daimler_truck():
+    c = classify_article("Daimler Truck and Volvo Group formally established cellcentric, their 50-50 "
+                         "fuel-cell joint venture. Daimler contributed its fuel-cell unit.",
+                         title="Daimler and Volvo now own cellcentric 50/50")
+    assert "Daimler Truck" in c.parties and "Mercedes-Benz" not in c.parties
