@@ -465,3 +465,8 @@ def test_an_attribution_to_the_parties_themselves_is_no_rumour():
                  "Stellantis y CATL crearán una empresa conjunta al 50% para una planta de baterías "
                  "en Zaragoza, según las dos empresas.")
     assert c.status == "announced"
+
+
+def test_a_completion_word_at_the_very_end_of_the_text_still_counts():
+    c = classify("Toyota and Panasonic battery company", "丰田与松下的电池合资公司成立已完成")
+    assert c.status == "completed"

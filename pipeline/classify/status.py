@@ -29,7 +29,7 @@ def choose_status(doc: Document, deals: list[DealSentence], lex: Lexicon) -> tup
     for sentence, weight in weights:
         sourced = _sourced(sentence, doc) or title_sourced
         for hit in sentence.cue("status"):
-            if hit.value == "completed" and doc.folded[hit.end:hit.end + 1] in "車车":
+            if hit.value == "completed" and doc.folded[hit.end:hit.end + 1] in ("車", "车"):
                 continue  # 完成車: a finished vehicle, not a completed deal
             if hit.value == "terminated" and not is_negated(doc, sentence, hit.start, hit.end):
                 if sourced or cue_before(doc, sentence, hit.start, lex.hedges) or \
