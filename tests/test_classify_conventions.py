@@ -23,6 +23,13 @@ def test_an_organisation_missing_from_the_gazetteer_is_kept_as_spelled():
     assert c.unresolved_parties == ("Bank Mandiri",)
 
 
+def test_a_country_possessive_is_no_part_of_an_unlisted_name():
+    c = classify("Battery maker forms venture with Swiss cell specialist",
+                 "Battery maker Exide Industries said it has signed an agreement to form a joint "
+                 "venture with Switzerland’s Voltaris SA to make lithium-ion cells in India.")
+    assert set(c.parties) == {"Exide Industries", "Voltaris"}
+
+
 def test_two_unlisted_organisations_introduced_by_descriptors_make_a_deal():
     c = classify("Indian motor maker teams up with German specialist",
                  "Auto component maker Aravali Motion Systems has signed a joint venture agreement "

@@ -194,7 +194,8 @@ def _trim(text: str, start: int, end: int, vocab: OrgVocabulary,
     leading = plain
     if len(words) > 1 and _folded(text, words[-1]) in vocab.corporate_endings:
         leading = corporate
-    while len(words) > 1 and _folded(text, words[0]) in leading or words and _folded(text, words[0]) in not_names:
+    while len(words) > 1 and (_folded(text, words[0]) in leading or _place_possessive(text, words[0], plain)) \
+            or words and _folded(text, words[0]) in not_names:
         introduced |= _folded(text, words.pop(0)) in vocab.descriptors
     while words and _folded(text, words[-1]) in vocab.legal_forms:
         words.pop()
@@ -218,6 +219,12 @@ def _leading_words(not_names: frozenset[str]) -> tuple[frozenset[str], frozenset
     descriptors = vocab.descriptors - vocab.org_words
     return (not_names | vocab.not_org | vocab.legal_prefixes | descriptors,
             _FUNCTION_WORDS | vocab.legal_prefixes | descriptors)
+
+
+def _place_possessive(text: str, span: tuple[int, int], plain: frozenset[str]) -> bool:
+    """'Switzerland's' opens 'Switzerland's Leclanche SA': a place's possessive is no part of the name."""
+    word = text[span[0]:span[1]]
+    return word.endswith(("'s", "’s")) and _folded(text, span) in plain
 
 
 def _folded(text: str, span: tuple[int, int]) -> str:
