@@ -302,6 +302,11 @@ def htmldate_published(tree, url: str | None) -> datetime | None:
     return timestamps.plausible(datetime.strptime(found, "%Y-%m-%d").replace(tzinfo=timezone.utc))
 
 
+def url_published(url: str) -> datetime | None:
+    """The date a dated URL path carries ('/2024/06/26/', '2024-12-27-slug'), for text with none."""
+    return htmldate_published(lxml.html.fromstring("<html><body></body></html>"), url)
+
+
 _LETTER = re.compile(r"[^\W\d_]")
 
 

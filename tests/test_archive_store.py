@@ -137,6 +137,17 @@ def test_store_archive_records_counts_across_batches(conn):
     assert len(_stored(conn)) == size + 10
 
 
+def test_a_text_record_without_a_date_takes_its_urls_date(conn):
+    records = [(1, {"url": "https://news.example/2024/06/26/acme-tie-up", "text": "a"}),
+               (2, {"url": "https://news.example/2024/06/27/other", "text": "b", "published": "2024-06-01"}),
+               (3, {"url": "https://news.example/no-date", "text": "c"})]
+    stages.store_archive_records(conn, iter(records))
+    dates = [row[8] for row in _stored(conn)]
+    assert dates[0] == datetime(2024, 6, 26, tzinfo=timezone.utc)
+    assert dates[1] == datetime(2024, 6, 1, tzinfo=timezone.utc)  # a stated date wins
+    assert dates[2] is None
+
+
 # Text PostgreSQL can hold: no NUL, no lone surrogates.
 STORABLE = st.text(st.characters(exclude_categories=["Cs"], exclude_characters="\x00"))
 

@@ -92,6 +92,8 @@ def _archived_page(record: dict):
     # the same date parsing (and plausibility check) as page metadata
     published = timestamps.plausible(extract.parse_date(record.get("published")))
     if isinstance(record.get("text"), str):
+        # a text record without a date takes its URL's, as a fetched page would (stories need one)
+        published = published or extract.url_published(record["url"])
         # PostgreSQL text cannot hold NUL characters
         text = record["text"].replace("\x00", "")
         # the language is detected as for a fetched page (stories and v_articles need it)
