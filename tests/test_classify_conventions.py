@@ -477,3 +477,25 @@ def test_an_attribution_to_the_parties_themselves_is_no_rumour():
 def test_a_completion_word_at_the_very_end_of_the_text_still_counts():
     c = classify("Toyota and Panasonic battery company", "丰田与松下的电池合资公司成立已完成")
     assert c.status == "completed"
+
+
+def test_german_news_names_a_carmaker_by_its_home_town():
+    c = classify("VW kauft sich bei chinesischem Zellhersteller ein",
+                 "Die Wolfsburger erwerben für rund eine Milliarde Euro 26 Prozent an der Firma "
+                 "Gotion High-Tech, wie der Konzern am Freitag mitteilte.")
+    assert c.is_alliance and c.deal_type == "acquisition"
+    assert set(c.parties) == {"Volkswagen", "Gotion"}
+
+
+def test_two_names_run_together_after_alliance_are_its_members_not_a_venture():
+    c = classify("L'Alliance Renault Nissan se réorganise",
+                 "L'Alliance Renault Nissan veut repartir sur de nouvelles bases: les deux partenaires "
+                 "ont annoncé qu'ils détiendront chacun 15% du capital de l'autre.")
+    assert set(c.parties) == {"Renault", "Nissan"}
+
+
+def test_a_single_compound_noun_or_a_place_after_a_partner_word_is_no_party():
+    c = classify("Elektromobilität: Volkswagen holt Partner für Batteriewerk Salzgitter",
+                 "Volkswagen strebt eine strategische Zusammenarbeit mit dem Batteriehersteller "
+                 "Gotion an, teilte der Konzern am Dienstag mit.")
+    assert set(c.parties) == {"Volkswagen", "Gotion"}

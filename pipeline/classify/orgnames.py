@@ -188,6 +188,9 @@ def _trim(text: str, start: int, end: int, vocab: OrgVocabulary,
              and _folded(text, w) not in vocab.org_words]
     if inner:
         words, introduced = words[inner[-1] + 1:], True
+    while words and text[words[0][0]].islower():
+        words.pop(0)  # "Partner für Batteriewerk Salzgitter": what follows is no partner's name
+        introduced = False
     # A descriptor that is also a corporate word ("Bank Mandiri") belongs to the name, and so
     # does a place that opens a full corporate name ("Indonesia Battery Corporation").
     plain, corporate = _leading_words(not_names)
@@ -241,9 +244,10 @@ def _qualifies(text: str, run: NameRun, start: int, end: int, known: list[tuple[
                vocab: OrgVocabulary) -> bool:
     """A corporate word or legal form, or coordination with a named organisation."""
     words = [fold(w).strip(".,;:'’\"()") for w in run.name.split()]
-    if run.introduced or any(w in vocab.org_words or w.endswith(_long_org_words(vocab.org_words))
-                             for w in words):
-        return True  # "Turkish Airlines", "Electromobility Poland"
+    if run.introduced or any(w in vocab.org_words for w in words):
+        return True  # "Turkish Airlines"
+    if len(words) > 1 and any(w.endswith(_long_org_words(vocab.org_words)) for w in words):
+        return True  # "Electromobility Poland"; one such word is a noun ("Elektromobilität")
     if _HYPHEN_GROUP.search(text, run.end, run.end + 12) and text[run.end:run.end + 1] == "-":
         return True  # "MOL-csoport"
     if _CJK_INTRO.search(text, max(start, run.start - 8), run.start):

@@ -99,10 +99,21 @@ def joint_names(doc: Document, sentence: Sentence) -> list[tuple[int, int]]:
         elif _JOINT_STOP.match(following.group(1)):
             continue
         name = doc.text[mention.start:end]
-        if doc.text.count(name) >= 2:
+        if doc.text.count(name) >= 2 and not _names_an_alliance(doc, mention.start, end):
             spans.append((mention.start, end))
     doc.joint_cache[sentence.start] = spans
     return spans
+
+
+# "l'Alliance Renault Nissan", "the Renault Nissan alliance": the two names are its members.
+_ALLIANCE_WORD = re.compile(r"(?:alliance|allianz|alianza|alleanza|aliança|alliantie|sojusz|aliance|альянс)",
+                            re.IGNORECASE)
+
+
+def _names_an_alliance(doc: Document, start: int, end: int) -> bool:
+    before = doc.text[max(0, start - 12):start].split()
+    after = doc.text[end:end + 12].split()
+    return any(_ALLIANCE_WORD.search(w) for w in before[-1:] + after[:1])
 
 
 # A capitalised word after a name that does not make a joint venture's name with it.
