@@ -499,3 +499,25 @@ def test_a_single_compound_noun_or_a_place_after_a_partner_word_is_no_party():
                  "Volkswagen strebt eine strategische Zusammenarbeit mit dem Batteriehersteller "
                  "Gotion an, teilte der Konzern am Dienstag mit.")
     assert set(c.parties) == {"Volkswagen", "Gotion"}
+
+
+def test_headline_slang_for_calling_off_ends_a_partnership():
+    c = classify("Honda Motor and GM Nix EV Partnership",
+                 "Honda Motor and General Motors have decided not to proceed with joint plans to "
+                 "develop affordable electric vehicles, the companies said, and will discontinue the program.")
+    assert (c.deal_type, c.status) == ("dissolution", "terminated")
+
+
+def test_a_company_to_beat_is_no_party():
+    c = classify("Honda and GM to co-develop cheaper EVs",
+                 "Honda and General Motors agreed on Tuesday to jointly develop affordable electric "
+                 "vehicles in a bid to beat Tesla in sales.")
+    assert set(c.parties) == {"Honda", "General Motors"}
+
+
+def test_an_amendment_to_an_agreement_is_news_in_french():
+    # Romanian 'amendă' (a fine) is a distractor; French 'amendement' is not that word
+    c = classify("Amendement de l'accord entre Nissan et Renault",
+                 "Renault et Nissan ont conclu un amendement au nouvel accord de l'Alliance pour "
+                 "ramener leur participation croisée à 10%.")
+    assert c.is_alliance and set(c.parties) == {"Renault", "Nissan"}
