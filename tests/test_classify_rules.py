@@ -263,3 +263,15 @@ def test_partner_missing_from_the_gazetteer_still_makes_a_deal():
     result = classify_article("Suzuki will invest in SkyDrive, the flying car developer, "
                               "the companies said.", title="Suzuki to invest in SkyDrive")
     assert result.is_alliance and result.parties == ("Suzuki",)
+
+
+def test_every_languages_vocabulary_applies_to_all_text_so_no_prefix_catches_another_languages_deal_words():
+    # Polish 'strat*' (a loss) caught 'strategic', Romanian 'amend*' (a fine) 'amendement'
+    from pipeline.classify.analysis import build_document
+    from pipeline.classify.matcher import load_matcher
+    from pipeline.classify.text import clean
+    for title in ("Toyota and Suzuki form strategic partnership", "Stratégie: Renault et Nissan signent un amendement",
+                  "Stellantis sichert sich Strategiepartner", "Les pertes de Nissan"):
+        doc = build_document(load_matcher(), clean(title), "")
+        expected = 1 if "pertes" in title else 0
+        assert sum(s.distractors for s in doc.sentences) == expected, title
