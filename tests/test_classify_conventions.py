@@ -521,3 +521,24 @@ def test_an_amendment_to_an_agreement_is_news_in_french():
                  "Renault et Nissan ont conclu un amendement au nouvel accord de l'Alliance pour "
                  "ramener leur participation croisée à 10%.")
     assert c.is_alliance and set(c.parties) == {"Renault", "Nissan"}
+
+
+@pytest.mark.parametrize("title,text", [
+    ("Nissan names new CEO after Honda deal falls apart",
+     "Nissan has named a company veteran as its next chief executive.\n"
+     "- The collapse of merger talks with Honda leaves open whether Nissan will seek a new partner."),
+    ("Nissan president unaware of Renault merger proposal",
+     "The president of Nissan said on Monday he was unaware of any proposal to merge the company "
+     "with Renault and had not received any such proposal."),
+    ("VW-Aufsichtsrat entschärft Gerüchte über Fusion mit Fiat",
+     "Gespräche über eine Fusion von Volkswagen mit Fiat seien ihm nicht bekannt, sagte das "
+     "Aufsichtsratsmitglied am Freitag."),
+    ("Einbruch in China belastet Audi",
+     "Der Einbruch der Verkäufe in China hat Audi im ersten Quartal gebremst. Die VW-Tochter lotet "
+     "derzeit eine Zusammenarbeit mit SAIC neben dem langjährigen Partner FAW aus."),
+    ("MHP: How partnerships put Europe's carmakers in the fast lane",
+     "Partnerships between Volkswagen and Rivian or Stellantis and Leapmotor show how carmakers "
+     "share the cost of software."),
+])
+def test_a_headline_about_something_else_or_a_denial_is_no_deal(title, text):
+    assert not classify(title, text).is_alliance

@@ -244,10 +244,12 @@ def article_score(doc: Document, deals: list[DealSentence], lex: Lexicon) -> flo
     score = deals[0].score + 0.25 * sum(d.score for d in deals[1:3])
     title = [s for s in doc.sentences if s.in_title]
     # "Nissan taps Espinosa as CEO": one weak deal word and one party make no deal title.
-    title_is_deal = any(d.sentence.in_title and (len(d.parties) >= 2 or max(d.types.values()) >= 2.0)
-                        for d in deals)
+    title_is_deal = any(d.sentence.in_title and not d.background
+                        and (len(d.parties) >= 2 or max(d.types.values()) >= 2.0) for d in deals)
     if title and not title_is_deal and any(s.distractors or _product_news(s, doc) for s in title):
         score *= 0.4  # "Nissan profit falls" that mentions its alliance in passing
+        if any(is_background(doc, s, None) for s in title):
+            score *= 0.5  # "Nissan names new CEO after Honda deal falls apart": the deal is a recap
     lead = [s for s in doc.sentences if s.in_title or s.index <= 2]
     if any((s.deals or s.generic) and is_denial(s) for s in lead):
         score *= 0.3  # "Toyota denies report of stake talks"
@@ -276,7 +278,7 @@ _FEATURE_TITLE = re.compile(
     r"opinión|analisi|commento|opinione|análise|opinião|analiza|komentarz|analýza|komentář|analys|"
     r"analiz|yorum|analiză|opinie|elemzés|vélemény|анализ|мнение|колонка|аналіз|думка|analisis|opini|"
     r"phân tích|bình luận|विश्लेषण|विश्लेषण|วิเคราะห์|تحليل|رأي|分析|解説|社説|评论|해설|분석|칼럼)\s*[:|：]"
-    r"|^\W*(?:why|how|what)\s", re.IGNORECASE)
+    r"|^\W*(?:[^:\n]{1,30}:\s*)?(?:why|how|what)\s", re.IGNORECASE)
 
 
 def _feature_title(doc: Document) -> bool:
