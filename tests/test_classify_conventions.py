@@ -542,3 +542,19 @@ def test_an_amendment_to_an_agreement_is_news_in_french():
 ])
 def test_a_headline_about_something_else_or_a_denial_is_no_deal(title, text):
     assert not classify(title, text).is_alliance
+
+
+def test_an_announcement_outweighs_a_report_cited_once_for_background():
+    c = classify("Renault to reduce stake in Nissan, rebalancing alliance",
+                 "Renault announced its decision to cut its stake in partner Nissan to 15 percent, "
+                 "the Japanese firm said on Monday.\n"
+                 "Renault will reduce its stake from 43.4 percent to 15 percent, matching Nissan's stake.\n"
+                 "Renault holds the larger stake and has voting rights, according to a report by a news agency.")
+    assert c.status == "announced"
+
+
+def test_a_headline_labelled_report_makes_an_ending_a_rumour():
+    c = classify("Report: bus maker Kestrel to pull out of cell venture with Toyota",
+                 "Kestrel Mobility plans to leave its battery cell joint venture with Toyota.\n"
+                 "Kestrel did not comment.")
+    assert (c.deal_type, c.status) == ("dissolution", "rumored")

@@ -25,9 +25,11 @@ def choose_status(doc: Document, deals: list[DealSentence], lex: Lexicon) -> tup
     hedged = 0.0
     rumoured_end = 0.0
     # "...deal on the verge of collapse: sources": a headline's attribution covers the story
-    title_sourced = any(_sourced(s, doc) for s in doc.sentences if s.in_title)
+    title_sourced = any(_sourced(s, doc) or _REPORT_KICKER.match(doc.folded, s.start)
+                        for s in doc.sentences if s.in_title)
     for sentence, weight in weights:
         sourced = _sourced(sentence, doc) or title_sourced
+        attributed = False  # one attribution a sentence ("according to a report" holds "a report")
         for hit in sentence.cue("status"):
             if hit.value == "completed" and doc.folded[hit.end:hit.end + 1] in ("車", "车"):
                 continue  # 完成車: a finished vehicle, not a completed deal
@@ -42,8 +44,9 @@ def choose_status(doc: Document, deals: list[DealSentence], lex: Lexicon) -> tup
                 scores["completed"] += 2.5 * weight
             elif hit.value == "rumored_strong" and _self_attributed(doc, sentence, hit):
                 scores["announced"] += 1.5 * weight  # "according to the two companies"
-            elif hit.value == "rumored_strong":
+            elif hit.value == "rumored_strong" and not attributed:
                 hedged += 3.0 * weight
+                attributed = True
             elif hit.value == "rumored":
                 scores["rumored"] += 1.0 * weight
             elif hit.value == "announced" and not cue_before(doc, sentence, hit.start, lex.hedges):
@@ -65,6 +68,11 @@ def choose_status(doc: Document, deals: list[DealSentence], lex: Lexicon) -> tup
 # talks to end): a plan that reporters learned of, not an ending decided.
 _JA_PLANNED = re.compile(r"\s*(?:する)?(?:へ|を検討|の方向|方向で|で最終調整|を最終調整|に向け|で調整)")
 _JA_PLAN_SENTENCE = re.compile(r"最終調整|する方向|の方向で|検討に入|検討している|調整に入")
+
+
+# A headline labelled as somebody's report ("Report: Brenner to pull out of ...").
+_REPORT_KICKER = re.compile(r"\W*(?:report|reports|sources|exclusive|rumou?r|bericht|medienbericht|insider|"
+                            r"rapport|selon la presse|informe|según medios|indiscrezione|rumors?)\s*[:|–—-]\s")
 
 
 def _sourced(sentence: Sentence, doc: Document) -> bool:
