@@ -558,3 +558,28 @@ def test_a_headline_labelled_report_makes_an_ending_a_rumour():
                  "Kestrel Mobility plans to leave its battery cell joint venture with Toyota.\n"
                  "Kestrel did not comment.")
     assert (c.deal_type, c.status) == ("dissolution", "rumored")
+
+
+def test_a_memorandum_to_form_a_venture_is_an_mou_but_one_to_merge_is_a_merger():
+    c = classify("AvtoVAZ and Magna sign memorandum on creating a joint venture",
+                 "AvtoVAZ and Magna signed a memorandum of understanding on Tuesday to create a joint "
+                 "venture making body parts in Togliatti.")
+    assert (c.deal_type, c.status) == ("mou", "announced")
+    c = classify("Honda and Nissan sign memorandum to explore merger",
+                 "Honda and Nissan signed a memorandum of understanding to start talks on a merger "
+                 "under a joint holding company.")
+    assert c.deal_type == "merger"
+
+
+def test_unequal_founders_shares_of_a_new_venture_make_a_joint_venture():
+    c = classify("PIF and Hyundai sign deal on car plant in Saudi Arabia",
+                 "PIF will hold a 70% stake in the new joint venture with Hyundai Motor, with Hyundai "
+                 "holding the remaining 30%, the fund said on Sunday.")
+    assert c.deal_type == "joint_venture"
+
+
+def test_an_unlisted_name_in_a_title_case_headline_must_recur_in_the_text():
+    c = classify("Hyundai Motor Sign Deal to Establish Automotive Manufacturing Plant in Saudi Arabia",
+                 "The Public Investment Fund (PIF) and Hyundai Motor announced a joint venture agreement "
+                 "to build a car plant in Saudi Arabia.")
+    assert set(c.parties) == {"PIF", "Hyundai"}

@@ -46,14 +46,32 @@ def choose_deal_type(doc: Document, deals: list[DealSentence]) -> str:
     chosen = next(k for k in _PRECEDENCE if totals.get(k, 0.0) >= top - 1e-9)
     if chosen in ("mou", "acquisition") and totals.get("merger", 0.0) >= 0.5 * top:
         return "merger"  # a memorandum or talks whose stated aim is a merger
+    if chosen != "merger" and _memorandum_headline(doc, deals):
+        return "mou"  # "sign a memorandum to form a joint venture": the memorandum is the news
     if chosen == "acquisition" and "strategic_alliance" in best.types and _rebalances(doc, deals):
         return "strategic_alliance"  # partners resizing their cross-shareholdings
-    if chosen == "joint_venture" and "acquisition" in best.types and _states_a_stake(doc, deals):
+    if chosen == "joint_venture" and "acquisition" in best.types and _states_a_stake(doc, deals) \
+            and not (_splits_a_venture(doc, deals) or _stake_in_a_new_company(doc, deals)):
         return "acquisition"  # "buys 21% of Leapmotor and sets up a venture": the stake is the deal
     if chosen == "acquisition" and "joint_venture" in totals and not _buys_out_a_partner(doc, deals) \
             and (_splits_a_venture(doc, deals) or _stake_in_a_new_company(doc, deals)):
         return "joint_venture"  # "a new company, Toyota 51% and Panasonic 49%": founders' shares
     return chosen
+
+
+# A memorandum or letter of intent by name (a "basic agreement" may already found a venture).
+_MEMORANDUM = re.compile(r"memorand|\bmous?\b|letters? of intent|\bloi\b|absichtserklärung|lettre d'intention|"
+                         r"protocole d'accord|carta de intenç|carta de intenc|protocollo d'intesa|lettera d'intenti|"
+                         r"intentieverklaring|list intencyjny|протокол о намерениях|меморандум|niyet mektubu|"
+                         r"mutabakat zapt|nota kesepahaman|biên bản ghi nhớ|समझौता ज्ञापन|บันทึกความเข้าใจ|"
+                         r"مذكرة تفاهم|覚書|备忘录|備忘錄|意向书|양해각서")
+
+
+def _memorandum_headline(doc: Document, deals: list[DealSentence]) -> bool:
+    """The title or the best sentence names a signed memorandum or letter of intent."""
+    return any(d.types.get("mou", 0.0) >= 2.0 and (d.sentence.in_title or d is deals[0])
+               and _MEMORANDUM.search(doc.folded, d.sentence.start, d.sentence.end)
+               for d in deals if not d.background)
 
 
 def _states_a_stake(doc: Document, deals: list[DealSentence]) -> bool:
@@ -71,7 +89,7 @@ def _buys_out_a_partner(doc: Document, deals: list[DealSentence]) -> bool:
 
 
 # A company the deal creates: a stake taken in it is a share of a joint venture.
-_NEW_COMPANY = re.compile(r"new (?:company|entity|firm)|newly (?:formed|created|established)|nouvelle (?:société|entité)|"
+_NEW_COMPANY = re.compile(r"new (?:company|entity|firm|joint venture|venture)|newly (?:formed|created|established)|nouvelle (?:société|entité)|"
                           r"neue[ns]? (?:gesellschaft|unternehmen|firma)|nuova società|nueva (?:sociedad|empresa)|"
                           r"nova (?:empresa|sociedade)|nieuwe onderneming|now\w+ spółk\w+|nov\w+ společnost\w*|"
                           r"yeni (?:bir )?şirket|perusahaan baru|công ty mới|บริษัทใหม่|شركة جديدة|"

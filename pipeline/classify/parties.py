@@ -159,6 +159,8 @@ def _unlisted_parties(doc: Document, sentence: Sentence, parties: list[str],
     lex = load_lexicon()
     known = [(m.start, m.end) for m in sentence.mentions] + joint
     taken = {p.casefold() for p in parties}
+    title_case = sentence.in_title and _title_case(doc.text[sentence.start:sentence.end])
+    body = doc.text[doc.body_start:].casefold() if title_case else ""
     found = []
     for run in open_world_parties(doc.text, sentence.start, sentence.end, known,
                                   lex.not_names, lex.given_names):
@@ -168,9 +170,17 @@ def _unlisted_parties(doc: Document, sentence: Sentence, parties: list[str],
             continue
         if any(run.start <= h.start < run.end for h in sentence.deals + sentence.generic):
             continue  # "Software-Joint-Venture", "Wasserstoff-Kooperation": a German noun, not a name
+        if title_case and name.casefold() not in body:
+            continue  # "Hyundai Sign Deal to Establish Automotive Manufacturing Plant": capitals say nothing
         taken.add(name.casefold())
         found.append(name)
     return found
+
+
+def _title_case(title: str) -> bool:
+    """An English-style headline capitalising its words: a name in it must recur in the text."""
+    words = [w for w in title.split() if len(w) > 3 and w[0].isalpha()]
+    return len(words) >= 3 and sum(w[0].isupper() for w in words) >= 0.7 * len(words)
 
 
 def unknown_names(doc: Document, sentence: Sentence, lex: Lexicon) -> int:
