@@ -583,3 +583,12 @@ def test_an_unlisted_name_in_a_title_case_headline_must_recur_in_the_text():
                  "The Public Investment Fund (PIF) and Hyundai Motor announced a joint venture agreement "
                  "to build a car plant in Saudi Arabia.")
     assert set(c.parties) == {"PIF", "Hyundai"}
+
+
+def test_a_later_sentence_citing_a_report_on_a_detail_does_not_make_an_announcement_a_rumour():
+    c = classify("Hyundai and Aptiv: a self-driving venture",
+                 "After years of talks Hyundai announced its decision to form a joint venture with "
+                 "Aptiv for self-driving software.\n"
+                 "Hyundai will hold 50 percent of the joint venture and Aptiv the other half.\n"
+                 "Aptiv holds patents on lidar and has a licence deal with Hyundai, according to a report by Bloomberg.")
+    assert c.status == "announced"

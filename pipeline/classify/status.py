@@ -45,7 +45,8 @@ def choose_status(doc: Document, deals: list[DealSentence], lex: Lexicon) -> tup
             elif hit.value == "rumored_strong" and _self_attributed(doc, sentence, hit):
                 scores["announced"] += 1.5 * weight  # "according to the two companies"
             elif hit.value == "rumored_strong" and not attributed:
-                hedged += 3.0 * weight
+                # the news's own sentences speak for it; a later one cites a report on a detail
+                hedged += (3.0 if weight == 1.0 else 1.5) * weight
                 attributed = True
             elif hit.value == "rumored":
                 scores["rumored"] += 1.0 * weight
