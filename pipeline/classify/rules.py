@@ -305,8 +305,8 @@ def _venture_operations(doc: Document) -> bool:
     title = [s for s in doc.sentences if s.in_title]
     if not any(_product_news(s, doc) for s in title):
         return False
-    if any(s.generic or any(h.value != "joint_venture" for h in s.deals) for s in title):
-        return False
+    if any(s.generic or any(h.value != "joint_venture" and h.weight >= 2.0 for h in s.deals) for s in title):
+        return False  # (a weak word, "with its partner", names the venture's owners)
     return any(any(m.org.kind == "joint_venture" for m in s.mentions) or joint_names(doc, s)
                or s.deals for s in title)
 
