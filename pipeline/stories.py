@@ -20,14 +20,16 @@ STORY_TEXT_JACCARD = 0.2             # shared phrases: same wire text reworked
 # Deal types a classifier plausibly confuses for the same event.
 # A stake bought alongside a new venture, or an MoU signed to open merger talks, is one
 # event that outlets label differently; so are technology licensed with cells supplied, and
-# a partner bought out of a venture (a purchase, and the venture's end). An ending never
-# joins any other beginning.
+# a partner bought out of a venture (a purchase, and the venture's end). On real news an
+# alliance is also called by its form: a letter of intent to take a stake, a "capital
+# alliance", a "combination" of two carmakers. An ending never joins any other beginning.
 _RELATED_DEALS = {frozenset(pair) for pair in (
     ("strategic_alliance", "mou"), ("strategic_alliance", "joint_venture"),
     ("strategic_alliance", "supply_agreement"), ("strategic_alliance", "licensing"),
     ("merger", "acquisition"), ("mou", "merger"), ("mou", "joint_venture"),
     ("acquisition", "joint_venture"), ("supply_agreement", "licensing"),
-    ("acquisition", "dissolution"))}
+    ("acquisition", "dissolution"), ("mou", "acquisition"), ("strategic_alliance", "acquisition"),
+    ("strategic_alliance", "merger"))}
 
 
 @dataclass(frozen=True)

@@ -151,6 +151,8 @@ def test_band_key_arrays_of_many_match_one_by_one():
     ("mou", "mou", 1.0), ("acquisition", "joint_venture", 0.5), ("mou", "merger", 0.5),
     ("merger", "dissolution", 0.0), (None, "mou", 0.3), ("supply_agreement", "licensing", 0.5),
     ("acquisition", "dissolution", 0.5), ("joint_venture", "dissolution", 0.0),
+    ("mou", "acquisition", 0.5), ("strategic_alliance", "acquisition", 0.5),
+    ("strategic_alliance", "merger", 0.5), ("merger", "supply_agreement", 0.0),
 ])
 def test_deal_compatibility(a, b, expected):
     assert stories.deal_compatibility(a, b) == stories.deal_compatibility(b, a) == expected

@@ -150,7 +150,7 @@ def assign_story(conn, article_id, result):
     (lock, mentions, batch context, find_story, store story_id, join_story)."""
     store.lock_stories(conn)
     with conn.cursor() as cur:
-        cur.execute("SELECT id, story_id, duplicate_of, published_at, language, text "
+        cur.execute("SELECT id, story_id, duplicate_of, coalesce(published_at, discovered_at) AS story_at, language, text "
                     "FROM articles WHERE id = %s", (article_id,))
         article = dict(zip([c.name for c in cur.description], cur.fetchone()))
     store.save_mentions(conn, {article_id: result.mentions})
@@ -175,6 +175,17 @@ def test_same_announcement_across_languages_is_one_story(conn):
     cls = classification(["Honda", "Nissan"], "mou")
     first = assign_story(conn, en, cls)
     assert assign_story(conn, ja, cls) == first
+
+
+def test_articles_without_a_date_are_grouped_by_their_discovery(conn):
+    en = add_article(conn, "https://a.example/en", STORY, None)
+    ja = add_article(conn, "https://b.example/ja", "ホンダと日産自動車は、電気自動車の分野で"
+                     "戦略的パートナーシップの検討を始める覚書を結んだと発表した。", None, "ja")
+    cls = classification(["Honda", "Nissan"], "mou")
+    assert assign_story(conn, ja, cls) == assign_story(conn, en, cls)
+    with conn.cursor() as cur:
+        cur.execute("SELECT first_published_at IS NOT NULL FROM stories")
+        assert cur.fetchall() == [(True,)]  # the window comes from the discovery time
 
 
 def test_same_parties_months_apart_are_separate_stories(conn):
@@ -250,7 +261,7 @@ def test_in_one_batch_a_copy_follows_the_story_its_representative_just_joined(co
     for aid in (a, b):
         dedupe_stage.dedupe_article(conn, aid)
     with conn.cursor() as cur:
-        cur.execute("SELECT id, story_id, duplicate_of, published_at, language, text FROM articles "
+        cur.execute("SELECT id, story_id, duplicate_of, coalesce(published_at, discovered_at) AS story_at, language, text FROM articles "
                     "WHERE id = ANY(%s) ORDER BY id", ([a, b],))
         columns = [c.name for c in cur.description]
         rows = [dict(zip(columns, row)) for row in cur.fetchall()]

@@ -85,12 +85,13 @@ def find_story(conn, article: dict, classification: Classification,
                context: StoryContext) -> tuple[int, bool]:
     """The story a classified article belongs in, existing or created.
 
-    article has id, story_id, duplicate_of, published_at, language and text; context
+    article has id, story_id, duplicate_of, story_at, language and text; context
     is story_context() of its batch, after save_mentions. Returns (story id, True
     when the article is not in it yet). The caller holds store.lock_stories, then stores
     the story id on the article and calls join_story when it is new.
     """
-    article_id, published_at = article["id"], article["published_at"]
+    # an article with no date of its own is dated by its discovery, as in v_articles
+    article_id, published_at = article["id"], article["story_at"]
     if article["story_id"] is not None:
         return article["story_id"], False
     organisations = stories.story_organisations(classification.parties, classification.mentions)

@@ -110,7 +110,7 @@ def articles_with_text(conn, ids: list[int]) -> list[dict]:
     """Text and metadata of claimed articles, for dedupe and classification."""
     with conn.cursor() as cur:
         cur.execute("""SELECT id, url, canonical_url, title, text, language, published_at,
-                              duplicate_of, story_id
+                              coalesce(published_at, discovered_at) AS story_at, duplicate_of, story_id
                        FROM articles WHERE id = ANY(%s) ORDER BY id""", (ids,))
         return db.dict_rows(cur)
 

@@ -242,7 +242,8 @@ def refresh_story(conn, story_id: int, organisations=(), deal_type: str | None =
                    deal_type = coalesce(s.deal_type, $2),
                    first_published_at = m.first, last_published_at = m.last,
                    representative_article_id = m.rep
-              FROM (SELECT min(published_at) AS first, max(published_at) AS last,
+              FROM (SELECT min(coalesce(published_at, discovered_at)) AS first,
+                           max(coalesce(published_at, discovered_at)) AS last,
                            (array_agg(id ORDER BY (duplicate_of IS NOT NULL), published_at NULLS LAST,
                                       length(coalesce(text, '')) DESC, id))[1] AS rep
                       FROM articles WHERE story_id = $3) m
