@@ -592,3 +592,32 @@ def test_a_later_sentence_citing_a_report_on_a_detail_does_not_make_an_announcem
                  "Hyundai will hold 50 percent of the joint venture and Aptiv the other half.\n"
                  "Aptiv holds patents on lidar and has a licence deal with Hyundai, according to a report by Bloomberg.")
     assert c.status == "announced"
+
+
+def test_a_title_case_headline_repeated_as_the_first_line_names_no_one_new():
+    c = classify("Toyota-Panasonic JV to Begin Production of Prismatic Batteries",
+                 "Toyota-Panasonic JV to Begin Production of Prismatic Batteries\n"
+                 "Prime Planet Energy, a joint venture of Toyota and Panasonic, will begin production of "
+                 "prismatic batteries in Japan.")
+    assert "Begin Production of Prismatic Batteries" not in c.parties
+
+
+@pytest.mark.parametrize("title,text", [
+    ("Tata Motors hands over electric cars to state government",
+     "Tata Motors has handed over two electric cars to the state government. This comes closely after "
+     "Tata Motors signed a memorandum of understanding with the state of Maharashtra for charging."),
+    ("Škoda slaví 30 let od vstupu do koncernu Volkswagen",
+     "Škoda Auto letos slaví výročí: před třiceti lety vstoupila do koncernu Volkswagen, který "
+     "tehdy převzal většinový podíl."),
+    ("Carlos Ghosn resigns from Renault, Senard becomes new chairman, Bollore new CEO",
+     "Carlos Ghosn has resigned as chairman and CEO of Renault.\n"
+     "Senard will now have the task of easing the relationship between Renault and Nissan in the alliance."),
+])
+def test_recaps_anniversaries_and_boardroom_changes_are_no_deal(title, text):
+    assert not classify(title, text).is_alliance
+
+
+def test_a_country_named_in_french_is_no_party():
+    c = classify("Geely et Mercedes-Benz créent une coentreprise en Chine",
+                 "Geely et Mercedes-Benz ont annoncé une coentreprise 50-50 en Chine pour la marque smart.")
+    assert set(c.parties) == {"Geely", "Mercedes-Benz"}

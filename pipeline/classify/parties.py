@@ -159,8 +159,10 @@ def _unlisted_parties(doc: Document, sentence: Sentence, parties: list[str],
     lex = load_lexicon()
     known = [(m.start, m.end) for m in sentence.mentions] + joint
     taken = {p.casefold() for p in parties}
-    title_case = sentence.in_title and _title_case(doc.text[sentence.start:sentence.end])
-    body = doc.text[doc.body_start:].casefold() if title_case else ""
+    # (index 0: real pages often print the headline again as the text's first line)
+    title_case = (sentence.in_title or sentence.index == 0) and _title_case(doc.text[sentence.start:sentence.end])
+    # (the headline and its repeat are no recurrence)
+    body = doc.text.replace(doc.text[sentence.start:sentence.end], " ") if title_case else ""
     found = []
     for run in open_world_parties(doc.text, sentence.start, sentence.end, known,
                                   lex.not_names, lex.given_names):
@@ -170,7 +172,7 @@ def _unlisted_parties(doc: Document, sentence: Sentence, parties: list[str],
             continue
         if any(run.start <= h.start < run.end for h in sentence.deals + sentence.generic):
             continue  # "Software-Joint-Venture", "Wasserstoff-Kooperation": a German noun, not a name
-        if title_case and name.casefold() not in body:
+        if title_case and name not in body:  # (as spelled: a name keeps its capitals in the text)
             continue  # "Hyundai Sign Deal to Establish Automotive Manufacturing Plant": capitals say nothing
         taken.add(name.casefold())
         found.append(name)

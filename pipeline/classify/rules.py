@@ -250,6 +250,8 @@ def article_score(doc: Document, deals: list[DealSentence], lex: Lexicon) -> flo
         score *= 0.4  # "Nissan profit falls" that mentions its alliance in passing
         if any(is_background(doc, s, None) for s in title):
             score *= 0.5  # "Nissan names new CEO after Honda deal falls apart": the deal is a recap
+        elif sum(s.distractors for s in title) >= 2 and not any(s.deals or s.generic for s in title):
+            score *= 0.6  # "Ghosn resigns, Senard becomes chairman, Bolloré CEO": all about something else
     lead = [s for s in doc.sentences if s.in_title or s.index <= 2]
     if any((s.deals or s.generic) and is_denial(s) for s in lead):
         score *= 0.3  # "Toyota denies report of stake talks"
