@@ -621,3 +621,23 @@ def test_a_country_named_in_french_is_no_party():
     c = classify("Geely et Mercedes-Benz créent une coentreprise en Chine",
                  "Geely et Mercedes-Benz ont annoncé une coentreprise 50-50 en Chine pour la marque smart.")
     assert set(c.parties) == {"Geely", "Mercedes-Benz"}
+
+
+def test_traditional_chinese_is_read_like_simplified():
+    c = classify("億緯鋰能子公司與大運汽車簽訂戰略合作協議",
+                 "億緯鋰能9月20日發布公告稱,子公司億緯動力與大運汽車簽訂戰略合作協議,雙方將在新能源汽車電池領域合作。")
+    assert c.is_alliance and (c.deal_type, c.status) == ("strategic_alliance", "announced")
+
+
+def test_a_companys_own_official_is_no_anonymous_source_in_korean():
+    c = classify("현대차·기아-SK이노베이션, 배터리 공동 개발",
+                 "현대차·기아와 SK이노베이션이 하이브리드 배터리를 공동 개발한다.\n"
+                 "현대자동차·기아 관계자는 \"SK이노베이션과의 협력으로 경쟁력을 높일 것\"이라고 말했다.")
+    assert c.status == "announced"
+
+
+def test_rumours_before_the_news_do_not_make_it_a_rumour():
+    c = classify("Fusion PSA et FCA : c'est désormais officiel",
+                 "Après plusieurs rumeurs et des semaines de négociations, PSA et Fiat Chrysler ont signé "
+                 "mercredi un accord de fusion.")
+    assert (c.deal_type, c.status) == ("merger", "announced")

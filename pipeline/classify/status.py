@@ -42,13 +42,15 @@ def choose_status(doc: Document, deals: list[DealSentence], lex: Lexicon) -> tup
                     scores["terminated"] += 3.0 * weight
             elif hit.value == "completed" and not cue_before(doc, sentence, hit.start, lex.future):
                 scores["completed"] += 2.5 * weight
+            elif hit.value == "rumored_strong" and _AFTER.search(doc.folded, max(sentence.start, hit.start - 40), hit.start):
+                continue  # "after weeks of rumours, the merger is now official": the rumours are past
             elif hit.value == "rumored_strong" and _self_attributed(doc, sentence, hit):
                 scores["announced"] += 1.5 * weight  # "according to the two companies"
             elif hit.value == "rumored_strong" and not attributed:
                 # the news's own sentences speak for it; a later one cites a report on a detail
                 hedged += (3.0 if weight == 1.0 else 1.5) * weight
                 attributed = True
-            elif hit.value == "rumored":
+            elif hit.value == "rumored" and not _chinese_agreement(doc, sentence, hit):
                 scores["rumored"] += 1.0 * weight
             elif hit.value == "announced" and not cue_before(doc, sentence, hit.start, lex.hedges):
                 scores["announced"] += 1.5 * weight
@@ -100,5 +102,17 @@ _THE_PARTIES = re.compile(r"\b(?:the (?:two )?companies|both (?:companies|firms|
 
 
 def _self_attributed(doc: Document, sentence: Sentence, hit) -> bool:
-    """An attribution to the deal's own sides ("according to the two companies")."""
+    """An attribution to the deal's own sides ("according to the two companies", "현대차 관계자")."""
+    if doc.folded[hit.start:hit.end] == "관계자":  # "an official of <company>", not "industry sources"
+        return any(0 <= hit.start - m.end <= 3 for m in sentence.mentions)
     return bool(_THE_PARTIES.search(doc.folded, hit.end, min(sentence.end, hit.end + 40)))
+
+
+# Right before a rumour word: the rumours are what came before the news.
+_AFTER = re.compile(r"\b(?:after|following|après|nach|tras|después de|dopo|após|depois de|na)\s+(?:\S+\s+){0,3}$")
+_KANA = re.compile(r"[\u3040-\u30ff]")
+
+
+def _chinese_agreement(doc: Document, sentence: Sentence, hit) -> bool:
+    """'協議' is talks in Japanese but an agreement in (traditional) Chinese: no kana, no talks."""
+    return doc.folded[hit.start:hit.end] == "協議" and not _KANA.search(doc.folded, sentence.start, sentence.end)
