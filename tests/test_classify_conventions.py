@@ -641,3 +641,20 @@ def test_rumours_before_the_news_do_not_make_it_a_rumour():
                  "Après plusieurs rumeurs et des semaines de négociations, PSA et Fiat Chrysler ont signé "
                  "mercredi un accord de fusion.")
     assert (c.deal_type, c.status) == ("merger", "announced")
+
+
+@pytest.mark.parametrize("title,text,parties", [
+    ("星河汽车与云帆动力签署战略合作协议", "星河汽车与云帆动力签署战略合作协议,双方将在新能源汽车电池领域开展合作。",
+     {"星河汽车", "云帆动力"}),
+    ("富岳機工、カワセらと中国に新合弁会社設立へ", "富岳機工は20日、カワセなどと中国に合弁会社を設立すると発表した。",
+     {"富岳機工", "カワセ"}),
+])
+def test_chinese_and_japanese_names_the_gazetteer_lacks_end_in_a_sector_word(title, text, parties):
+    c = classify(title, text)
+    assert c.is_alliance and set(c.parties) == parties
+    assert set(c.unresolved_parties) == parties
+
+
+def test_a_product_phrase_ending_in_a_sector_word_is_no_name():
+    c = classify("トヨタとパナソニック、車載用角形電池で新会社", "トヨタ自動車とパナソニックは、車載用角形電池事業の合弁会社を設立すると発表した。")
+    assert set(c.parties) == {"Toyota", "Panasonic"}

@@ -106,6 +106,8 @@ def open_world_parties(text: str, start: int, end: int, known: list[tuple[int, i
     if not found and not known:
         found = _coordinated_pair(text, start, runs, vocab)
     found += _katakana_names(text, start, end, known)
+    found += [h for h in _han_names(text, start, end, known)
+              if not any(r.start < h.end and h.start < r.end for r in found)]
     spans = known + [(r.start, r.end) for r in found]
     found += [q for q in _quoted_names(text, start, end, spans)
               if not any(r.start < q.end and q.start < r.end for r in found)]
@@ -139,6 +141,35 @@ def _quoted_names(text: str, start: int, end: int, spans: list[tuple[int, int]])
 # descriptor ("独ブラント", "新興エコドライブ", "スタートアップのケストレル") names one.
 _KATAKANA_NAME = re.compile(r"(?:[米独仏英韓中台印伊]|新興|スタートアップの?|メーカーの?|新興企業の?)"
                             r"([ァ-ヺ][ァ-ヺー・]{2,15})")
+
+
+# Chinese and Japanese company names end in a sector word ("大運汽車", "亿纬动力", "富士機工"):
+# a short Han run ending in one, between delimiters or coordinators, names a company.
+_HAN_SUFFIXES = ("汽车|汽車|动力|動力|科技|集团|集團|能源|锂能|鋰能|电气|電氣|重工|机械|機械|"
+                 "半导体|半導體|零部件|物流|银行|銀行|航空|实业|實業|工业|工業|机工|機工|自動車|電機|電工|"
+                 "製作所|化学|化學|商事|産業|精工|技研|電装|物産|紡織|製鋼|製鉄|控股|股份")
+_HAN_NAME = re.compile(rf"(?:(?<![\u4e00-\u9fff\u3040-\u30ff])|(?<=[与與和及同跟、とや]))([\u4e00-\u9fff]{{2,6}}?(?:{_HAN_SUFFIXES}))"
+                       r"(?=子公司|旗下|[与與和及同跟、とらや签簽宣达達将將拟擬携攜联聯共合成设設]|[^\u4e00-\u9fff]|$)")
+# Words that open a generic phrase, not a name ("新能源汽车", "两家公司").
+_HAN_GENERIC = re.compile(r"^(?:新能源|新エネ|电动|電動|電気|大手|智能|国内|國內|国外|國外|全球|世界|两家|兩家|双方|雙方|该|該|本|各|多家|"
+                          r"传统|傳統|合资|合資|中外|外资|外資|日系|德系|美系|韩系|韓系|国产|國產|車載|车载|燃料|角形|全固体|"
+                          r"固态|固態|动力|動力|储能|儲能|锂电|鋰電|纯电|純電|混动|混動|氢能|氫能|乘用|商用|重型|轻型|新型|"
+                          r"次世代|自動運転|自动驾驶|自動駕駛|汽车|汽車)")
+
+
+def _han_names(text: str, start: int, end: int, known: list[tuple[int, int]]) -> list[NameRun]:
+    """Han company names the gazetteer lacks, when the sentence has two sides."""
+    if text[start:end].isascii():
+        return []
+    runs = [NameRun(m.start(1), m.end(1), m.group(1), True) for m in _HAN_NAME.finditer(text, start, end)
+            if not _HAN_GENERIC.match(m.group(1))]
+    if runs:  # "富士機工、タチエスらと": a katakana name listed with it
+        runs += [NameRun(m.start(1), m.end(1), m.group(1), True) for m in _KATAKANA_LISTED.finditer(text, start, end)]
+    runs = [r for r in runs if not any(s < r.end and r.start < e for s, e in known)]
+    return runs if len(runs) + len(known) >= 2 else []
+
+
+_KATAKANA_LISTED = re.compile(r"(?<=[、と])([ァ-ヺ][ァ-ヺー・]{2,15})(?=[らとや、]|など)")
 
 
 def _katakana_names(text: str, start: int, end: int, known: list[tuple[int, int]]) -> list[NameRun]:
