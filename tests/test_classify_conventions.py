@@ -658,3 +658,15 @@ def test_chinese_and_japanese_names_the_gazetteer_lacks_end_in_a_sector_word(tit
 def test_a_product_phrase_ending_in_a_sector_word_is_no_name():
     c = classify("トヨタとパナソニック、車載用角形電池で新会社", "トヨタ自動車とパナソニックは、車載用角形電池事業の合弁会社を設立すると発表した。")
     assert set(c.parties) == {"Toyota", "Panasonic"}
+
+
+@pytest.mark.parametrize("title,text", [
+    ("Studie zu weltweiten Übernahmen: Autobauer setzen verstärkt auf Zukäufe",
+     "Autobauer kaufen häufiger zu: Laut einer Studie stieg die Zahl der Übernahmen, etwa von Volkswagen "
+     "und Toyota bei Softwarefirmen."),
+    ("Panasonic to boost battery output for Tesla",
+     "Panasonic will boost battery output at its Nevada plant, which supplies cells to Tesla under their "
+     "existing agreement."),
+])
+def test_studies_and_capacity_expansions_are_no_deal(title, text):
+    assert not classify(title, text).is_alliance

@@ -280,7 +280,9 @@ _FEATURE_TITLE = re.compile(
     r"opinión|analisi|commento|opinione|análise|opinião|analiza|komentarz|analýza|komentář|analys|"
     r"analiz|yorum|analiză|opinie|elemzés|vélemény|анализ|мнение|колонка|аналіз|думка|analisis|opini|"
     r"phân tích|bình luận|विश्लेषण|विश्लेषण|วิเคราะห์|تحليل|رأي|分析|解説|社説|评论|해설|분석|칼럼)\s*[:|：]"
-    r"|^\W*(?:[^:\n]{1,30}:\s*)?(?:why|how|what)\s", re.IGNORECASE)
+    r"|^\W*(?:[^:\n]{1,30}:\s*)?(?:why|how|what)\s"
+    r"|^\W*(?:study|survey|studie|umfrage|étude|enquête|estudio|encuesta|studio|indagine|estudo|pesquisa|"
+    r"onderzoek|badanie|ankieta|studie|araştırma|調査|调查|研究报告|조사)\b", re.IGNORECASE)
 
 
 def _feature_title(doc: Document) -> bool:
