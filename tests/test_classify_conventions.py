@@ -670,3 +670,11 @@ def test_a_product_phrase_ending_in_a_sector_word_is_no_name():
 ])
 def test_studies_and_capacity_expansions_are_no_deal(title, text):
     assert not classify(title, text).is_alliance
+
+
+def test_the_existing_alliance_topping_a_ranking_is_no_deal():
+    c = classify("L'Alliance Renault-Nissan-Mitsubishi dépasse VW et Toyota",
+                 "L'Alliance Renault-Nissan-Mitsubishi est devenue le premier groupe automobile mondial en 2017, "
+                 "avec 10,6 millions de véhicules vendus, devant Volkswagen et Toyota.\n"
+                 "L'alliance entre Renault et Nissan, élargie à Mitsubishi, vise 14 millions de ventes en 2022.")
+    assert not c.is_alliance

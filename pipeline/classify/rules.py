@@ -244,12 +244,14 @@ def article_score(doc: Document, deals: list[DealSentence], lex: Lexicon) -> flo
     score = deals[0].score + 0.25 * sum(d.score for d in deals[1:3])
     title = [s for s in doc.sentences if s.in_title]
     # "Nissan taps Espinosa as CEO": one weak deal word and one party make no deal title.
-    title_is_deal = any(d.sentence.in_title and not d.background
+    title_is_deal = any(d.sentence.in_title and not d.background and not _names_the_alliance(doc, d.sentence)
                         and (len(d.parties) >= 2 or max(d.types.values()) >= 2.0) for d in deals)
     if title and not title_is_deal and any(s.distractors or _product_news(s, doc) for s in title):
         score *= 0.4  # "Nissan profit falls" that mentions its alliance in passing
         if any(is_background(doc, s, None) for s in title):
             score *= 0.5  # "Nissan names new CEO after Honda deal falls apart": the deal is a recap
+        elif any(_names_the_alliance(doc, s) for s in title):
+            score *= 0.5  # "L'Alliance reste le premier groupe mondial": the existing alliance's business
         elif sum(s.distractors for s in title) >= 2 and not any(s.deals or s.generic for s in title):
             score *= 0.6  # "Ghosn resigns, Senard becomes chairman, Bolloré CEO": all about something else
     lead = [s for s in doc.sentences if s.in_title or s.index <= 2]
@@ -283,6 +285,16 @@ _FEATURE_TITLE = re.compile(
     r"|^\W*(?:[^:\n]{1,30}:\s*)?(?:why|how|what)\s"
     r"|^\W*(?:study|survey|studie|umfrage|étude|enquête|estudio|encuesta|studio|indagine|estudo|pesquisa|"
     r"onderzoek|badanie|ankieta|studie|araştırma|調査|调查|研究报告|조사)\b", re.IGNORECASE)
+
+
+# "L'Alliance reste le premier groupe mondial": the existing alliance by name, no deal.
+_THE_ALLIANCE = re.compile(r"(?:\b(?:[Tt]he|[Dd]ie|[Ll]a)\s+|\b[Ll]['’])Alliance\b")
+
+
+def _names_the_alliance(doc: Document, sentence: Sentence) -> bool:
+    """The sentence's only deal word is the name of an existing alliance ("the Alliance")."""
+    names = list(_THE_ALLIANCE.finditer(doc.text, sentence.start, sentence.end))
+    return bool(names) and all(any(n.start() <= h.start < n.end() + 1 for n in names) for h in sentence.deals)
 
 
 def _feature_title(doc: Document) -> bool:
