@@ -678,3 +678,12 @@ def test_the_existing_alliance_topping_a_ranking_is_no_deal():
                  "avec 10,6 millions de véhicules vendus, devant Volkswagen et Toyota.\n"
                  "L'alliance entre Renault et Nissan, élargie à Mitsubishi, vise 14 millions de ventes en 2022.")
     assert not c.is_alliance
+
+
+def test_a_headline_verb_between_two_unlisted_companies_names_both_sides():
+    c = classify("KORVAN übernimmt Heller Umformtechnik",
+                 "Der Zulieferer KORVAN übernimmt den Umformspezialisten Heller Umformtechnik aus Gevelsberg.")
+    assert c.is_alliance and c.deal_type == "acquisition"
+    assert set(c.parties) == {"KORVAN", "Heller Umformtechnik"}
+    c = classify("Bosch übernimmt Mehrheit", "Bosch übernimmt die Mehrheit an einem Zulieferer.")
+    assert "Mehrheit" not in c.parties  # a lone German noun is no company

@@ -85,11 +85,13 @@ class NameRun:
 
 
 def open_world_parties(text: str, start: int, end: int, known: list[tuple[int, int]],
-                       not_names: frozenset[str], given_names: frozenset[str]) -> list[NameRun]:
+                       not_names: frozenset[str], given_names: frozenset[str],
+                       verbs: list[tuple[int, int]] = ()) -> list[NameRun]:
     """Organisations missing from the gazetteer in text[start:end], in order.
 
     `known` are the spans of gazetteer mentions in the sentence; a name next to one
-    of them by a coordinator ("and", "with", "ve", "dan"...) counts as a party.
+    of them by a coordinator ("and", "with", "ve", "dan"...) counts as a party. `verbs`
+    are the spans of a headline's deal words: "<name> <verb> <name>" makes two sides.
     """
     vocab = load_vocabulary()
     runs: list[NameRun] = []
@@ -104,7 +106,7 @@ def open_world_parties(text: str, start: int, end: int, known: list[tuple[int, i
     spans = known + [(r.start, r.end) for r in found]
     found += [r for r in runs if r not in found and _coordinated(text, r, spans, vocab)]
     if not found and not known:
-        found = _coordinated_pair(text, start, runs, vocab)
+        found = _coordinated_pair(text, start, runs, vocab) or _verb_pair(text, runs, verbs)
     found += _katakana_names(text, start, end, known)
     found += [h for h in _han_names(text, start, end, known)
               if not any(r.start < h.end and h.start < r.end for r in found)]
@@ -192,6 +194,20 @@ def _coordinated_pair(text: str, start: int, runs: list[NameRun], vocab: OrgVoca
         if (" " in first.name and " " in second.name) or _opens_clause(text, start, first.start):
             return [first, second]
     return []
+
+
+def _verb_pair(text: str, runs: list[NameRun], verbs) -> list[NameRun]:
+    """'FAWER übernimmt ABC Umformtechnik': a headline's deal verb alone between two names that
+    look like companies (several words, or an acronym; a lone German noun is no company)."""
+    for first, second in zip(runs, runs[1:]):
+        gap = text[first.end:second.start].strip()
+        if any(text[s:e] == gap for s, e in verbs) and all(_looks_like_company(r) for r in (first, second)):
+            return [first, second]
+    return []
+
+
+def _looks_like_company(run: NameRun) -> bool:
+    return " " in run.name or (run.name.isupper() and len(run.name) >= 3)
 
 
 def _opens_clause(text: str, start: int, pos: int) -> bool:

@@ -164,8 +164,9 @@ def _unlisted_parties(doc: Document, sentence: Sentence, parties: list[str],
     # (the headline and its repeat are no recurrence)
     body = doc.text.replace(doc.text[sentence.start:sentence.end], " ") if title_case else ""
     found = []
+    verbs = [(h.start, h.end) for h in sentence.deals] if sentence.in_title else []
     for run in open_world_parties(doc.text, sentence.start, sentence.end, known,
-                                  lex.not_names, lex.given_names):
+                                  lex.not_names, lex.given_names, verbs):
         name = strip_legal_form(run.name)
         if name.casefold() in taken or any(follows(doc, sentence, run.start, c)
                                            for c in ("rivalry", "new_entity")):
