@@ -687,3 +687,11 @@ def test_a_headline_verb_between_two_unlisted_companies_names_both_sides():
     assert set(c.parties) == {"KORVAN", "Heller Umformtechnik"}
     c = classify("Bosch übernimmt Mehrheit", "Bosch übernimmt die Mehrheit an einem Zulieferer.")
     assert "Mehrheit" not in c.parties  # a lone German noun is no company
+
+
+def test_a_memorandum_signed_in_the_lead_makes_an_mou_whatever_the_headline_says():
+    c = classify("Stellantis s'associe à CATL pour les batteries LFP",
+                 "Stellantis mise sur les batteries LFP et s'associe pour cela au chinois CATL.\n"
+                 "Stellantis et CATL ont signé un protocole d'accord non contraignant pour la fourniture de "
+                 "cellules en Europe et envisagent une coentreprise.")
+    assert (c.deal_type, c.status) == ("mou", "announced")

@@ -63,14 +63,17 @@ def choose_deal_type(doc: Document, deals: list[DealSentence]) -> str:
 _MEMORANDUM = re.compile(r"memorand|\bmous?\b|letters? of intent|\bloi\b|absichtserklärung|lettre d'intention|"
                          r"protocole d'accord|carta de intenç|carta de intenc|protocollo d'intesa|lettera d'intenti|"
                          r"intentieverklaring|list intencyjny|протокол о намерениях|меморандум|niyet mektubu|"
-                         r"mutabakat zapt|nota kesepahaman|biên bản ghi nhớ|समझौता ज्ञापन|บันทึกความเข้าใจ|"
-                         r"مذكرة تفاهم|覚書|备忘录|備忘錄|意向书|양해각서")
+                         r"mutabakat zapt|nota kesepahaman|biên bản ghi nhớ|समझौता ज्ञापन|बीएमयू|บันทึกความเข้าใจ|"
+                         r"مذكرة تفاهم|覚書|备忘录|備忘錄|意向书|意向書|양해각서|accord de principe|acuerdo de principio|"
+                         r"accordo di principio|lettera ?d'intenti|protocolo de intenç|protocolo de intenc|"
+                         r"non-binding|nonbinding|non contraignant|no vinculante|non vincolante|unverbindlich")
 
 
 def _memorandum_headline(doc: Document, deals: list[DealSentence]) -> bool:
-    """The title or the best sentence names a signed memorandum or letter of intent."""
-    return any(d.types.get("mou", 0.0) >= 2.0 and (d.sentence.in_title or d is deals[0])
+    """The title, the best sentence or the lead names a memorandum or letter of intent signed."""
+    return any((d.sentence.in_title or d is deals[0] or d.sentence.index <= 2)
                and _MEMORANDUM.search(doc.folded, d.sentence.start, d.sentence.end)
+               and (d.types.get("mou", 0.0) >= 2.0 or d.sentence.cue("status", "announced"))
                for d in deals if not d.background)
 
 
