@@ -695,3 +695,30 @@ def test_a_memorandum_signed_in_the_lead_makes_an_mou_whatever_the_headline_says
                  "Stellantis et CATL ont signé un protocole d'accord non contraignant pour la fourniture de "
                  "cellules en Europe et envisagent une coentreprise.")
     assert (c.deal_type, c.status) == ("mou", "announced")
+
+
+def test_a_recap_word_after_the_sentences_own_deal_and_event_is_context():
+    c = classify("Nissan, Renault formally agree to make cross-shareholdings equal",
+                 "Nissan and Renault said Monday they have formally agreed to make their cross-shareholdings "
+                 "equal at 15 percent, in a deal that changes their decades-old capital alliance.")
+    assert (c.deal_type, c.status) == ("strategic_alliance", "announced")
+
+
+def test_a_memorandum_signed_before_the_venture_agreement_is_an_earlier_step():
+    c = classify("Hyundai signs JV to assemble vehicles in Saudi Arabia",
+                 "Hyundai announced it had signed a joint venture agreement with the Public Investment Fund "
+                 "to build a plant, after the two partners signed a memorandum of understanding in June.")
+    assert c.deal_type == "joint_venture"
+
+
+def test_years_after_a_takeover_its_integration_is_no_deal():
+    c = classify("ZF in neuem Gewand",
+                 "Zweieinhalb Jahre nach der Übernahme von TRW hat der Zulieferer ZF die Integration des "
+                 "amerikanischen Unternehmens abgeschlossen.")
+    assert not c.is_alliance
+
+
+def test_nobody_named_and_one_weak_deal_word_is_no_deal():
+    c = classify("Ринок нових авто у 2024 році зріс на 17%",
+                 "За даними асоціації, у 2024 році українці придбали 72 тис. нових легкових автомобілів.")
+    assert not c.is_alliance

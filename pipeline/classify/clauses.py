@@ -57,7 +57,12 @@ def is_background(doc: Document, sentence: Sentence, ref_year: int | None) -> bo
     if sentence.in_title:  # "Nissan names new CEO after collapse of Honda talks"
         first_deal = min((h.start for h in sentence.deals + sentence.generic), default=sentence.end)
         return bool(sentence.distractors) and any(h.start < first_deal for h in sentence.cue("title_recap"))
-    if sentence.cue("background"):
+    # "...have agreed to equal stakes, in a deal that changes the decades-old alliance": after
+    # the sentence's own deal and event words, a recap word is context
+    event = min((h.start for h in sentence.cue("status") if h.value in ("announced", "completed", "terminated")),
+                default=sentence.end)
+    told = max(event, min((h.start for h in sentence.deals), default=sentence.end))
+    if any(h.start < told for h in sentence.cue("background")):
         return True
     lead_year = YEAR.search(doc.folded, sentence.start, min(sentence.end, sentence.start + 24))
     return bool(lead_year and ref_year and int(lead_year.group()) < ref_year)

@@ -17,6 +17,7 @@ from pipeline.vocabulary import PRECEDENCE as _PRECEDENCE
 _SPECIFICITY = {"strategic_alliance": 0.8}
 # Resizing the cross-shareholdings of an existing alliance is not a purchase.
 _REBALANCE = re.compile(r"rebalanc|re-balanc|equal footing|equal (?:\d+ ?% )?(?:stakes|shareholdings)|"
+                        r"(?:stakes|shareholdings) equal|"
                         r"(?:cut|reduc\w*|lower\w*|trim\w*) (?:its|their) (?:\w+ )?(?:stake|holding)|"
                         r"neu ordnen|neuordnung|rééquilibr|riequilibr|reequilibr|資本関係の見直し|"
                         r"出資比率を(?:引き下げ|見直)|调整持股|지분 조정|перебаланс")
@@ -48,7 +49,8 @@ def choose_deal_type(doc: Document, deals: list[DealSentence]) -> str:
         return "merger"  # a memorandum or talks whose stated aim is a merger
     if chosen != "merger" and _memorandum_headline(doc, deals):
         return "mou"  # "sign a memorandum to form a joint venture": the memorandum is the news
-    if chosen == "acquisition" and "strategic_alliance" in best.types and _rebalances(doc, deals):
+    if chosen == "acquisition" and _rebalances(doc, deals) and (
+            any("strategic_alliance" in d.types for d in headline(deals)) or _cross_holdings(doc, deals)):
         return "strategic_alliance"  # partners resizing their cross-shareholdings
     if chosen == "joint_venture" and "acquisition" in best.types and _states_a_stake(doc, deals) \
             and not (_splits_a_venture(doc, deals) or _stake_in_a_new_company(doc, deals)):
@@ -72,9 +74,14 @@ _MEMORANDUM = re.compile(r"memorand|\bmous?\b|letters? of intent|\bloi\b|absicht
 def _memorandum_headline(doc: Document, deals: list[DealSentence]) -> bool:
     """The title, the best sentence or the lead names a memorandum or letter of intent signed."""
     return any((d.sentence.in_title or d is deals[0] or d.sentence.index <= 2)
-               and _MEMORANDUM.search(doc.folded, d.sentence.start, d.sentence.end)
+               and (memo := _MEMORANDUM.search(doc.folded, d.sentence.start, d.sentence.end))
+               and not _EARLIER_STEP.search(doc.folded, max(d.sentence.start, memo.start() - 60), memo.start())
                and (d.types.get("mou", 0.0) >= 2.0 or d.sentence.cue("status", "announced"))
                for d in deals if not d.background)
+
+
+# "signed a joint venture agreement, after the two signed an MoU in June": the memorandum came first.
+_EARLIER_STEP = re.compile(r"\b(?:after|following|since|nach|après|depuis|tras|después de|dopo|após|na)\b")
 
 
 def _states_a_stake(doc: Document, deals: list[DealSentence]) -> bool:
@@ -109,6 +116,15 @@ def _stake_in_a_new_company(doc: Document, deals: list[DealSentence]) -> bool:
 def _splits_a_venture(doc: Document, deals: list[DealSentence]) -> bool:
     """The headline sentences state the founders' split of a new company."""
     return splits_a_venture([doc.text[d.sentence.start:d.sentence.end] for d in headline(deals)])
+
+
+_CROSS = re.compile(r"cross-?(?:share)?holding|mutual|each other|participation croisée|participations croisées|"
+                    r"gegenseitig|überkreuz|participación cruzada|partecipazion\w* incrociat\w*|持ち合い|相互出资|"
+                    r"相互持股|교차 ?지분|перекрёстн")
+
+
+def _cross_holdings(doc: Document, deals: list[DealSentence]) -> bool:
+    return any(_CROSS.search(doc.folded, d.sentence.start, d.sentence.end) for d in headline(deals))
 
 
 def _rebalances(doc: Document, deals: list[DealSentence]) -> bool:

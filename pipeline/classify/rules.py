@@ -356,6 +356,8 @@ def alliance_threshold(doc: Document, deals: list[DealSentence], parties: list[s
     """The score an article needs: lower when two sides are named and the headline reports an event."""
     if len(parties) >= 2 and _reports_event(doc, deals, lex):
         return SIDED_EVENT_THRESHOLD
+    if not parties and deals and max(deals[0].types.values()) < 2.0:
+        return 2 * ALLIANCE_THRESHOLD  # nobody named and one weak word ("buyers bought 72,000 cars")
     return ALLIANCE_THRESHOLD
 
 
