@@ -722,3 +722,17 @@ def test_nobody_named_and_one_weak_deal_word_is_no_deal():
     c = classify("Ринок нових авто у 2024 році зріс на 17%",
                  "За даними асоціації, у 2024 році українці придбали 72 тис. нових легкових автомобілів.")
     assert not c.is_alliance
+
+
+@pytest.mark.parametrize("title,text", [
+    ("Earnings look bright for joint-venture carmakers in China",
+     "Strong sales under joint-venture brands are setting up bright earnings reports by carmakers "
+     "Brilliance China Automotive and Dongfeng Motor for the first half."),
+    ("大众在华发动新能源攻势 与小鹏首款联合开发车型投产",
+     "大众汽车与小鹏汽车联合开发的首款车型于3月13日在大众安徽正式投产,预计上半年上市。"),
+    ("Panasonic to boost battery output for Tesla",
+     "Panasonic plans to spend 10 billion yen to increase its battery production capacity in the "
+     "United States for supply to Tesla, informed sources said."),
+])
+def test_a_deal_word_beside_earnings_or_a_product_without_two_sides_is_no_deal_headline(title, text):
+    assert not classify(title, text).is_alliance

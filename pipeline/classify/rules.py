@@ -244,8 +244,11 @@ def article_score(doc: Document, deals: list[DealSentence], lex: Lexicon) -> flo
     score = deals[0].score + 0.25 * sum(d.score for d in deals[1:3])
     title = [s for s in doc.sentences if s.in_title]
     # "Nissan taps Espinosa as CEO": one weak deal word and one party make no deal title.
+    # A deal word without two sides next to earnings or a product ("Earnings look bright for
+    # joint-venture carmakers", "first co-developed model enters production") is no deal title.
     title_is_deal = any(d.sentence.in_title and not d.background and not _names_the_alliance(doc, d.sentence)
-                        and (len(d.parties) >= 2 or max(d.types.values()) >= 2.0) for d in deals)
+                        and (len(d.parties) >= 2 or max(d.types.values()) >= 2.0
+                             and not (d.sentence.distractors or _product_news(d.sentence, doc))) for d in deals)
     if title and not title_is_deal and any(s.distractors or _product_news(s, doc) for s in title):
         score *= 0.4  # "Nissan profit falls" that mentions its alliance in passing
         if any(is_background(doc, s, None) for s in title):
