@@ -237,3 +237,18 @@ def test_turkish_negated_signing_is_no_alliance():
     result = classify_article("Toyota, Suzuki ile ortaklık anlaşması imzalamadığını açıkladı.",
                               title="Toyota ve Suzuki anlaşma imzalamadı")
     assert not result.is_alliance
+
+
+@pytest.mark.parametrize("title,text,deal,status", [
+    ("Fca Italia è pronta a fare squadra con Engie", "Fca Italia fa squadra con Engie per le colonnine di ricarica.",
+     "strategic_alliance", "announced"),
+    ("Carlos Slim se asocia con JAC para fabricar autos en México",
+     "El grupo de Carlos Slim se asocia con la automotriz china JAC para fabricar autos en Hidalgo.",
+     "strategic_alliance", "announced"),
+    ("Mahindra and Ford will not develop SUVs together: partnership freeze",
+     "Mahindra and Ford have put their partnership on ice and will not jointly develop SUVs.",
+     "dissolution", "terminated"),
+])
+def test_idioms_for_teaming_up_and_freezing_a_partnership(title, text, deal, status):
+    c = classify_article(text, title=title, published=date(2024, 5, 6))
+    assert c.is_alliance and (c.deal_type, c.status) == (deal, status)

@@ -14,7 +14,8 @@ from pipeline.classify.clauses import follows, sentence_text
 from pipeline.classify.gazetteer import load_gazetteer
 from pipeline.classify.headline import DealSentence, headline, lead_deal
 from pipeline.classify.lexicon import Lexicon, load_lexicon
-from pipeline.classify.orgnames import UPPER, open_world_parties, strip_legal_form
+from pipeline.classify.orgnames import UPPER, load_vocabulary, open_world_parties, strip_legal_form
+from pipeline.classify.text import fold
 
 _NAME_RUN = re.compile(r"(?<![\w'’])([A-ZÀ-ÖØ-ÞА-ЯЁ][\w&'’.-]*(?:\s+(?:of\s+|&\s+|de\s+)?"
                        r"[A-ZÀ-ÖØ-ÞА-ЯЁ][\w&'’.-]*){0,3})")
@@ -96,8 +97,8 @@ def joint_names(doc: Document, sentence: Sentence) -> list[tuple[int, int]]:
         other = next((m for m in sentence.mentions if m.start == following.start(1)), None)
         if other is not None:
             end = other.end
-        elif _JOINT_STOP.match(following.group(1)):
-            continue
+        elif _JOINT_STOP.match(following.group(1)) or _is_place(following.group(1)):
+            continue  # ("Fca Italia", "Toyota Europe": a company's national arm, not a venture)
         name = doc.text[mention.start:end]
         if doc.text.count(name) >= 2 and not _names_an_alliance(doc, mention.start, end):
             spans.append((mention.start, end))
@@ -114,6 +115,11 @@ def _names_an_alliance(doc: Document, start: int, end: int) -> bool:
     before = doc.text[max(0, start - 12):start].split()
     after = doc.text[end:end + 12].split()
     return any(_ALLIANCE_WORD.search(w) for w in before[-1:] + after[:1])
+
+
+def _is_place(words: str) -> bool:
+    first = fold(words.split()[0])
+    return first in load_lexicon().not_names or first in load_vocabulary().not_org
 
 
 # A capitalised word after a name that does not make a joint venture's name with it.
