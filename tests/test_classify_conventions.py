@@ -736,3 +736,16 @@ def test_nobody_named_and_one_weak_deal_word_is_no_deal():
 ])
 def test_a_deal_word_beside_earnings_or_a_product_without_two_sides_is_no_deal_headline(title, text):
     assert not classify(title, text).is_alliance
+
+
+def test_a_korean_press_release_is_the_companys_own_word():
+    c = classify("GM, 랜싱 배터리 공장 지분 LG엔솔에 매각",
+                 "GM은 이날 보도자료에서 랜싱 배터리 공장의 지분을 LG에너지솔루션에 매각하기로 합의했다고 밝혔다.")
+    assert c.status == "announced"
+
+
+def test_a_venture_jointly_established_is_completed():
+    c = classify("Geely and Baidu co-found new auto tech firm",
+                 "Chinese automaker Geely and tech giant Baidu have jointly established a new EV company, "
+                 "in which Baidu holds 55%.")
+    assert c.status == "completed"

@@ -44,6 +44,8 @@ def choose_status(doc: Document, deals: list[DealSentence], lex: Lexicon) -> tup
                 scores["completed"] += 2.5 * weight
             elif hit.value == "rumored_strong" and _AFTER.search(doc.folded, max(sentence.start, hit.start - 40), hit.start):
                 continue  # "after weeks of rumours, the merger is now official": the rumours are past
+            elif hit.value == "rumored_strong" and doc.folded.startswith("자료", hit.end):
+                scores["announced"] += 1.5 * weight  # 보도자료: a press release, the company's own word
             elif hit.value == "rumored_strong" and _self_attributed(doc, sentence, hit):
                 scores["announced"] += 1.5 * weight  # "according to the two companies"
             elif hit.value == "rumored_strong" and not attributed:
