@@ -749,3 +749,10 @@ def test_a_venture_jointly_established_is_completed():
                  "Chinese automaker Geely and tech giant Baidu have jointly established a new EV company, "
                  "in which Baidu holds 55%.")
     assert c.status == "completed"
+
+
+def test_a_title_case_verb_after_a_name_makes_no_joint_venture_name():
+    title = "Huawei and Changan Announce Major Collaboration: A Milestone in Automotive Innovation"
+    c = classify(title, f"{title}\nSearch\n{title}\nChangan Automobile announced that it had signed an "
+                        "investment cooperation memorandum with Huawei.")
+    assert set(c.parties) == {"Huawei", "Changan"}

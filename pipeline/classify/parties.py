@@ -123,8 +123,11 @@ def _is_place(words: str) -> bool:
 
 
 # A capitalised word after a name that does not make a joint venture's name with it.
-_JOINT_STOP = re.compile(r"(?:Says|Said|To|And|Will|Has|Is|In|On|For|With|The|Unveils|Launches|"
-                         r"Reports|Plans|Signs|Buys|Sells|Shares|Stock|CEO|Chief)\b")
+_JOINT_STOP = re.compile(r"(?:Says|Said|To|And|Will|Has|Is|In|On|For|With|The|Unveils?|Launch(?:es)?|"
+                         r"Reports?|Plans?|Signs?|Buys?|Sells?|Shares|Stock|CEO|Chief|Announc\w*|Agree[sd]?|"
+                         r"Forms?|Teams?|Partners?|Joins?|Sets?|Seals?|Inks?|Strikes?|Ends?|Scraps?|Expands?|"
+                         r"Deepens?|Explores?|Mulls?|Eyes|Takes?|Acquires?|Invests?|Enters?|Creates?|Builds?|"
+                         r"Confirms?|Completes?|Closes?|Calls?|Tie|Ties)\b")
 
 
 # "Volkswagen's battery company PowerCo", "SK On, the battery unit of SK Innovation": the
@@ -165,8 +168,8 @@ def _unlisted_parties(doc: Document, sentence: Sentence, parties: list[str],
     lex = load_lexicon()
     known = [(m.start, m.end) for m in sentence.mentions] + joint
     taken = {p.casefold() for p in parties}
-    # (index 0: real pages often print the headline again as the text's first line)
-    title_case = (sentence.in_title or sentence.index == 0) and _title_case(doc.text[sentence.start:sentence.end])
+    # (real pages often print the headline again in the text)
+    title_case = _title_case(doc.text[sentence.start:sentence.end]) and (sentence.in_title or _repeats_title(doc, sentence))
     # (the headline and its repeat are no recurrence)
     body = doc.text.replace(doc.text[sentence.start:sentence.end], " ") if title_case else ""
     found = []
@@ -184,6 +187,11 @@ def _unlisted_parties(doc: Document, sentence: Sentence, parties: list[str],
         taken.add(name.casefold())
         found.append(name)
     return found
+
+
+def _repeats_title(doc: Document, sentence: Sentence) -> bool:
+    text = doc.text[sentence.start:sentence.end].strip()
+    return any(doc.text[t.start:t.end].strip() == text for t in doc.sentences if t.in_title)
 
 
 def _title_case(title: str) -> bool:
