@@ -756,3 +756,17 @@ def test_a_title_case_verb_after_a_name_makes_no_joint_venture_name():
     c = classify(title, f"{title}\nSearch\n{title}\nChangan Automobile announced that it had signed an "
                         "investment cooperation memorandum with Huawei.")
     assert set(c.parties) == {"Huawei", "Changan"}
+
+
+@pytest.mark.parametrize("published,party", [
+    (date(2010, 7, 6), "Fiat"), (date(2019, 5, 27), "Fiat Chrysler"), (date(2024, 2, 1), "Stellantis")])
+def test_a_brand_is_the_party_of_whoever_owned_it_when_the_article_appeared(published, party):
+    c = classify_article("Fiat and GAC signed an agreement to set up a 50-50 joint venture in Changsha.",
+                         title="Fiat and GAC form joint venture", published=published)
+    assert set(c.parties) == {party, "GAC"}
+
+
+def test_opel_was_general_motors_before_psa_bought_it():
+    c = classify_article("Opel and Suzuki agreed to jointly develop a small car.", title="Opel teams up with Suzuki",
+                         published=date(2012, 3, 1))
+    assert set(c.parties) == {"General Motors", "Suzuki"}

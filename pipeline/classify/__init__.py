@@ -60,6 +60,7 @@ def _classify(raw_text: str, title: str, published) -> Classification:
     matcher = load_matcher()
     lex = matcher.lexicon
     doc = build_document(matcher, clean(title), clean(raw_text))
+    doc.published = published.date() if isinstance(published, datetime) else published
     year = published.year if published else None
     deals = rules.deal_sentences(doc, lex, year)
     score = rules.article_score(doc, deals, lex)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import date
 
 from pipeline.classify.lexicon import Lexicon
 from pipeline.classify.matcher import Matcher, Mention, TermHit, scan
@@ -50,6 +51,7 @@ class Document:
     sentences: list[Sentence]
     mentions: list[Mention]
     ref_year: int = 0  # the year "now" for telling recaps; set by the rules (0 = unknown)
+    published: date | None = None  # the day of publication, when known (a brand's owner then)
     parties_cache: dict = field(default_factory=dict)  # sentence start -> its parties
     joint_cache: dict = field(default_factory=dict)  # sentence start -> joint-venture name spans
     created: set = field(default_factory=set)  # organisations some sentence names as created

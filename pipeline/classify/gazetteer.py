@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from functools import lru_cache
 from importlib import resources
 
@@ -29,11 +30,21 @@ class Organisation:
     ambiguous: tuple[str, ...] = ()
     surname: bool = False
     defers: tuple[str, ...] = ()
+    earlier: tuple[tuple[date, str], ...] = ()  # (until, owner): who owned the brand before `until`
 
     @property
     def party(self) -> str:
         """Brands act through their owner: Chevrolet deals are General Motors deals."""
         return self.parent if self.kind == "brand" and self.parent else self.name
+
+    def party_on(self, day: date | None) -> str:
+        """The party on a given day: a 2019 Fiat deal is Fiat Chrysler's, a 2012 Opel deal GM's."""
+        owner = self.party
+        if day is not None and self.kind == "brand":
+            for until, earlier in sorted(self.earlier, reverse=True):
+                if day < until:
+                    owner = earlier
+        return owner
 
     @property
     def is_auto(self) -> bool:
@@ -69,7 +80,12 @@ def _organisation(row: dict) -> Organisation:
         name=row["name"], kind=row["kind"], country=row["country"], parent=row.get("parent"),
         aliases=tuple(row.get("aliases") or ()), exact_case=tuple(row.get("exact_case") or ()),
         ambiguous=tuple(row.get("ambiguous") or ()), surname=bool(row.get("surname", False)),
-        defers=tuple(row.get("defers") or ()))
+        defers=tuple(row.get("defers") or ()),
+        earlier=tuple((_day(until), owner) for until, owner in row.get("earlier") or ()))
+
+
+def _day(value) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(str(value))
 
 
 @lru_cache(maxsize=1)

@@ -36,16 +36,17 @@ def sentence_parties(doc: Document, sentence: Sentence) -> list[str]:
     ranked_from = _ranking_yardsticks(doc, sentence)
     for mention in sentence.mentions:
         org = mention.org
-        if not org.can_be_party or org.party in parties or follows(doc, sentence, mention.start, "rivalry"):
+        party = org.party_on(doc.published)
+        if not org.can_be_party or party in parties or follows(doc, sentence, mention.start, "rivalry"):
             continue
         if mention.start >= ranked_from:
             continue  # "the fourth-largest carmaker after Volkswagen, Toyota and Renault"
         if any(s <= mention.start < e for s, e in joint):
             continue  # "Dongfeng Nissan launches a sedan": the joint venture, not its owners
         if follows(doc, sentence, mention.start, "new_entity"):
-            created.append(org.party)
+            created.append(party)
         else:
-            parties.append(org.party)
+            parties.append(party)
     owners = _owners_of_units(doc, sentence) if len(sentence.mentions) > 1 else set()
     owners |= {m.org.parent for m in sentence.mentions if m.org.kind != "brand" and m.org.parent}
     parties = [p for p in parties if p not in owners]  # "Volkswagen's Cariad": Cariad is the side
