@@ -252,3 +252,15 @@ def test_turkish_negated_signing_is_no_alliance():
 def test_idioms_for_teaming_up_and_freezing_a_partnership(title, text, deal, status):
     c = classify_article(text, title=title, published=date(2024, 5, 6))
     assert c.is_alliance and (c.deal_type, c.status) == (deal, status)
+
+
+@pytest.mark.parametrize("title,text", [
+    ("PSA y Fiat niegan rumores de posible fusión",
+     "PSA y Fiat niegan los rumores sobre una posible fusión publicados por la prensa."),
+    ("Siro batarya kampüsünün temeli atıldı",
+     "Togg ve Farasis ortak girişimi Siro'nun batarya kampüsünün temeli atıldı."),
+    ("GM's first EV battery plant starts",
+     "The Ultium Cells plant, a joint venture of General Motors and LG Energy Solution, started production."),
+])
+def test_denials_groundbreakings_and_plant_starts_are_no_deal(title, text):
+    assert not classify_article(text, title=title, published=date(2022, 8, 1)).is_alliance
