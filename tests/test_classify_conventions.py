@@ -770,3 +770,18 @@ def test_opel_was_general_motors_before_psa_bought_it():
     c = classify_article("Opel and Suzuki agreed to jointly develop a small car.", title="Opel teams up with Suzuki",
                          published=date(2012, 3, 1))
     assert set(c.parties) == {"General Motors", "Suzuki"}
+
+
+@pytest.mark.parametrize("text", [
+    "Tata Motors signed a Memorandum of Understanding with the State Government of Maharashtra for electric buses.",
+    "Tata Motors signed a Memorandum of Understanding with the Maharashtra government for electric buses.",
+])
+def test_a_government_that_signs_is_a_party_named_government_of(text):
+    c = classify("Tata Motors signs MoU for electric buses", text)
+    assert set(c.parties) == {"Tata Motors", "Government of Maharashtra"}
+
+
+def test_a_national_government_that_approves_is_no_party():
+    c = classify("Toyota, Suzuki venture cleared", "The Indian government approved the joint venture between "
+                 "Toyota and Suzuki on Monday.")
+    assert set(c.parties) == {"Toyota", "Suzuki"}

@@ -107,6 +107,8 @@ def open_world_parties(text: str, start: int, end: int, known: list[tuple[int, i
     found += [r for r in runs if r not in found and _coordinated(text, r, spans, vocab)]
     if not found and not known:
         found = _coordinated_pair(text, start, runs, vocab) or _verb_pair(text, runs, verbs)
+    governments = _governments(text, start, end, known)
+    found = [r for r in found if not any(r.start < g.end and g.start < r.end for g in governments)] + governments
     found += _katakana_names(text, start, end, known)
     found += [h for h in _han_names(text, start, end, known)
               if not any(r.start < h.end and h.start < r.end for r in found)]
@@ -157,6 +159,30 @@ _HAN_GENERIC = re.compile(r"^(?:新能源|新エネ|电动|電動|電気|大手|
                           r"传统|傳統|合资|合資|中外|外资|外資|日系|德系|美系|韩系|韓系|国产|國產|車載|车载|燃料|角形|全固体|"
                           r"固态|固態|动力|動力|储能|儲能|锂电|鋰電|纯电|純電|混动|混動|氢能|氫能|乘用|商用|重型|轻型|新型|"
                           r"次世代|自動運転|自动驾驶|自動駕駛|汽车|汽車)")
+
+
+# A government signs memoranda too ("signed an MoU with the State Government of Maharashtra").
+_PLACE = rf"[{UPPER}][\w-]+(?:\s+[{UPPER}][\w-]+){{0,2}}"
+_GOVERNMENT = re.compile(rf"\b(?:(?:State|Federal|Central|Provincial|Regional|Union)\s+)?Government\s+of\s+"
+                         rf"(?:the\s+)?({_PLACE})|\b({_PLACE})\s+(?:state\s+)?government\b")
+
+
+def _governments(text: str, start: int, end: int, known: list[tuple[int, int]]) -> list[NameRun]:
+    """'Government of X', 'X government' next to another organisation, named 'Government of X'."""
+    if not known:
+        return []
+    vocab = load_vocabulary()
+    return [NameRun(m.start(), m.end(), f"Government of {m.group(1) or m.group(2)}", True)
+            for m in _GOVERNMENT.finditer(text, start, end)
+            if not any(s < m.end() and m.start() < e for s, e in known)
+            and not (m.group(2) and fold(m.group(2).split()[0]) in vocab.not_org | _NATIONAL)]
+
+
+# "the Indian government", "the French state": a country's government approves or owns, it is
+# named as a regulator or a shareholder far more often than as a side.
+_NATIONAL = frozenset({"indian", "chinese", "japanese", "german", "french", "italian", "spanish", "korean",
+                       "american", "british", "russian", "us", "u.s.", "uk", "federal", "central", "local",
+                       "the", "a", "national", "state", "india", "china", "japan", "germany", "france"})
 
 
 def _han_names(text: str, start: int, end: int, known: list[tuple[int, int]]) -> list[NameRun]:
