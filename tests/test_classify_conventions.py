@@ -785,3 +785,17 @@ def test_a_national_government_that_approves_is_no_party():
     c = classify("Toyota, Suzuki venture cleared", "The Indian government approved the joint venture between "
                  "Toyota and Suzuki on Monday.")
     assert set(c.parties) == {"Toyota", "Suzuki"}
+
+
+def test_finalising_an_agreement_signs_it_and_closes_nothing():
+    c = classify("Samsung SDI and GM finalise $3.5 billion deal to build EV battery plant",
+                 "Samsung SDI and General Motors finalized an agreement on Tuesday to build a $3.5 billion "
+                 "battery joint venture plant in Indiana.")
+    assert c.status == "announced"
+
+
+def test_money_invested_in_capacity_or_research_is_no_purchase():
+    c = classify("Ashok Leyland, CALB battery partnership",
+                 "Ashok Leyland will invest Rs 5,000 crore in developing a battery ecosystem in India in "
+                 "partnership with China's CALB.")
+    assert c.deal_type == "strategic_alliance"

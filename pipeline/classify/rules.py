@@ -133,10 +133,12 @@ def _buys_a_company(doc: Document, sentence: Sentence, hit) -> bool:
         bool(_CAPITALISED_AFTER.match(doc.text, hit.end))
 
 
-# Investment words, and the plants money is invested in (capital spending, not a purchase).
+# Investment words, and the plants (or capacity, or research) money is invested in: capital
+# spending, not a purchase.
 _INVESTMENT_WORD = re.compile(r"invest|投资|투자|投資|inversi|investim|investering|inwestyc|investic|"
                               r"yatırım|đầu tư|निवेश|ลงทุน|استثمار|инвест|вложен|інвест")
-_PLANT = re.compile(r"plant|factor|facility|工厂|工場|공장|fabrik|usine|planta|stabiliment|fábrica|"
+_PLANT = re.compile(r"plant|factor|facility|ecosystem|capacity|infrastructure|developing|research|"
+                    r"工厂|工場|공장|fabrik|usine|planta|stabiliment|fábrica|"
                     r"fabriek|fabryk|továrn|závod|tesis|uzin|gyár|pabrik|nhà máy|завод|โรงงาน|مصنع|"
                     r"कारखान|संयंत्र")
 

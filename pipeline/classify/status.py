@@ -40,6 +40,8 @@ def choose_status(doc: Document, deals: list[DealSentence], lex: Lexicon) -> tup
                     rumoured_end += 3.0 * weight  # "plans to pull out, sources said": a rumour
                 else:
                     scores["terminated"] += 3.0 * weight
+            elif hit.value == "completed" and _FINALISES_AN_AGREEMENT.match(doc.folded, hit.start):
+                scores["announced"] += 1.5 * weight  # "finalize a joint venture agreement": signed, not closed
             elif hit.value == "completed" and not cue_before(doc, sentence, hit.start, lex.future):
                 scores["completed"] += 2.5 * weight
             elif hit.value == "rumored_strong" and _AFTER.search(doc.folded, max(sentence.start, hit.start - 40), hit.start):
@@ -110,6 +112,8 @@ def _self_attributed(doc: Document, sentence: Sentence, hit) -> bool:
     return bool(_THE_PARTIES.search(doc.folded, hit.end, min(sentence.end, hit.end + 40)))
 
 
+# Finalising an agreement signs it; the deal it sets up closes later.
+_FINALISES_AN_AGREEMENT = re.compile(r"finali[sz]\w*\s+(?:\S+\s+){0,4}?(?:agreement|deal|contract|pact|accord)")
 # Right before a rumour word: the rumours are what came before the news.
 _AFTER = re.compile(r"\b(?:after|following|après|nach|tras|después de|dopo|após|depois de|na)\s+(?:\S+\s+){0,3}$")
 _KANA = re.compile(r"[\u3040-\u30ff]")
