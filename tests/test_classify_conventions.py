@@ -799,3 +799,20 @@ def test_money_invested_in_capacity_or_research_is_no_purchase():
                  "Ashok Leyland will invest Rs 5,000 crore in developing a battery ecosystem in India in "
                  "partnership with China's CALB.")
     assert c.deal_type == "strategic_alliance"
+
+
+@pytest.mark.parametrize("title,text", [
+    ("比亚迪否认与蔚来合作传闻", "近期网络流传比亚迪与蔚来将联手成立新公司的消息。比亚迪否认了双方合作的传闻。"),
+    ("Альянс с АвтоВАЗом принес Renault убытки",
+     "Renault получила убыток в 2,2 млрд евро в первом полугодии из-за списания вложений в АвтоВАЗ."),
+    ("Tesla löst VW in Deutschland als Marktführer ab",
+     "Tesla hat Volkswagen als Marktführer bei Elektroautos in Deutschland abgelöst."),
+])
+def test_a_headline_denial_or_loss_or_ranking_is_no_deal(title, text):
+    assert not classify(title, text).is_alliance
+
+
+def test_lösen_ends_a_venture_only_with_its_particle():
+    c = classify("Ford und SK On lösen Batterie-Gemeinschaftsunternehmen auf",
+                 "Ford und SK On lösen ihr Batterie-Gemeinschaftsunternehmen BlueOval SK auf.")
+    assert (c.deal_type, c.status) == ("dissolution", "terminated")

@@ -75,7 +75,7 @@ def build_document(matcher: Matcher, title: str, body: str) -> Document:
     lead = [s for s in sentences if s.index < LEAD_SENTENCES + _SLACK]
     lead_end = lead[-1].end if lead else 0
     mentions, hits = scan(matcher, text, folded, lead_end)
-    _assign(sentences, mentions, hits)
+    _assign(sentences, mentions, hits, folded)
     _renumber(sentences, text)
     kept = _accept_mentions(sentences, folded, matcher.lexicon, lead_end)
     _resolve_deferring(kept, text)
@@ -136,11 +136,14 @@ def _owners(sentences: list[Sentence], items: list) -> list:
     return pairs
 
 
-def _assign(sentences: list[Sentence], mentions: list[Mention], hits: list[TermHit]) -> None:
+def _assign(sentences: list[Sentence], mentions: list[Mention], hits: list[TermHit], folded: str) -> None:
     for sentence, mention in _owners(sentences, mentions):
         sentence.mentions.append(mention)
     for sentence, hit in _owners(sentences, hits):
         category = hit.category
+        if hit.value == "terminated" and folded[hit.start:hit.end] in _SEPARABLE and \
+                not _SEPARABLE[folded[hit.start:hit.end]].search(folded, hit.end, sentence.end):
+            continue  # "Tesla löst VW als Marktführer ab": ablösen (replace), not auflösen (dissolve)
         if category == "deal":
             sentence.deals.append(hit)
         elif category == "generic_deal":
@@ -151,6 +154,11 @@ def _assign(sentences: list[Sentence], mentions: list[Mention], hits: list[TermH
             sentence.distractors += 1
         else:
             sentence.cues.setdefault(category, []).append(hit)
+
+
+# German verbs whose particle ends the clause: the word means the deal's end only with it.
+_AUF = re.compile(r"\bauf\b")
+_SEPARABLE = {"löst": _AUF, "lösen": _AUF, "lösten": _AUF}
 
 
 def _is_person(folded: str, mention: Mention, lexicon: Lexicon) -> bool:

@@ -233,9 +233,9 @@ def _reports_event(doc: Document, deals: list[DealSentence], lex: Lexicon) -> bo
         sentence = deal.sentence
         if sentence.cue("status") or lex.event_words.search(doc.folded, sentence.start, sentence.end):
             return True
-        if sentence.in_title and len(deal.parties) >= 2 and (
+        if sentence.in_title and len(deal.parties) >= 2 and not sentence.distractors and (
                 max(deal.types.values()) >= 2.0 or _adopts(sentence)):
-            return True
+            return True  # (beside a loss or a ranking, a headline's deal noun is no event)
     return False
 
 
@@ -249,7 +249,8 @@ def article_score(doc: Document, deals: list[DealSentence], lex: Lexicon) -> flo
     # A deal word without two sides next to earnings or a product ("Earnings look bright for
     # joint-venture carmakers", "first co-developed model enters production") is no deal title.
     title_is_deal = any(d.sentence.in_title and not d.background and not _names_the_alliance(doc, d.sentence)
-                        and (len(d.parties) >= 2 or max(d.types.values()) >= 2.0
+                        and (len(d.parties) >= 2 and (not d.sentence.distractors or _has_status_cue(d.sentence))
+                             or max(d.types.values()) >= 2.0
                              and not (d.sentence.distractors or _product_news(d.sentence, doc))) for d in deals)
     if title and not title_is_deal and any(s.distractors or _product_news(s, doc) for s in title):
         score *= 0.4  # "Nissan profit falls" that mentions its alliance in passing
@@ -262,6 +263,8 @@ def article_score(doc: Document, deals: list[DealSentence], lex: Lexicon) -> flo
     lead = [s for s in doc.sentences if s.in_title or s.index <= 2]
     if any((s.deals or s.generic) and is_denial(s) for s in lead):
         score *= 0.3  # "Toyota denies report of stake talks"
+        if any((s.deals or s.generic) and is_denial(s) for s in title):
+            score *= 0.6  # the headline itself is the denial ("BYD denies rumours of NIO tie-up")
     if _feature_title(doc):
         score *= 0.4  # "Analysis: Why Japan's carmakers keep trading shares": no event
     if _quoted_title(doc):
