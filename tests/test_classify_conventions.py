@@ -816,3 +816,12 @@ def test_lösen_ends_a_venture_only_with_its_particle():
     c = classify("Ford und SK On lösen Batterie-Gemeinschaftsunternehmen auf",
                  "Ford und SK On lösen ihr Batterie-Gemeinschaftsunternehmen BlueOval SK auf.")
     assert (c.deal_type, c.status) == ("dissolution", "terminated")
+
+
+def test_a_headline_that_is_a_persons_view_is_no_deal():
+    c = classify("Morgan Stanley's Adam Jonas says partnerships may be the way ahead for legacy automakers",
+                 "Legacy automakers such as General Motors and Stellantis may need partnerships with Tesla "
+                 "to compete, Morgan Stanley analyst Adam Jonas said in a note.")
+    assert not c.is_alliance
+    c = classify("Toyota says it will buy a stake in Joby", "Toyota said on Tuesday it will buy a stake in Joby Aviation.")
+    assert c.is_alliance  # a company saying it will do a deal is news

@@ -11,6 +11,7 @@ from pipeline.classify.clauses import (follows, in_aside, is_background,
                                        is_denial, is_negated, position_weight)
 from pipeline.classify.headline import DealSentence, headline
 from pipeline.classify.lexicon import Lexicon
+from pipeline.classify.text import fold
 from pipeline.classify.stakes import STAKE_WORDS, splits_a_venture
 from pipeline.classify.parties import (antecedent_parties, joint_names, party_factor,
                                        sentence_parties, unknown_names)
@@ -267,7 +268,7 @@ def article_score(doc: Document, deals: list[DealSentence], lex: Lexicon) -> flo
             score *= 0.6  # the headline itself is the denial ("BYD denies rumours of NIO tie-up")
     if _feature_title(doc):
         score *= 0.4  # "Analysis: Why Japan's carmakers keep trading shares": no event
-    if _quoted_title(doc):
+    if _quoted_title(doc) or _opinion_title(doc, lex):
         score *= 0.4  # 'VinFast chief: "We are open to partnerships"': an interview, not an event
     if _venture_operations(doc):
         score *= 0.4  # "GAC Toyota's bZ3X priced from...": an existing venture's product news
@@ -319,6 +320,24 @@ def _quoted_title(doc: Document) -> bool:
         start, end = sentence.start + quote.start(), sentence.start + quote.end()
         outside = {m.org.name for m in sentence.mentions if not start <= m.start < end}
         if len(outside) < 2:
+            return True
+    return False
+
+
+# "Morgan Stanley's Adam Jonas says partnerships may be the way ahead": a person's view.
+_SAYS = re.compile(r"\b(?:says|said|sagt|meint|dit|estime|dice|afirma|diz|zegt|mówi|říká)\b")
+_SPEAKER = re.compile(r"\b(?:analyst|analysts|ceo|chief|boss|chairman|president|expert|executive|"
+                      r"analyst\w*|chef|pdg|patron|directeur|presidente|experte?)\b")
+
+
+def _opinion_title(doc: Document, lex: Lexicon) -> bool:
+    """The title is what a person says, and reports no event itself."""
+    for sentence in (s for s in doc.sentences if s.in_title):
+        says = _SAYS.search(doc.folded, sentence.start, sentence.end)
+        if says is None or _has_status_cue(sentence):
+            continue
+        before = doc.folded[sentence.start:says.start()]
+        if _SPEAKER.search(before) or any(fold(w).strip("'’s") in lex.given_names for w in before.split()):
             return True
     return False
 
