@@ -825,3 +825,12 @@ def test_a_headline_that_is_a_persons_view_is_no_deal():
     assert not c.is_alliance
     c = classify("Toyota says it will buy a stake in Joby", "Toyota said on Tuesday it will buy a stake in Joby Aviation.")
     assert c.is_alliance  # a company saying it will do a deal is news
+
+
+def test_cells_bought_are_supplied_not_acquired():
+    c = classify("BMW kauft in Erfurt Batteriezellen für 1,5 Milliarden Euro",
+                 "BMW kauft bei CATL Batteriezellen für 1,5 Milliarden Euro, die in Erfurt gefertigt werden.")
+    assert c.deal_type == "supply_agreement"
+    c = classify("Advance Auto Parts to acquire General Parts", "Advance Auto Parts agreed to acquire General Parts "
+                 "International for $2 billion.")
+    assert c.deal_type == "acquisition"  # a company whose name says parts is still a company

@@ -44,8 +44,8 @@ def deal_types(doc: Document, sentence: Sentence, sides: int) -> dict[str, float
         value = hit.value
         if value == "acquisition" and _builds_a_plant(doc, sentence, hit):
             value = "strategic_alliance"  # "will invest €4bn in a battery plant": building, no purchase
-        elif value == "acquisition" and _VEHICLE_ORDER.match(doc.folded, hit.end):
-            value = "supply_agreement"  # "to buy up to 65,000 Polestar EVs": a fleet order
+        elif value == "acquisition" and (_VEHICLE_ORDER.match(doc.folded, hit.end) or _buys_goods(doc, sentence, hit)):
+            value = "supply_agreement"  # "to buy up to 65,000 Polestar EVs", "kauft Batteriezellen": an order
         elif value == "acquisition" and not _buys_a_company(doc, sentence, hit):
             continue  # "prefers to buy computing platforms": goods, not a company or a stake
         weight = hit.weight * (0.5 if in_aside(doc, sentence, hit.start) else 1.0)
@@ -150,6 +150,18 @@ _VEHICLE_ORDER = re.compile(
     r"units|fahrzeuge|autos|véhicules|voitures|vehículos|coches|veicoli|veículos|carros|voertuigen|"
     r"pojazdów|samochodów|vozidel|araç|vehicule|autót|autó|автомобил\w*|машин|kendaraan|unit|xe|"
     r"台|辆|대)\b")
+
+
+# Goods bought right after the buying word: cells, chips, parts are supplied, not acquired.
+_GOODS = re.compile(r"\W+(?:\S+\W+){0,4}?(?:battery cells|cells|batteries|chips|semiconductors|components|"
+                    r"modules|batteriezellen|zellen|batterien|halbleiter|komponenten|bauteile|cellules|"
+                    r"puces|composants|celdas|baterías|componentes|celle|componenti|电池|电芯|芯片|"
+                    r"電池|セル|半導体|배터리|셀|반도체)\b(?!-)")
+
+
+def _buys_goods(doc: Document, sentence: Sentence, hit) -> bool:
+    return bool(_GOODS.match(doc.folded, hit.end, min(sentence.end, hit.end + 60))) and \
+        not STAKE_WORDS.search(doc.folded, hit.end, min(sentence.end, hit.end + 60))
 
 
 def _builds_a_plant(doc: Document, sentence: Sentence, hit) -> bool:
