@@ -264,3 +264,10 @@ def test_idioms_for_teaming_up_and_freezing_a_partnership(title, text, deal, sta
 ])
 def test_denials_groundbreakings_and_plant_starts_are_no_deal(title, text):
     assert not classify_article(text, title=title, published=date(2022, 8, 1)).is_alliance
+
+
+def test_a_quoted_name_the_text_calls_a_company_is_a_party_in_arabic():
+    c = classify_article("وقع صندوق الاستثمارات العامة اتفاقية شراكة لبناء مصنع مشترك تديره شركة “سهم موتورز” "
+                         "المتخصصة في السيارات الكهربائية.",
+                         title="اتفاقية شراكة لإنتاج السيارات الكهربائية في المملكة", published=date(2018, 9, 18))
+    assert c.is_alliance and "سهم موتورز" in c.parties and "PIF" in c.parties
