@@ -200,6 +200,8 @@ def load_feeds_file(path: str | Path) -> list[FeedSpec]:
 
 
 def _feed_spec(path, index: int, item) -> FeedSpec:
+    if isinstance(item, dict) and item.get("kind") == "gdelt" and item.get("query") is not None:
+        item = {**item, "url": _gdelt_url(path, index, item)}
     if not isinstance(item, dict) or not item.get("url") or not item.get("name"):
         raise ConfigError(f"{path}: feed #{index + 1} needs a name and a url")
     url = str(item["url"]).strip()
@@ -212,3 +214,19 @@ def _feed_spec(path, index: int, item) -> FeedSpec:
     if kind not in SOURCE_KINDS:
         raise ConfigError(f"{path}: feed #{index + 1} kind must be one of {', '.join(SOURCE_KINDS)}: {kind!r}")
     return FeedSpec(url=url, name=str(item["name"]).strip(), enabled=enabled, kind=kind)
+
+
+def _gdelt_url(path, index: int, item: dict) -> str:
+    """The source URL of a saved GDELT query: {companies, deal_words, languages} (lists) or a query string."""
+    from .sources import gdelt  # pure helpers of the source kind: no client is involved here
+    query = item["query"]
+    if isinstance(query, dict):
+        lists = {k: query.get(k) or [] for k in ("companies", "deal_words", "languages")}
+        unknown = set(query) - set(lists)
+        if unknown or not all(isinstance(v, list) and all(isinstance(w, str) for w in v) for v in lists.values()):
+            raise ConfigError(f"{path}: feed #{index + 1} query takes lists of words: "
+                              "companies, deal_words, languages")
+        query = gdelt.build_query(**lists)
+    if not isinstance(query, str) or not query.strip():
+        raise ConfigError(f"{path}: feed #{index + 1} needs a non-empty GDELT query")
+    return gdelt.build_url(query, str(item.get("url") or gdelt.DOC_API).strip())

@@ -12,6 +12,7 @@ import psycopg2.errors
 
 from .. import db
 from ..errors import TieupError, UsageError
+from ..vocabulary import SOURCE_KINDS
 from .commands import (cmd_classify, cmd_db_migrate, cmd_extract, cmd_feeds_add, cmd_feeds_list,
                        cmd_feeds_sync, cmd_feeds_toggle, cmd_ingest, cmd_reclassify, cmd_run,
                        format_summary)
@@ -33,9 +34,11 @@ def build_parser() -> argparse.ArgumentParser:
     db_parser.add_parser("migrate", help="apply pending migrations and refresh views").set_defaults(func=cmd_db_migrate)
 
     feeds = sub.add_parser("feeds", help="manage feeds").add_subparsers(dest="feeds_command", required=True)
-    add = feeds.add_parser("add", help="add a feed by URL")
-    add.add_argument("url")
+    add = feeds.add_parser("add", help="add a source by URL: an RSS/Atom feed, a news sitemap, a GDELT query")
+    add.add_argument("url", nargs="?", help="feed, sitemap, sitemap index or robots.txt URL (GDELT: the DOC API)")
     add.add_argument("--name")
+    add.add_argument("--kind", choices=SOURCE_KINDS, help="source kind (default: detected from the URL and its content)")
+    add.add_argument("--query", help="a GDELT DOC API query, e.g. '(Honda OR Nissan) (alliance OR merger)'")
     add.set_defaults(func=cmd_feeds_add)
     feeds.add_parser("list", help="list feeds and their health").set_defaults(func=cmd_feeds_list)
     feeds.add_parser("sync", help="upsert the feeds listed in feeds.yml").set_defaults(func=cmd_feeds_sync)

@@ -28,20 +28,21 @@ def cmd_db_migrate(args) -> int:
 
 
 def cmd_feeds_add(args) -> int:
+    settings = _settings(args)
     with _connection(args) as conn:
-        feed_id, url = feed_service.add(conn, args.url, args.name)
-    print(f"feed {feed_id}: {url}")
+        feed_id, url, kind = feed_service.add(conn, settings, args.url, args.name, args.kind, args.query)
+    print(f"feed {feed_id} ({kind}): {url}")
     return 0
 
 
-FEED_COLUMNS = ("id", "health", "failures", "last poll (UTC)", "name", "url", "last error")
+FEED_COLUMNS = ("id", "health", "failures", "kind", "last poll (UTC)", "name", "url", "last error")
 
 
 def feed_rows(rows: list[dict]) -> list[tuple[str, ...]]:
     """Feeds as the text cells of `tieup feeds list`, in FEED_COLUMNS order."""
     def one_line(value) -> str:
         return " ".join(str(value).split()) if value is not None else "-"
-    return [(str(r["feed_id"]), r["health"], str(r["consecutive_failures"]),
+    return [(str(r["feed_id"]), r["health"], str(r["consecutive_failures"]), r["kind"],
              f"{r['last_polled_at']:%Y-%m-%d %H:%M}" if r["last_polled_at"] else "-",
              one_line(r["name"]), one_line(r["url"]), one_line(r["last_error"])) for r in rows]
 
