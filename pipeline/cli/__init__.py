@@ -52,9 +52,16 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--json", action="store_true", help="print the counts as JSON")
     run.set_defaults(func=cmd_run)
 
-    ingest = sub.add_parser("ingest", help="backfill from a JSON Lines archive {url, title?, text|html, published?}")
-    ingest.add_argument("file", help="JSON Lines file, or - for stdin")
+    ingest = sub.add_parser("ingest", help="backfill from a JSON Lines archive {url, title?, text|html, published?} "
+                                           "or from WARC files (CC-NEWS)")
+    ingest.add_argument("file", nargs="+", help="JSON Lines file (- for stdin), or WARC files (.warc, .warc.gz), "
+                                                "folders of them, or files listing their paths")
     ingest.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    ingest.add_argument("--language", help="WARC: keep pages declaring one of these languages (en,de,ja); "
+                                           "pages declaring none are kept")
+    ingest.add_argument("--keywords", help="WARC: keep pages containing one of these words (comma-separated)")
+    ingest.add_argument("--companies", action="store_true",
+                        help="WARC: keep pages naming a company of the gazetteer (with --keywords: either)")
     ingest.set_defaults(func=cmd_ingest)
 
     reclass = sub.add_parser("reclassify", help="re-run classification on stored articles (no refetch)")

@@ -8,6 +8,7 @@ it cannot hold) is redone one record at a time, so only the bad record is report
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import replace
 from urllib.parse import urlsplit
 
 from .. import db, extract, fingerprint, safetext, timestamps, urls
@@ -49,9 +50,9 @@ def _store_archived(conn, batch: list[tuple], progress) -> Counter:
     return sum((_store_archived(conn, [one], progress) for one in batch), Counter())
 
 
-def _invalid(line_no: int, error, progress) -> Counter:
-    if progress:
-        progress(line_no, f"line {line_no}: {error}")
+def _invalid(line_no, error, progress) -> Counter:
+    if progress:  # a JSON Lines line number, or where a WARC record is ("name.warc.gz@offset")
+        progress(line_no, f"line {line_no}: {error}" if isinstance(line_no, int) else f"{line_no}: {error}")
     return Counter(records_invalid=1)
 
 
@@ -98,5 +99,8 @@ def _archived_page(record: dict):
         return ExtractedPage(text=text, title=record.get("title"), published=published,
                              language=extract.detect_language(text))
     if isinstance(record.get("html"), str):
-        return extract.extract_page(record["html"], url=record["url"], feed_published=published)
+        page = extract.extract_page(record["html"], url=record["url"], feed_published=published)
+        # a web archive's capture date stands in for a page that states none
+        crawled = timestamps.plausible(extract.parse_date(record.get("crawled")))
+        return page if page.published or not crawled else replace(page, published=crawled)
     raise ValueError("a record needs 'text' or 'html'")

@@ -1,0 +1,50 @@
+"""WARC backfill for a face (`tieup ingest FILE.warc.gz`): which files, which pre-filter, then the stage."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from .. import classify, db, stages, warc
+from ..errors import UsageError
+from ..settings import Settings
+
+# Company names shorter than this are left out of the pre-filter: 'GM' or 'Kia' occur inside
+# other words of almost every page, and a filter that keeps everything only costs time.
+MIN_COMPANY_WORD = 4
+
+
+def is_warc_input(paths: list[str]) -> bool:
+    """True when `tieup ingest` was given WARC files, folders of them or lists of them (not JSON Lines)."""
+    return not (len(paths) == 1 and (paths[0] == "-" or paths[0].endswith((".jsonl", ".json", ".ndjson"))))
+
+
+def warc_paths(paths: list[str]) -> list:
+    """The WARC files to read; UsageError for a path that cannot be read."""
+    try:
+        found = warc.warc_files(paths)
+        missing = [p for p in found if not p.is_file()]
+    except OSError as exc:
+        raise UsageError(f"cannot read {exc.filename}: {exc.strerror}") from exc
+    if missing:
+        raise UsageError(f"cannot read {missing[0]}: No such file")
+    if not found:
+        raise UsageError(f"no WARC files (*.warc, *.warc.gz) in {', '.join(paths)}")
+    return found
+
+
+def prefilter(languages: list[str] = (), keywords: list[str] = (), companies: bool = False) -> warc.PreFilter:
+    """The pre-filter of a backfill: declared languages, and words (keywords, company names and aliases)."""
+    words = [w.strip() for w in keywords if w.strip()]
+    if companies:
+        for organisation in classify.load_gazetteer().organisations:
+            words += [n for n in (organisation.name, *organisation.aliases)
+                      if len(n) >= MIN_COMPANY_WORD or not n.isascii()]
+    return warc.PreFilter(languages=frozenset(lang.strip().lower() for lang in languages if lang.strip()),
+                          words=tuple(words))
+
+
+def ingest_warc(settings: Settings, files: list, prefilter: warc.PreFilter, report=None,
+                on_page=None) -> Counter:
+    """Backfill from WARC files through extraction, dedupe, classification and loading."""
+    with db.connection(settings.database_url) as conn:
+        return stages.ingest_warc(conn, settings, files, prefilter, report, on_page)
