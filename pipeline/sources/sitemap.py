@@ -8,7 +8,8 @@ settings.max_sitemap_bytes, decompressed or not; at most settings.max_sitemaps_p
 documents a pass and MAX_URLS_PER_SITEMAP URLs a document. Incremental: the top
 document is fetched conditionally (ETag/Last-Modified), a child whose <lastmod> is
 the one read last time is skipped (feeds.poll_state), and stages/poll.py records
-only URLs the source has not listed before, newest first, up to its per-pass cap.
+only URLs the source has not listed before, newest first, up to its per-pass cap
+(canonicalising only those).
 
 Parsed with lxml's iterparse rather than ultimate-sitemap-parser: USP fetches and
 recurses by itself (through requests, so outside our SSRF guard, politeness and
@@ -156,7 +157,9 @@ def parse_sitemap(body: bytes, base_url: str | None = None) -> Sitemap:
 
 
 def _add_entry(doc: Sitemap, element, base_url: str | None) -> None:
-    link = urls.entry_link(_text(element, "loc"), base_url)
+    # Canonicalised later, by the poll step, for the few entries it keeps: a sitemap lists
+    # up to 50,000 URLs, most of them seen before, and canonicalising costs 40 us each.
+    link = _absolute(_text(element, "loc"), base_url)
     if not link:
         return
     news = element.find(_NEWS_NS + "news")
@@ -172,6 +175,15 @@ def _add_entry(doc: Sitemap, element, base_url: str | None) -> None:
     doc.entries.append(FeedEntry(entry_key=link, link=link, title=title[:1000] if title else None,
                                  summary=summary[:2000] or None, published=published or updated,
                                  updated=updated))
+
+
+def _absolute(loc: str | None, base_url: str | None) -> str | None:
+    """An http(s) URL from <loc> (relative ones resolved against the sitemap's URL), else None."""
+    if not loc:
+        return None
+    if not loc.startswith(("http://", "https://")):
+        loc = urls.entry_link(loc, base_url)
+    return loc
 
 
 def _text(element, name: str, namespace: str = _SITEMAP_NS) -> str | None:

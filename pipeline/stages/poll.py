@@ -102,7 +102,11 @@ def _unseen_entries(conn, feed_id: int, entries, cap: int) -> tuple[list, int]:
 def _discover_entries(conn, feed_id: int, entries) -> Counter:
     rows = []
     for entry in entries:
-        canonical = entry.link  # canonicalised once, when the feed was parsed (urls.entry_link)
+        # Feeds canonicalise links when parsed, sitemaps leave it to here (for the entries kept);
+        # canonicalising a canonical URL changes nothing.
+        canonical = urls.entry_link(entry.link)
+        if canonical is None:
+            continue
         rows.append({"entry_key": entry.entry_key, "link": entry.link, "canonical": canonical,
                      "url_hash": urls.url_hash(canonical),
                      "domain": urlsplit(canonical).hostname or "", "title": entry.title,
