@@ -8,7 +8,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from pipeline import stages
+from pipeline import feeds, stages
 from pipeline.sources import gdelt
 from pipeline.store import feeds as feed_store
 
@@ -55,7 +55,7 @@ def doc_api():
 
 
 def _add(conn, doc_api) -> int:
-    url = gdelt.build_url(gdelt.build_query(["Honda", "Nissan"], ["memorandum"], ["english"]), doc_api.url)
+    url = feeds.gdelt_url(feeds.gdelt_query(["Honda", "Nissan"], ["memorandum"], ["english"]), doc_api.url)
     return feed_store.add_feed(conn, url, "Honda-Nissan tie-ups", "gdelt")
 
 

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from .. import sources, stages
+from .. import feeds, sources, stages
 from ..errors import FetchError, UsageError
-from ..sources import gdelt, rss, sitemap
+from ..sources import rss, sitemap
 from ..settings import Settings
 from ..store import feeds as feed_store
 
@@ -39,7 +39,7 @@ def add(conn, settings: Settings, url: str | None, name: str | None = None, kind
         if kind not in (None, "gdelt"):
             raise UsageError("--query is for a GDELT source (--kind gdelt)")
         try:
-            url, kind = gdelt.build_url(query, url or gdelt.DOC_API), "gdelt"
+            url, kind = feeds.gdelt_url(query, url or feeds.GDELT_DOC_API), "gdelt"
         except ValueError as exc:
             raise UsageError(str(exc)) from exc
     if not url:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
+from .. import feeds
 from . import gdelt, rss, sitemap
 from .base import Polled
 
@@ -32,7 +33,7 @@ def detect_kind(url: str, body: bytes = b"", content_type: str | None = None) ->
     """The kind of source a URL (and its answer, when fetched) is: gdelt, sitemap, else rss."""
     parts = urlsplit(url)
     head = body[:4096].lstrip()
-    if parts.hostname == urlsplit(gdelt.DOC_API).hostname or (
+    if parts.hostname == urlsplit(feeds.GDELT_DOC_API).hostname or (
             content_type == "application/json" and head.startswith(b"{")):
         return "gdelt"
     path = parts.path.lower()

@@ -1,7 +1,7 @@
 """The 'gdelt' source kind: a saved query run against the GDELT 2.0 DOC API every pass.
 
 The source's URL is the API endpoint with the saved query in its `query`
-parameter (build_url makes it from companies, deal words and languages). A pass
+parameter (feeds.gdelt_url makes it from companies, deal words and languages). A pass
 asks for the articles GDELT saw between where the last pass ended
 (feeds.poll_state.window_end) and now, oldest first, MAX_RECORDS at most; when
 the answer is full, the window ends at the last article returned, so the next
@@ -22,34 +22,10 @@ from ..errors import TerminalFetchError
 from ..models import FeedEntry
 from .base import Polled
 
-DOC_API = "https://api.gdeltproject.org/api/v2/doc/doc"
 MAX_RECORDS = 250                       # the DOC API's largest page
 FIRST_WINDOW = timedelta(days=1)        # how far back a new query starts
 MAX_WINDOW = timedelta(days=90)         # the DOC API searches the last three months
 _STAMP = "%Y%m%d%H%M%S"
-
-
-def build_query(companies=(), deal_words=(), languages=()) -> str:
-    """A DOC API query: (company OR ...) (deal word OR ...) (sourcelang:x OR ...)."""
-    groups = [[_term(c) for c in companies], [_term(w) for w in deal_words],
-              [f"sourcelang:{lang.strip().lower()}" for lang in languages]]
-    return " ".join(_any_of(terms) for terms in groups if terms)
-
-
-def build_url(query: str, endpoint: str = DOC_API) -> str:
-    """The source URL of a saved query: the endpoint with `query=` (its identity in the feeds table)."""
-    if not query.strip():
-        raise ValueError("a GDELT query needs at least one term")
-    return f"{endpoint}?{urlencode({'query': query})}"
-
-
-def _term(word: str) -> str:
-    word = word.strip().replace('"', "")
-    return f'"{word}"' if " " in word or "-" in word else word
-
-
-def _any_of(terms: list[str]) -> str:
-    return terms[0] if len(terms) == 1 else "(" + " OR ".join(terms) + ")"
 
 
 def poll(client, feed: dict, until: float | None = None, now: datetime | None = None) -> Polled:
