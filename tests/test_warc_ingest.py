@@ -39,7 +39,7 @@ def test_a_warc_file_is_backfilled_and_a_rerun_adds_nothing(tmp_path, database_u
 
 def test_a_rerun_resumes_after_the_last_stored_record(tmp_path, database_url, conn, capsys, monkeypatch):
     path = write_warc(tmp_path / "a.warc.gz", site_records())
-    real, calls = backfill.store_archive_records, []
+    real, calls = backfill.store_archived_rows, []
 
     def dies_on_the_second_batch(*args):
         calls.append(1)
@@ -47,11 +47,11 @@ def test_a_rerun_resumes_after_the_last_stored_record(tmp_path, database_url, co
             raise RuntimeError("worker killed")
         return real(*args)
     monkeypatch.setattr(backfill, "ARCHIVE_BATCH_ROWS", 5)
-    monkeypatch.setattr(backfill, "store_archive_records", dies_on_the_second_batch)
+    monkeypatch.setattr(backfill, "store_archived_rows", dies_on_the_second_batch)
     with pytest.raises(RuntimeError):
         _ingest(database_url, path)
     assert _count(conn, "SELECT count(*) FROM articles") == 5
-    monkeypatch.setattr(backfill, "store_archive_records", real)
+    monkeypatch.setattr(backfill, "store_archived_rows", real)
     capsys.readouterr()
     assert _ingest(database_url, path) == 0
     out = capsys.readouterr().out
@@ -77,11 +77,12 @@ def test_truncated_and_bad_records_are_reported_and_the_rest_kept(tmp_path, data
 
 
 def test_the_pre_filter_drops_records_before_extraction(tmp_path, database_url, conn, capsys):
+    """(With pages extracted in another process, --workers 1.)"""
     german = b"<html lang='de'><body><article><p>" + b"Honda und Nissan unterzeichnen eine Absichtserklaerung. " * 20 + b"</p></article></body></html>"
     path = write_warc(tmp_path / "f.warc.gz", [*site_records(), response("https://de.example/a", german)])
     listing = tmp_path / "files.txt"
     listing.write_text("# the month's files\nf.warc.gz\n", encoding="utf-8")
-    assert _ingest(database_url, listing, "--language", "en", "--keywords", "Nissan,Leapmotor") == 0
+    assert _ingest(database_url, listing, "--language", "en", "--keywords", "Nissan,Leapmotor", "--workers", "1") == 0
     out = capsys.readouterr().out
     assert "pre-filter: dropped" in out and "language 1" in out
     stored = _count(conn, "SELECT count(*) FROM articles")

@@ -116,8 +116,8 @@ def cmd_ingest(args) -> int:
         return _ingest_warc(args)
     if len(args.file) > 1:
         raise UsageError("JSON Lines ingest takes one file (several files: WARC only)")
-    if args.language or args.keywords or args.companies:
-        raise UsageError("--language, --keywords and --companies filter WARC records only")
+    if args.language or args.keywords or args.companies or args.workers:
+        raise UsageError("--language, --keywords, --companies and --workers are for WARC files only")
     from tqdm import tqdm
     settings = _settings(args)
     source = open_input(args.file[0])  # before the progress bar: a missing file is one line, no bar
@@ -143,7 +143,7 @@ def _ingest_warc(args) -> int:
                disable=args.quiet)
     counts = backfill.ingest_warc(settings, files, prefilter,
                                   report=lambda where, error: bar.write(f"skipped {error}", file=sys.stderr),
-                                  on_page=_progress(bar))
+                                  on_page=_progress(bar), workers=max(0, args.workers))
     bar.close()
     print(format_warc_summary(counts, prefilter.active))
     return 0

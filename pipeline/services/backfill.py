@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+import multiprocessing
 from collections import Counter
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 
 from .. import classify, db, stages, warc
 from ..errors import UsageError
 from ..settings import Settings
+from ..stages.archive import archived_rows
 
 # Company names shorter than this are left out of the pre-filter: 'GM' or 'Kia' occur inside
 # other words of almost every page, and a filter that keeps everything only costs time.
 MIN_COMPANY_WORD = 4
+# Records sent to an extraction process at a time: enough to amortise the hand-over, few enough to spread a batch.
+EXTRACT_CHUNK = 25
 
 
 def is_warc_input(paths: list[str]) -> bool:
@@ -44,7 +50,39 @@ def prefilter(languages: list[str] = (), keywords: list[str] = (), companies: bo
 
 
 def ingest_warc(settings: Settings, files: list, prefilter: warc.PreFilter, report=None,
-                on_page=None) -> Counter:
-    """Backfill from WARC files through extraction, dedupe, classification and loading."""
-    with db.connection(settings.database_url) as conn:
-        return stages.ingest_warc(conn, settings, files, prefilter, report, on_page)
+                on_page=None, workers: int = 0) -> Counter:
+    """Backfill from WARC files through extraction, dedupe, classification and loading.
+
+    workers: processes extracting pages while this one stores and processes the
+    batch before (0: extract here, one batch after the other).
+    """
+    with db.connection(settings.database_url) as conn, _extractor(workers) as extractor:
+        return stages.ingest_warc(conn, settings, files, prefilter, report, on_page, extractor)
+
+
+class _PoolExtractor:
+    """Extracts a batch in a process pool, in chunks, from the moment it is started."""
+
+    def __init__(self, pool: ProcessPoolExecutor):
+        self.pool = pool
+
+    def start(self, records: list):
+        futures = [self.pool.submit(archived_rows, records[i:i + EXTRACT_CHUNK])
+                   for i in range(0, len(records), EXTRACT_CHUNK)]
+        return lambda: (row for future in futures for row in future.result())
+
+
+@contextmanager
+def _extractor(workers: int):
+    """A pool extractor with `workers` processes, or None (extract in this process).
+
+    Forkserver, not fork: this process holds a database connection and threads,
+    which a forked child must not inherit.
+    """
+    if workers <= 0:
+        yield None
+        return
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["pipeline.stages.archive"])
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        yield _PoolExtractor(pool)

@@ -22,13 +22,31 @@ ARCHIVE_BATCH_ROWS = 500
 
 def store_archive_records(conn, records, progress=None) -> Counter:
     """The storing half of ingest_archive: validate and insert records as 'extracted', committed."""
+    return store_archived_rows(conn, map(archived_row, records), progress)
+
+
+def archived_row(numbered: tuple) -> tuple:
+    """(line number, the articles row of a record), or (line number, why the record is unusable)."""
+    line_no, record = numbered
+    try:
+        return line_no, _archived_row(record)
+    except (KeyError, TypeError, ValueError) as exc:
+        return line_no, exc
+
+
+def archived_rows(numbered_records: list) -> list:
+    """archived_row of each record (a chunk of work for an extraction process)."""
+    return [archived_row(numbered) for numbered in numbered_records]
+
+
+def store_archived_rows(conn, rows, progress=None) -> Counter:
+    """Insert archived_row results in batches, committed; the unusable ones are reported and counted."""
     counts, batch = Counter(), []
-    for line_no, record in records:
-        try:
-            batch.append((line_no, _archived_row(record)))
-        except (KeyError, TypeError, ValueError) as exc:  # raised before anything is written
-            counts += _invalid(line_no, exc, progress)
+    for line_no, row in rows:
+        if isinstance(row, Exception):  # found before anything is written
+            counts += _invalid(line_no, row, progress)
             continue
+        batch.append((line_no, row))
         if len(batch) >= ARCHIVE_BATCH_ROWS:
             counts += _store_archived(conn, batch, progress)
             batch = []

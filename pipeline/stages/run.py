@@ -94,9 +94,15 @@ def ingest_archive(conn, settings: Settings, records, progress=None) -> Counter:
     return store_archive_records(conn, records, progress) + process_queue(conn, settings)
 
 
-def ingest_warc(conn, settings: Settings, paths, prefilter, report=None, on_page=None) -> Counter:
-    """Backfill from WARC files (each resumed where the last run stopped), then process them like fetched news."""
+def ingest_warc(conn, settings: Settings, paths, prefilter, report=None, on_page=None,
+                extractor=None) -> Counter:
+    """Backfill from WARC files (each resumed where the last run stopped), processed like fetched news.
+
+    Each stored batch goes through dedupe, classification and loading before the next
+    is stored (while an extractor in other processes works on the next one).
+    """
     counts = Counter()
     for path in paths:
-        counts += store_warc_file(conn, settings, path, prefilter, report, on_page)
+        counts += store_warc_file(conn, settings, path, prefilter, report, on_page, extractor,
+                                  after_batch=lambda: process_queue(conn, settings))
     return counts + process_queue(conn, settings)
