@@ -156,7 +156,7 @@ def run(database_url: str | None = None, quick: bool = False) -> dict:
                     seconds, counts = backfill(server_url, path, workers)
                     ours[workers].append(seconds)
                 anchors.append(trafilatura_anchor(path)[0])
-    return {"quick": quick, "records": count,
+    return {"quick": quick, "records": count, "workers": WORKERS,
             "backfill": _rounds(count, anchors, ours[0], counts),
             f"backfill_workers_{WORKERS}": _rounds(count, anchors, ours[WORKERS], counts),
             "readers": reading,
