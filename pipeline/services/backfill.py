@@ -6,6 +6,7 @@ import multiprocessing
 from collections import Counter
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
+from pathlib import Path
 
 from .. import classify, db, stages, warc
 from ..errors import UsageError
@@ -20,8 +21,18 @@ EXTRACT_CHUNK = 25
 
 
 def is_warc_input(paths: list[str]) -> bool:
-    """True when `tieup ingest` was given WARC files, folders of them or lists of them (not JSON Lines)."""
-    return not (len(paths) == 1 and (paths[0] == "-" or paths[0].endswith((".jsonl", ".json", ".ndjson"))))
+    """True when `tieup ingest` was given WARC files, folders, or lists of WARC files (else JSON Lines)."""
+    return any(Path(p).is_dir() or p.endswith(warc.WARC_SUFFIXES) or _lists_warc_files(p) for p in paths)
+
+
+def _lists_warc_files(path: str) -> bool:
+    """True for a text file whose first path line names a WARC file."""
+    try:
+        with open(path, encoding="utf-8", errors="replace") as f:
+            first = next((line.strip() for line in f if line.strip() and not line.startswith("#")), "")
+    except OSError:
+        return False
+    return first.endswith(warc.WARC_SUFFIXES)
 
 
 def warc_paths(paths: list[str]) -> list:
