@@ -31,6 +31,7 @@ from .httpdecode import decode_stream
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 WARC_SUFFIXES = (".warc", ".warc.gz")
 _HEAD = 4096
+_TAIL_CHECKED = 64 << 20   # at most this much after the last response is checked for a cut-off record
 _LANG = re.compile(r"<html\b[^>]*?\blang\s*=\s*[\"']?([A-Za-z]{2,3})", re.I)
 
 
@@ -126,7 +127,11 @@ def _checked_last(path: Path, page: WarcPage) -> WarcPage:
         stream.seek(page.offset)
         gzipped = stream.read(2) == b"\x1f\x8b"
         stream.seek(page.offset)
-        cut = _cut_gzip_member(stream.read()) if gzipped else _cut_plain_record(stream)
+        if gzipped:  # past _TAIL_CHECKED the file is not checked: what is cut there is not the file's end
+            tail = stream.read(_TAIL_CHECKED)
+            cut = _cut_gzip_member(tail) and not stream.read(1)
+        else:
+            cut = _cut_plain_record(stream)
     if cut:
         return WarcPage(page.offset, page.size, page.url,
                         error=f"record at offset {page.offset} or after it is truncated (the file ends inside it)")
