@@ -96,6 +96,14 @@ def test_a_second_pass_skips_sitemaps_whose_lastmod_did_not_change(conn, setting
     assert {h.path for h in news_sitemaps.hits} == {"/sitemap-index.xml", "/bomb.xml.gz"}  # the failed one again
 
 
+def test_at_most_the_capped_number_of_sitemaps_is_read_a_pass(conn, settings, news_sitemaps):
+    settings = settings.with_overrides(max_sitemaps_per_poll=1)
+    feed_id = add_source(conn, news_sitemaps.url("/sitemap-index.xml"))
+    assert poll(conn, settings, feed_id)["entries_new"] == 2  # news-1.xml only
+    assert "2 sitemaps left for the next pass (at most 1 are read a pass)" in health(conn, feed_id)[2]
+    assert poll(conn, settings, feed_id)["entries_new"] == 1  # news-1.xml unchanged: news-2.xml.gz's new URL
+
+
 def test_a_gzip_bomb_as_the_source_itself_fails_the_poll_with_a_clear_error(conn, settings, news_sitemaps):
     settings = settings.with_overrides(max_sitemap_bytes=1024 * 1024)
     feed_id = add_source(conn, news_sitemaps.url("/bomb.xml.gz"))

@@ -71,17 +71,16 @@ def _read_children(client, top: Sitemap, known: dict, until):
     """Follow the top document's children breadth first, within the per-pass document cap."""
     entries, errors, read = list(top.entries), [top.error] if top.error else [], {}
     queue = [(loc, lastmod, 1) for loc, lastmod in top.children]
-    budget = client.settings.max_sitemaps_per_poll
+    to_read, deferred = client.settings.max_sitemaps_per_poll, 0
     while queue:
         loc, lastmod, depth = queue.pop(0)
         if lastmod and known.get(loc) == lastmod:
             read[loc] = lastmod  # unchanged since the last pass
             continue
-        if budget <= 0:
-            errors.append(f"more than {client.settings.max_sitemaps_per_poll} sitemaps to read; "
-                          "the rest wait for the next pass")
-            break
-        budget -= 1
+        if to_read == 0:
+            deferred += 1  # read by the next pass (not in `read`, so not taken as unchanged)
+            continue
+        to_read -= 1
         try:
             child = _fetch_document(client, loc, until)
         except FetchError as exc:  # one bad child: recorded, the others are still read
@@ -95,6 +94,9 @@ def _read_children(client, top: Sitemap, known: dict, until):
         elif child.children:
             queue += [(c, m, depth + 1) for c, m in child.children]
         read[loc] = lastmod or ""
+    if deferred:
+        errors.append(f"{deferred} sitemaps left for the next pass "
+                      f"(at most {client.settings.max_sitemaps_per_poll} are read a pass)")
     return entries, errors, read
 
 
