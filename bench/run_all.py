@@ -36,7 +36,7 @@ RESULTS_MD = HERE / "RESULTS.md"
 RESULTS_JSON = HERE / "out" / "results.json"
 DEDUPE_SIZES = (10_000, 100_000, 1_000_000)
 QUICK_DEDUPE_SIZES = (2_000, 10_000)
-BENCHES = ("extraction", "stages", "dedupe", "e2e", "politeness", "quality")
+BENCHES = ("extraction", "stages", "dedupe", "e2e", "politeness", "quality", "sources")
 
 
 # --------------------------------------------------------------------------- the benches
@@ -87,8 +87,15 @@ def bench_quality(args, server_url):
     return bench_quality.run(server_url, split="test")
 
 
+def bench_sources(args, server_url):
+    """WARC backfill against trafilatura, FastWARC against warcio, sitemap parsing (bench_sources.py)."""
+    import bench_sources
+    return bench_sources.run(server_url, quick=args.quick)
+
+
 RUNNERS = {"extraction": bench_extraction, "stages": bench_stages, "dedupe": bench_dedupe,
-           "e2e": bench_e2e, "politeness": bench_politeness, "quality": bench_quality}
+           "e2e": bench_e2e, "politeness": bench_politeness, "quality": bench_quality,
+           "sources": bench_sources}
 
 
 def run_benches(args, server_url: str) -> dict:
@@ -202,6 +209,11 @@ def headline_rows(results: dict) -> list[tuple]:
         rows.append(("database load / COPY (20k rows)" if not stages["quick"] else "database load / COPY",
                      load["ratio_vs_copy"], f">= {load['target_ratio']:g}x",
                      verdict(load["ratio_vs_copy"], load["target_ratio"])))
+    sources = _ok(results, "sources")
+    if sources:
+        ratio, target = sources["backfill"]["ratio_vs_trafilatura"], sources["targets"]["ratio_vs_trafilatura"]
+        rows.append(("WARC backfill / trafilatura over the same records", ratio, f">= {target:g}x",
+                     verdict(ratio, target)))
     return rows
 
 
@@ -227,6 +239,24 @@ def stage_rows(results: dict) -> list[tuple]:
              f"{load['project_rows_per_second']:,} rows/s", f"COPY {load['copy_rows_per_second']:,} rows/s",
              f"{load['ratio_vs_copy']}x", f">= {load['target_ratio']:g}x",
              verdict(load["ratio_vs_copy"], load["target_ratio"])),
+        ]
+    sources = _ok(results, "sources")
+    if sources:
+        b, r, m = sources["backfill"], sources["readers"], sources["sitemap"]
+        w = sources[f"backfill_workers_{sources['workers']}"]
+        rows += [
+            (f"WARC backfill ({sources['records']} records, `tieup ingest FILE.warc.gz`'s path)",
+             f"{b['records_per_second']:,} records/s", f"trafilatura.extract {b['trafilatura_records_per_second']:,}",
+             f"{b['ratio_vs_trafilatura']}x", f">= {sources['targets']['ratio_vs_trafilatura']:g}x",
+             verdict(b["ratio_vs_trafilatura"], sources["targets"]["ratio_vs_trafilatura"])),
+            (f"WARC backfill, `--workers {sources['workers']}`",
+             f"{w['records_per_second']:,} records/s", f"trafilatura.extract {w['trafilatura_records_per_second']:,}",
+             f"{w['ratio_vs_trafilatura']}x", "—", "—"),
+            (f"WARC reading, FastWARC ({r['file_mb']} MB)", f"{r['fastwarc_records_per_cpu_second']:,} records/CPU-s",
+             f"warcio {r['warcio_records_per_cpu_second']:,}",
+             f"{round(1 / r['fastwarc_cpu_share_of_warcio'], 1)}x", "—", "—"),
+            (f"sitemap parsing (parse_sitemap, {m['urls']:,}-URL news sitemap)",
+             f"{m['entries_per_cpu_second']:,} entries/CPU-s", "—", "—", "—", "—"),
         ]
     if dedupe:
         smallest = min(dedupe["sizes"], key=int)
@@ -263,8 +293,29 @@ def render(env: dict, results: dict, args) -> str:
     lines += _classification_section(_ok(results, "stages"))
     lines += _politeness_section(results.get("politeness"))
     lines += _quality_section(results.get("quality"))
+    lines += _sources_section(_ok(results, "sources"))
     lines += _status_section(results)
     return "\n".join(lines) + "\n"
+
+
+def _sources_section(sources: dict | None) -> list[str]:
+    """WARC backfill rounds and the two WARC readers (bench_sources.py)."""
+    if not sources:
+        return []
+    b, w, r = sources["backfill"], sources[f"backfill_workers_{sources['workers']}"], sources["readers"]
+    return ["", "## More sources: WARC backfill, WARC readers, sitemaps", "",
+            f"`tieup ingest FILE.warc.gz`'s path over {sources['records']} generated pages in a CC-NEWS-style WARC",
+            "(one gzip member per record) into a fresh database, wall time, rounds interleaved with the anchor",
+            "(trafilatura.extract alone over the same records, one process):", ""] + _table(
+        ("run", "rounds (s)", "anchor rounds (s)", "ratio per round", "ratio"),
+        [("default (one process)", b["rounds_seconds"], b["trafilatura_rounds_seconds"], b["round_ratios"],
+          b["ratio_vs_trafilatura"]),
+         (f"--workers {sources['workers']}", w["rounds_seconds"], w["trafilatura_rounds_seconds"], w["round_ratios"],
+          w["ratio_vs_trafilatura"])]) + [
+        "", f"Readers on the same {r['file_mb']} MB file, every response payload read: FastWARC "
+        f"{r['fastwarc_records_per_cpu_second']:,} records/CPU-s ({r['fastwarc_mb_per_cpu_second']} MB/s), warcio "
+        f"{r['warcio_records_per_cpu_second']:,} ({r['warcio_mb_per_cpu_second']} MB/s): FastWARC uses "
+        f"{r['fastwarc_cpu_share_of_warcio']}x warcio's CPU and is the reader tieup uses."]
 
 
 def _load_note(stages: dict | None) -> list[str]:

@@ -1,4 +1,4 @@
-"""news_ingest: poll feeds, fetch and extract new articles, dedupe, classify, load alliance records."""
+"""news_ingest: poll sources (feeds, news sitemaps, GDELT queries), fetch and extract new articles, dedupe, classify, load alliance records."""
 
 from __future__ import annotations
 
@@ -11,8 +11,9 @@ MAX_FETCH_BATCHES = 16
 
 DOC = """
 ### news_ingest
-Every run: sync `feeds.yml` into the feeds table, poll each due feed (one mapped
-task per feed, pool `news_http`), fetch and extract the new articles (one
+Every run: sync `feeds.yml` into the feeds table, poll each due source (an
+RSS/Atom feed, a news sitemap or a GDELT query; one mapped task per source, pool
+`news_http`), fetch and extract the new articles (one
 mapped task per claimed batch), link duplicates, classify, and fold alliance
 news into `alliance_events`. The database is the queue: any task can be retried
 and a rerun adds nothing. XCom carries ids and counts only. When events were

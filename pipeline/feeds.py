@@ -1,4 +1,4 @@
-"""Feed parsing (RSS/Atom bytes -> ParsedFeed) and the versioned feeds.yml list. Pure: no I/O but reading feeds.yml."""
+"""Feed parsing (RSS/Atom bytes -> ParsedFeed), the versioned feeds.yml list and GDELT query URLs. Pure: no I/O but reading feeds.yml."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import io
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 import feedparser
 import yaml
@@ -200,6 +200,8 @@ def load_feeds_file(path: str | Path) -> list[FeedSpec]:
 
 
 def _feed_spec(path, index: int, item) -> FeedSpec:
+    if isinstance(item, dict) and item.get("kind") == "gdelt" and item.get("query") is not None:
+        item = {**item, "url": _gdelt_url(path, index, item)}
     if not isinstance(item, dict) or not item.get("url") or not item.get("name"):
         raise ConfigError(f"{path}: feed #{index + 1} needs a name and a url")
     url = str(item["url"]).strip()
@@ -212,3 +214,46 @@ def _feed_spec(path, index: int, item) -> FeedSpec:
     if kind not in SOURCE_KINDS:
         raise ConfigError(f"{path}: feed #{index + 1} kind must be one of {', '.join(SOURCE_KINDS)}: {kind!r}")
     return FeedSpec(url=url, name=str(item["name"]).strip(), enabled=enabled, kind=kind)
+
+
+def _gdelt_url(path, index: int, item: dict) -> str:
+    """The source URL of a saved GDELT query: {companies, deal_words, languages} (lists) or a query string."""
+    query = item["query"]
+    if isinstance(query, dict):
+        lists = {k: query.get(k) or [] for k in ("companies", "deal_words", "languages")}
+        unknown = set(query) - set(lists)
+        if unknown or not all(isinstance(v, list) and all(isinstance(w, str) for w in v) for v in lists.values()):
+            raise ConfigError(f"{path}: feed #{index + 1} query takes lists of words: "
+                              "companies, deal_words, languages")
+        query = gdelt_query(**lists)
+    if not isinstance(query, str) or not query.strip():
+        raise ConfigError(f"{path}: feed #{index + 1} needs a non-empty GDELT query")
+    return gdelt_url(query, str(item.get("url") or GDELT_DOC_API).strip())
+
+
+# ------------------------------------------------------------- GDELT queries (the 'gdelt' source kind)
+
+GDELT_DOC_API = "https://api.gdeltproject.org/api/v2/doc/doc"
+
+
+def gdelt_query(companies=(), deal_words=(), languages=()) -> str:
+    """A GDELT DOC API query: (company OR ...) (deal word OR ...) (sourcelang:x OR ...)."""
+    groups = [[_term(c) for c in companies], [_term(w) for w in deal_words],
+              [f"sourcelang:{lang.strip().lower()}" for lang in languages]]
+    return " ".join(_any_of(terms) for terms in groups if terms)
+
+
+def gdelt_url(query: str, endpoint: str = GDELT_DOC_API) -> str:
+    """The source URL of a saved query: the endpoint with `query=` (its identity in the feeds table)."""
+    if not query.strip():
+        raise ValueError("a GDELT query needs at least one term")
+    return f"{endpoint}?{urlencode({'query': query})}"
+
+
+def _term(word: str) -> str:
+    word = word.strip().replace('"', "")
+    return f'"{word}"' if " " in word or "-" in word else word
+
+
+def _any_of(terms: list[str]) -> str:
+    return terms[0] if len(terms) == 1 else "(" + " OR ".join(terms) + ")"

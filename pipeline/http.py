@@ -228,17 +228,19 @@ class HttpClient:
         self.close()
 
     def fetch(self, url: str, *, etag: str | None = None, last_modified: str | None = None,
-              accept: str | None = None, until: float | None = None) -> FetchResult:
+              accept: str | None = None, until: float | None = None,
+              max_bytes: int | None = None) -> FetchResult:
         """GET url, following redirects and retrying transient failures; raise FetchError.
 
         until: a time.monotonic() deadline for the whole fetch, retries included (a
-        pass's or batch's deadline); no request or wait outlives it.
+        pass's or batch's deadline); no request or wait outlives it. max_bytes: a body
+        cap for this fetch instead of settings.max_body_bytes (a sitemap may be 50 MB).
         """
         attempts = 1 + max(0, self.settings.max_retries)
         for attempt in range(attempts):
             try:
                 return self._fetch_following(url, self._request_headers(etag, last_modified, accept),
-                                             until=until)
+                                             until=until, max_bytes=max_bytes)
             except FetchError as exc:
                 # Politeness already chose when the host may be asked again: never retry inline.
                 if not exc.transient or attempt + 1 >= attempts or isinstance(exc, PolitenessDeferral):
@@ -311,7 +313,7 @@ class HttpClient:
         return ceiling * (0.5 + self._rng.random() / 2)  # jitter spreads synchronized retries
 
     def _fetch_following(self, url: str, headers: dict[str, str], polite: bool = True,
-                         until: float | None = None) -> FetchResult:
+                         until: float | None = None, max_bytes: int | None = None) -> FetchResult:
         # Saved and restored: politeness fetches robots.txt from inside an outer fetch.
         deadline = time.monotonic() + self.settings.total_timeout
         outer = self._deadline.at, self._deadline.until
@@ -322,7 +324,7 @@ class HttpClient:
                 check_url(current, allow_private=self.settings.allow_private_hosts)
                 if polite and self.politeness is not None:
                     self._wait_politely(current)
-                result, location = self._exchange(url, current, headers)
+                result, location = self._exchange(url, current, headers, max_bytes)
                 if location is None:
                     return result
                 current = urljoin(current, location)
@@ -341,7 +343,7 @@ class HttpClient:
         if self._deadline.until is not None:  # ...but a pass's own deadline still holds
             self._deadline.at = min(self._deadline.at, self._deadline.until)
 
-    def _exchange(self, original: str, url: str, headers: dict[str, str]):
+    def _exchange(self, original: str, url: str, headers: dict[str, str], max_bytes: int | None = None):
         """One request; returns (result, None) or (None, redirect location)."""
         try:
             with self._client.stream("GET", url, headers=headers) as response:
@@ -353,7 +355,7 @@ class HttpClient:
                     return None, location
                 if status >= 400:
                     raise self._status_error(status, response)
-                body = b"" if status == 304 else self._read_body(response)
+                body = b"" if status == 304 else self._read_body(response, max_bytes)
                 return self._result(original, url, response, body), None
         except httpx.HTTPError as exc:
             raise self._transport_error(url, exc) from exc
@@ -362,8 +364,8 @@ class HttpClient:
             # following it, and a Location like mailto: or javascript: is an invalid URL to it.
             raise TerminalFetchError(f"cannot request {url} or its redirect: {type(exc).__name__}: {exc}") from exc
 
-    def _read_body(self, response: httpx.Response) -> bytes:
-        limit = self.settings.max_body_bytes
+    def _read_body(self, response: httpx.Response, max_bytes: int | None = None) -> bytes:
+        limit = max_bytes or self.settings.max_body_bytes
         declared = response.headers.get("content-length", "")
         if declared.isdigit() and int(declared) > limit:
             raise TerminalFetchError(f"body of {declared} bytes exceeds the {limit}-byte cap", status=response.status_code)

@@ -38,6 +38,9 @@ class Settings:
     read_timeout: float = 20.0
     total_timeout: float = 60.0
     max_body_bytes: int = 5 * 1024 * 1024
+    max_sitemap_bytes: int = 50 * 1024 * 1024   # the sitemaps protocol's limit, uncompressed
+    max_sitemaps_per_poll: int = 50
+    max_new_entries_per_poll: int = 1000
     max_redirects: int = 5
     max_retries: int = 3
     retry_backoff_seconds: float = 1.0
@@ -94,6 +97,9 @@ _ENV = {
     "read_timeout": "TIEUP_READ_TIMEOUT",
     "total_timeout": "TIEUP_TOTAL_TIMEOUT",
     "max_body_bytes": "TIEUP_MAX_BODY_BYTES",
+    "max_sitemap_bytes": "TIEUP_MAX_SITEMAP_BYTES",
+    "max_sitemaps_per_poll": "TIEUP_MAX_SITEMAPS_PER_POLL",
+    "max_new_entries_per_poll": "TIEUP_MAX_NEW_ENTRIES_PER_POLL",
     "max_redirects": "TIEUP_MAX_REDIRECTS",
     "max_retries": "TIEUP_MAX_RETRIES",
     "retry_backoff_seconds": "TIEUP_RETRY_BACKOFF_SECONDS",

@@ -63,7 +63,7 @@ FOCUS_AREAS = tuple(t.name for t in FOCUS_TERMS)
 PRECEDENCE = tuple(t.name for t in sorted((t for t in DEAL_TYPE_TERMS if t.precedence is not None),
                                           key=lambda t: t.precedence))
 # Kinds of source a feed row can be (feeds.kind): each is a module of pipeline/sources/.
-SOURCE_KINDS = ("rss",)
+SOURCE_KINDS = ("rss", "sitemap", "gdelt")
 
 DEAL_COLOURS = {t.name: t.colour for t in DEAL_TYPE_TERMS}
 DEAL_LABELS = {t.name: t.label for t in DEAL_TYPE_TERMS}

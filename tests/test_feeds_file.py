@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import parse_qs, urlsplit
+
 import pytest
 
 from pipeline.errors import ConfigError
@@ -22,12 +24,24 @@ def test_enabled_defaults_to_true(tmp_path):
     assert load_feeds_file(path) == [FeedSpec(url="https://a.example/feed", name="A", enabled=True)]
 
 
+def test_a_gdelt_query_is_stored_as_its_api_url(tmp_path):
+    path = tmp_path / "feeds.yml"
+    path.write_text("feeds:\n  - name: Tie-ups\n    kind: gdelt\n    query:\n      companies: [Honda, Nissan]\n"
+                    "      deal_words: [alliance, joint venture]\n      languages: [english]\n", encoding="utf-8")
+    [spec] = load_feeds_file(path)
+    assert spec.kind == "gdelt" and spec.url.startswith("https://api.gdeltproject.org/api/v2/doc/doc?query=")
+    assert parse_qs(urlsplit(spec.url).query)["query"] == [
+        '(Honda OR Nissan) (alliance OR "joint venture") sourcelang:english']
+
+
 @pytest.mark.parametrize("text, message", [
     ("feeds: nope\n", "top-level 'feeds:' list"),
     ("feeds:\n  - name: A\n", "needs a name and a url"),
     ("feeds:\n  - {name: A, url: ftp://a.example/feed}\n", "must be http(s)"),
     ("feeds:\n  - {name: A, url: https://a.example/f, enabled: maybe}\n", "true or false"),
-    ("feeds:\n  - {name: A, url: https://a.example/f, kind: sitemap}\n", "kind must be one of rss"),
+    ("feeds:\n  - {name: A, url: https://a.example/f, kind: archive}\n", "kind must be one of rss, sitemap, gdelt"),
+    ("feeds:\n  - {name: A, kind: gdelt, query: {companies: Honda}}\n", "query takes lists of words"),
+    ("feeds:\n  - {name: A, kind: gdelt, query: '  '}\n", "needs a non-empty GDELT query"),
     ("feeds:\n  - {name: A, url: https://a.example/f}\n  - {name: B, url: https://a.example/f}\n", "listed twice"),
     ("feeds: [\n", "cannot read"),
 ])

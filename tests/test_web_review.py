@@ -239,6 +239,7 @@ def test_company_network_and_sources_pages(client, review_site, conn):
         cur.execute("""INSERT INTO feeds (name, url, consecutive_failures, last_polled_at, last_error)
                        VALUES ('Good feed', 'https://good.example/rss', 0, now(), NULL),
                               ('Broken feed', 'https://broken.example/rss', 4, now(), 'HTTP 503 <b>down</b>')""")
+        cur.execute("INSERT INTO feeds (name, url, kind) VALUES ('News sitemap', 'https://n.example/robots.txt', 'sitemap')")
     conn.commit()
     _as(client, "alice")
     company = client.get("/tieup/company?name=honda").text
@@ -248,3 +249,4 @@ def test_company_network_and_sources_pages(client, review_site, conn):
     sources = client.get("/tieup/sources").text
     assert sources.index("Broken feed") < sources.index("Good feed")
     assert "HTTP 503 &lt;b&gt;down&lt;/b&gt;" in sources
+    assert "News sitemap <span class=\"small\">(sitemap)</span>" in sources

@@ -12,6 +12,7 @@ import psycopg2.errors
 
 from .. import db
 from ..errors import TieupError, UsageError
+from ..vocabulary import SOURCE_KINDS
 from .commands import (cmd_classify, cmd_db_migrate, cmd_extract, cmd_feeds_add, cmd_feeds_list,
                        cmd_feeds_sync, cmd_feeds_toggle, cmd_ingest, cmd_reclassify, cmd_run,
                        format_summary)
@@ -33,9 +34,11 @@ def build_parser() -> argparse.ArgumentParser:
     db_parser.add_parser("migrate", help="apply pending migrations and refresh views").set_defaults(func=cmd_db_migrate)
 
     feeds = sub.add_parser("feeds", help="manage feeds").add_subparsers(dest="feeds_command", required=True)
-    add = feeds.add_parser("add", help="add a feed by URL")
-    add.add_argument("url")
+    add = feeds.add_parser("add", help="add a source by URL: an RSS/Atom feed, a news sitemap, a GDELT query")
+    add.add_argument("url", nargs="?", help="feed, sitemap, sitemap index or robots.txt URL (GDELT: the DOC API)")
     add.add_argument("--name")
+    add.add_argument("--kind", choices=SOURCE_KINDS, help="source kind (default: detected from the URL and its content)")
+    add.add_argument("--query", help="a GDELT DOC API query, e.g. '(Honda OR Nissan) (alliance OR merger)'")
     add.set_defaults(func=cmd_feeds_add)
     feeds.add_parser("list", help="list feeds and their health").set_defaults(func=cmd_feeds_list)
     feeds.add_parser("sync", help="upsert the feeds listed in feeds.yml").set_defaults(func=cmd_feeds_sync)
@@ -49,9 +52,19 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--json", action="store_true", help="print the counts as JSON")
     run.set_defaults(func=cmd_run)
 
-    ingest = sub.add_parser("ingest", help="backfill from a JSON Lines archive {url, title?, text|html, published?}")
-    ingest.add_argument("file", help="JSON Lines file, or - for stdin")
+    ingest = sub.add_parser("ingest", help="backfill from a JSON Lines archive {url, title?, text|html, published?} "
+                                           "or from WARC files (CC-NEWS)")
+    ingest.add_argument("file", nargs="+", help="JSON Lines file (- for stdin), or WARC files (.warc, .warc.gz), "
+                                                "folders of them, or files listing their paths")
     ingest.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    ingest.add_argument("--language", help="WARC: keep pages declaring one of these languages (en,de,ja); "
+                                           "pages declaring none are kept")
+    ingest.add_argument("--keywords", help="WARC: keep pages containing one of these words (comma-separated)")
+    ingest.add_argument("--companies", action="store_true",
+                        help="WARC: keep pages naming a company of the gazetteer (with --keywords: either)")
+    ingest.add_argument("--workers", type=int, default=0, metavar="N",
+                        help="WARC: extract pages in N more processes while this one stores and processes "
+                             "(default 0: all in this process)")
     ingest.set_defaults(func=cmd_ingest)
 
     reclass = sub.add_parser("reclassify", help="re-run classification on stored articles (no refetch)")

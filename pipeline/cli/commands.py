@@ -6,7 +6,8 @@ import json
 import sys
 
 from .. import db, stages
-from ..services import admin
+from ..errors import UsageError
+from ..services import admin, backfill
 from ..services import feeds as feed_service
 from .common import _connection, _settings, open_input
 
@@ -28,20 +29,21 @@ def cmd_db_migrate(args) -> int:
 
 
 def cmd_feeds_add(args) -> int:
+    settings = _settings(args)
     with _connection(args) as conn:
-        feed_id, url = feed_service.add(conn, args.url, args.name)
-    print(f"feed {feed_id}: {url}")
+        feed_id, url, kind = feed_service.add(conn, settings, args.url, args.name, args.kind, args.query)
+    print(f"feed {feed_id} ({kind}): {url}")
     return 0
 
 
-FEED_COLUMNS = ("id", "health", "failures", "last poll (UTC)", "name", "url", "last error")
+FEED_COLUMNS = ("id", "health", "failures", "kind", "last poll (UTC)", "name", "url", "last error")
 
 
 def feed_rows(rows: list[dict]) -> list[tuple[str, ...]]:
     """Feeds as the text cells of `tieup feeds list`, in FEED_COLUMNS order."""
     def one_line(value) -> str:
         return " ".join(str(value).split()) if value is not None else "-"
-    return [(str(r["feed_id"]), r["health"], str(r["consecutive_failures"]),
+    return [(str(r["feed_id"]), r["health"], str(r["consecutive_failures"]), r["kind"],
              f"{r['last_polled_at']:%Y-%m-%d %H:%M}" if r["last_polled_at"] else "-",
              one_line(r["name"]), one_line(r["url"]), one_line(r["last_error"])) for r in rows]
 
@@ -110,9 +112,15 @@ def _read_jsonl(source):
 
 
 def cmd_ingest(args) -> int:
+    if backfill.is_warc_input(args.file):
+        return _ingest_warc(args)
+    if len(args.file) > 1:
+        raise UsageError("JSON Lines ingest takes one file (several files: WARC only)")
+    if args.language or args.keywords or args.companies or args.workers:
+        raise UsageError("--language, --keywords, --companies and --workers are for WARC files only")
     from tqdm import tqdm
     settings = _settings(args)
-    source = open_input(args.file)  # before the progress bar: a missing file is one line, no bar
+    source = open_input(args.file[0])  # before the progress bar: a missing file is one line, no bar
     bar = tqdm(_read_jsonl(source), desc="ingest", unit=" records", disable=args.quiet)
 
     def report(line_no, error):
@@ -124,6 +132,54 @@ def cmd_ingest(args) -> int:
           f"invalid {counts['records_invalid']}; duplicates {counts['duplicates_exact'] + counts['duplicates_near']}; "
           f"alliance events created {counts['events_created']}, updated {counts['events_updated']}")
     return 0
+
+
+def _ingest_warc(args) -> int:
+    from tqdm import tqdm
+    settings = _settings(args)
+    files = backfill.warc_paths(args.file)
+    prefilter = backfill.prefilter(_words(args.language), _words(args.keywords), args.companies)
+    bar = tqdm(total=sum(f.stat().st_size for f in files), desc="ingest", unit="B", unit_scale=True,
+               disable=args.quiet)
+    counts = backfill.ingest_warc(settings, files, prefilter,
+                                  report=lambda where, error: bar.write(f"skipped {error}", file=sys.stderr),
+                                  on_page=_progress(bar), workers=max(0, args.workers))
+    bar.close()
+    print(format_warc_summary(counts, prefilter.active))
+    return 0
+
+
+def _words(value: str | None) -> list[str]:
+    return [w for w in (value or "").split(",") if w.strip()]
+
+
+def _progress(bar):
+    """A WARC page callback moving the bar by file bytes, with records per second beside it."""
+    state = {"records": 0, "offset": 0}
+
+    def on_page(page):
+        if page.offset < state["offset"]:  # the next file (or a resumed one) starts again at 0
+            state["offset"] = page.offset
+        bar.update(page.offset - state["offset"])
+        state["offset"], state["records"] = page.offset, state["records"] + 1
+        elapsed = bar.format_dict["elapsed"] or 1e-9
+        bar.set_postfix_str(f"{state['records']} records, {state['records'] / elapsed:.0f} records/s",
+                            refresh=False)
+    return on_page
+
+
+def format_warc_summary(counts: dict, filtered: bool) -> str:
+    """What a WARC backfill did, in a few lines."""
+    lines = [f"files: read {counts['files_read']}, already ingested {counts['files_skipped']}",
+             f"records: read {counts['records_read']}, not HTML {counts['records_not_html']}, "
+             f"invalid {counts['records_invalid']}, stored {counts['records_stored']}, "
+             f"already known {counts['records_known']}"]
+    if filtered:
+        lines.append(f"pre-filter: dropped {counts['records_filtered']} before extraction "
+                     f"(language {counts['filtered_language']}, words {counts['filtered_words']})")
+    lines.append(f"duplicates {counts['duplicates_exact'] + counts['duplicates_near']}; "
+                 f"alliance events created {counts['events_created']}, updated {counts['events_updated']}")
+    return "\n".join(lines)
 
 
 def cmd_reclassify(args) -> int:

@@ -1,4 +1,4 @@
-"""Feed administration: adding a feed (its URL checked now, not at its first poll), listing, enabling, syncing.
+"""Source administration: adding a feed, sitemap or GDELT query (its URL checked now, its kind detected), listing, enabling, syncing.
 
 Polling is the stages' job (stages/poll.py); this is what a person does to the
 feeds table through a face.
@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from .. import stages
-from ..errors import UsageError
+from .. import feeds, sources, stages
+from ..errors import FetchError, UsageError
+from ..sources import rss, sitemap
 from ..settings import Settings
 from ..store import feeds as feed_store
 
@@ -28,10 +29,38 @@ def check_feed_url(url: str) -> str:
     return url
 
 
-def add(conn, url: str, name: str | None = None) -> tuple[int, str]:
-    """Add a feed: (its id, the URL as stored)."""
+def add(conn, settings: Settings, url: str | None, name: str | None = None, kind: str | None = None,
+        query: str | None = None) -> tuple[int, str, str]:
+    """Add a source: (its id, the URL as stored, its kind). The kind is detected when not given.
+
+    A GDELT query (query, or kind 'gdelt' with a DOC API URL) is stored as the API URL with the query.
+    """
+    if query is not None:
+        if kind not in (None, "gdelt"):
+            raise UsageError("--query is for a GDELT source (--kind gdelt)")
+        try:
+            url, kind = feeds.gdelt_url(query, url or feeds.GDELT_DOC_API), "gdelt"
+        except ValueError as exc:
+            raise UsageError(str(exc)) from exc
+    if not url:
+        raise UsageError("a source needs a URL (or --query for a GDELT query)")
     url = check_feed_url(url)
-    return feed_store.add_feed(conn, url, name or url), url
+    kind = kind or detect_kind(settings, url)
+    return feed_store.add_feed(conn, url, name or url, kind), url, kind
+
+
+def detect_kind(settings: Settings, url: str) -> str:
+    """The source kind of a URL: from the URL when it says (robots.txt, a sitemap path, GDELT),
+    else from what it answers; 'rss' when it cannot be fetched now."""
+    kind = sources.detect_kind(url)
+    if kind != "rss":
+        return kind
+    try:
+        with stages.http_client(settings) as client:
+            result = client.fetch(url, accept=f"{rss.FEED_ACCEPT}, {sitemap.SITEMAP_ACCEPT}")
+    except FetchError:
+        return "rss"
+    return sources.detect_kind(result.final_url, result.body, result.content_type)
 
 
 def list_feeds(conn) -> list[dict]:

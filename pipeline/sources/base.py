@@ -1,4 +1,4 @@
-"""What every source kind's poll() returns (Polled): the answer's status, validators and entries."""
+"""What every source kind's poll() returns (Polled): the answer's status, validators, entries and state."""
 
 from __future__ import annotations
 
@@ -17,3 +17,4 @@ class Polled:
     etag: str | None = None
     last_modified: str | None = None
     error: str | None = None       # the source was read, but not all of it (a malformed feed)
+    state: dict | None = None      # feeds.poll_state to keep for the next pass (None: unchanged)

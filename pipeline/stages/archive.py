@@ -8,6 +8,7 @@ it cannot hold) is redone one record at a time, so only the bad record is report
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import replace
 from urllib.parse import urlsplit
 
 from .. import db, extract, fingerprint, safetext, timestamps, urls
@@ -21,13 +22,31 @@ ARCHIVE_BATCH_ROWS = 500
 
 def store_archive_records(conn, records, progress=None) -> Counter:
     """The storing half of ingest_archive: validate and insert records as 'extracted', committed."""
+    return store_archived_rows(conn, map(archived_row, records), progress)
+
+
+def archived_row(numbered: tuple) -> tuple:
+    """(line number, the articles row of a record), or (line number, why the record is unusable)."""
+    line_no, record = numbered
+    try:
+        return line_no, _archived_row(record)
+    except (KeyError, TypeError, ValueError) as exc:
+        return line_no, exc
+
+
+def archived_rows(numbered_records: list) -> list:
+    """archived_row of each record (a chunk of work for an extraction process)."""
+    return [archived_row(numbered) for numbered in numbered_records]
+
+
+def store_archived_rows(conn, rows, progress=None) -> Counter:
+    """Insert archived_row results in batches, committed; the unusable ones are reported and counted."""
     counts, batch = Counter(), []
-    for line_no, record in records:
-        try:
-            batch.append((line_no, _archived_row(record)))
-        except (KeyError, TypeError, ValueError) as exc:  # raised before anything is written
-            counts += _invalid(line_no, exc, progress)
+    for line_no, row in rows:
+        if isinstance(row, Exception):  # found before anything is written
+            counts += _invalid(line_no, row, progress)
             continue
+        batch.append((line_no, row))
         if len(batch) >= ARCHIVE_BATCH_ROWS:
             counts += _store_archived(conn, batch, progress)
             batch = []
@@ -49,9 +68,9 @@ def _store_archived(conn, batch: list[tuple], progress) -> Counter:
     return sum((_store_archived(conn, [one], progress) for one in batch), Counter())
 
 
-def _invalid(line_no: int, error, progress) -> Counter:
-    if progress:
-        progress(line_no, f"line {line_no}: {error}")
+def _invalid(line_no, error, progress) -> Counter:
+    if progress:  # a JSON Lines line number, or where a WARC record is ("name.warc.gz@offset")
+        progress(line_no, f"line {line_no}: {error}" if isinstance(line_no, int) else f"{line_no}: {error}")
     return Counter(records_invalid=1)
 
 
@@ -100,5 +119,8 @@ def _archived_page(record: dict):
         return ExtractedPage(text=text, title=record.get("title"), published=published,
                              language=extract.detect_language(text))
     if isinstance(record.get("html"), str):
-        return extract.extract_page(record["html"], url=record["url"], feed_published=published)
+        page = extract.extract_page(record["html"], url=record["url"], feed_published=published)
+        # a web archive's capture date stands in for a page that states none
+        crawled = timestamps.plausible(extract.parse_date(record.get("crawled")))
+        return page if page.published or not crawled else replace(page, published=crawled)
     raise ValueError("a record needs 'text' or 'html'")

@@ -72,21 +72,41 @@ def _poll_feed(conn, settings: Settings, client: HttpClient, feed_id: int,
                                        entry_count=None, parse_error=None)
         conn.commit()
         return counts + Counter(feeds_not_modified=1)
-    counts += _discover_entries(conn, feed_id, polled.entries)
+    fresh, known = _unseen_entries(conn, feed_id, polled.entries, settings.max_new_entries_per_poll)
+    counts += _discover_entries(conn, feed_id, fresh) + Counter(entries_seen=known)
+    deferred = len(polled.entries) - known - len(fresh)
+    # Entries past the cap wait for the next pass: keep no validator or state that would skip them.
     feed_store.record_poll_success(conn, feed_id, status=polled.status, etag=polled.etag,
                                    last_modified=polled.last_modified,
-                                   entry_count=len(polled.entries), parse_error=polled.error)
+                                   entry_count=len(polled.entries), parse_error=polled.error,
+                                   state=polled.state, complete=not deferred)
     if polled.error:
         article_store.record_feed_error(conn, feed_id, stage="parse", error=polled.error,
                                         transient=False, run_id=run_id)
     conn.commit()
-    return counts
+    return counts + Counter(entries_deferred=deferred)
+
+
+def _unseen_entries(conn, feed_id: int, entries, cap: int) -> tuple[list, int]:
+    """The entries this source has not listed before, in its order, at most `cap`; and how many it had."""
+    unique = {}
+    for entry in entries:
+        unique.setdefault(entry.entry_key, entry)  # a key listed twice: the first one counts
+    unique = list(unique.values())
+    hashes = [article_store.entry_hash(e.entry_key) for e in unique]
+    known = article_store.known_entry_hashes(conn, feed_id, hashes)
+    fresh = [e for e, h in zip(unique, hashes) if h not in known]
+    return fresh[:cap], len(entries) - len(fresh)
 
 
 def _discover_entries(conn, feed_id: int, entries) -> Counter:
     rows = []
     for entry in entries:
-        canonical = entry.link  # canonicalised once, when the feed was parsed (urls.entry_link)
+        # Feeds canonicalise links when parsed, sitemaps leave it to here (for the entries kept);
+        # canonicalising a canonical URL changes nothing.
+        canonical = urls.entry_link(entry.link)
+        if canonical is None:
+            continue
         rows.append({"entry_key": entry.entry_key, "link": entry.link, "canonical": canonical,
                      "url_hash": urls.url_hash(canonical),
                      "domain": urlsplit(canonical).hostname or "", "title": entry.title,

@@ -20,6 +20,7 @@ from ..store import companies as company_store
 from ..store import feeds as feed_store
 from ..store import runs as run_store
 from .archive import store_archive_records
+from .backfill import store_warc_file
 from .budget import PassBudget
 from .classify import classify_articles
 from .dedupe import dedupe_articles
@@ -91,3 +92,17 @@ def ingest_archive(conn, settings: Settings, records, progress=None) -> Counter:
     rest go through the same dedupe, classification and loading as fetched news.
     """
     return store_archive_records(conn, records, progress) + process_queue(conn, settings)
+
+
+def ingest_warc(conn, settings: Settings, paths, prefilter, report=None, on_page=None,
+                extractor=None) -> Counter:
+    """Backfill from WARC files (each resumed where the last run stopped), processed like fetched news.
+
+    Each stored batch goes through dedupe, classification and loading before the next
+    is stored (while an extractor in other processes works on the next one).
+    """
+    counts = Counter()
+    for path in paths:
+        counts += store_warc_file(conn, settings, path, prefilter, report, on_page, extractor,
+                                  after_batch=lambda: process_queue(conn, settings))
+    return counts + process_queue(conn, settings)

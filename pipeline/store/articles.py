@@ -71,6 +71,16 @@ def discover_entries(conn, feed_id: int, entries: list[dict]) -> tuple[int, int]
         return cur.rowcount, articles_new
 
 
+def known_entry_hashes(conn, feed_id: int, hashes: list[bytes]) -> set[bytes]:
+    """Which of these entry hashes the feed has listed before."""
+    if not hashes:
+        return set()
+    with conn.cursor() as cur:
+        cur.execute("SELECT entry_hash FROM feed_entries WHERE feed_id = %s AND entry_hash = ANY(%s)",
+                    (feed_id, hashes))
+        return {bytes(row[0]) for row in cur.fetchall()}
+
+
 def entry_hash(entry_key: str) -> bytes:
     """The indexed identity of a feed entry: SHA-256 of its (cleaned) key's UTF-8 bytes."""
     return hashlib.sha256(safetext.clean(entry_key).encode("utf-8")).digest()

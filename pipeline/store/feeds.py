@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from .. import safetext
 from ..errors import NotFoundError
 
@@ -36,11 +38,12 @@ def _insert_missing(cur, url: str, name: str, enabled: bool, origin: str, kind: 
     return cur.rowcount
 
 
-def add_feed(conn, url: str, name: str) -> int:
-    """Add (or re-enable) a feed by URL; returns its id (re-adding draws no new id)."""
+def add_feed(conn, url: str, name: str, kind: str = "rss") -> int:
+    """Add (or re-enable) a source by URL; returns its id (re-adding draws no new id)."""
     with conn.cursor() as cur:
-        _insert_missing(cur, url, name, True, "cli")
-        cur.execute("UPDATE feeds SET enabled = true, name = %s WHERE url = %s RETURNING id", (name, url))
+        _insert_missing(cur, url, name, True, "cli", kind)
+        cur.execute("UPDATE feeds SET enabled = true, name = %s, kind = %s WHERE url = %s RETURNING id",
+                    (name, kind, url))
         feed_id = cur.fetchone()[0]
     conn.commit()
     return feed_id
@@ -97,7 +100,7 @@ def claim_feed(conn, feed_id: int, run_id: int, lease_seconds: int) -> bool:
 def get_feed(conn, feed_id: int) -> dict:
     """One feed row as a dict."""
     with conn.cursor() as cur:
-        cur.execute("SELECT id, url, name, kind, etag, last_modified, consecutive_failures "
+        cur.execute("SELECT id, url, name, kind, etag, last_modified, consecutive_failures, poll_state "
                     "FROM feeds WHERE id = %s", (feed_id,))
         row = cur.fetchone()
         if not row:
@@ -107,15 +110,24 @@ def get_feed(conn, feed_id: int) -> dict:
 
 def record_poll_success(conn, feed_id: int, *, status: int, etag: str | None,
                         last_modified: str | None, entry_count: int | None,
-                        parse_error: str | None) -> None:
-    """Mark a poll as done: validators kept, failures reset, parse error (if any) kept."""
+                        parse_error: str | None, state: dict | None = None,
+                        complete: bool = True) -> None:
+    """Mark a poll as done: validators and poll state kept, failures reset, parse error (if any) kept.
+
+    An incomplete poll (entries left for the next pass) drops the validators and keeps
+    the old state, so the next pass reads the source again instead of a 304.
+    """
     with conn.cursor() as cur:
         cur.execute("""
             UPDATE feeds SET last_polled_at = now(), last_status = %s,
-                   etag = coalesce(%s, etag), last_modified = coalesce(%s, last_modified),
+                   etag = CASE WHEN %s THEN coalesce(%s, etag) END,
+                   last_modified = CASE WHEN %s THEN coalesce(%s, last_modified) END,
+                   poll_state = CASE WHEN %s THEN coalesce(%s::jsonb, poll_state) ELSE poll_state END,
                    last_entry_count = coalesce(%s, last_entry_count), last_error = left(%s, 2000),
                    consecutive_failures = 0, next_poll_at = now()
-            WHERE id = %s""", (status, etag, last_modified, entry_count, parse_error, feed_id))
+            WHERE id = %s""", (status, complete, etag, complete, last_modified, complete,
+                               json.dumps(state) if state is not None else None,
+                               entry_count, parse_error, feed_id))
 
 
 def record_poll_failure(conn, feed_id: int, *, status: int | None, error: str,

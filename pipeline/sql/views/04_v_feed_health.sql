@@ -1,4 +1,5 @@
--- v_feed_health: one row per feed with its polling state and how many articles it found.
+-- v_feed_health: one row per source (an RSS feed, a news sitemap, a GDELT query) with its
+-- polling state and how many articles it found.
 DROP VIEW IF EXISTS v_feed_health CASCADE;
 CREATE VIEW v_feed_health AS
 SELECT f.id                                   AS feed_id,
@@ -23,7 +24,8 @@ SELECT f.id                                   AS feed_id,
         AND coalesce(f.last_success_at, f.created_at) < now() - interval '1 day')
                                               AS failing_over_a_day,
        le.stage                               AS last_error_stage,
-       le.occurred_at                         AS last_error_at
+       le.occurred_at                         AS last_error_at,
+       f.kind
 FROM feeds f
 LEFT JOIN LATERAL (SELECT ie.stage, ie.occurred_at FROM item_errors ie
                     WHERE ie.item_kind = 'feed' AND ie.item_id = f.id
@@ -32,7 +34,7 @@ LEFT JOIN (SELECT feed_id, count(DISTINCT article_id) AS articles_discovered
            FROM feed_entries GROUP BY feed_id) n ON n.feed_id = f.id
 ORDER BY f.enabled DESC, f.consecutive_failures DESC, f.name;
 
-COMMENT ON VIEW v_feed_health IS 'One row per feed: last poll, last error, failures in a row, next poll and articles found.';
+COMMENT ON VIEW v_feed_health IS 'One row per source (feed, sitemap or GDELT query): last poll, last error, failures in a row, next poll and articles found.';
 COMMENT ON COLUMN v_feed_health.feed_id IS 'Feed id (feeds.id); pass it to tieup feeds disable/enable.';
 COMMENT ON COLUMN v_feed_health.name IS 'Feed name.';
 COMMENT ON COLUMN v_feed_health.url IS 'Feed URL.';
@@ -50,3 +52,4 @@ COMMENT ON COLUMN v_feed_health.articles_discovered IS 'Distinct articles this f
 COMMENT ON COLUMN v_feed_health.failing_over_a_day IS 'True when the feed fails and has not been polled successfully for more than a day.';
 COMMENT ON COLUMN v_feed_health.last_error_stage IS 'Step of the feed''s latest recorded error: poll (fetch or an error handling the feed) or parse (a partly readable feed).';
 COMMENT ON COLUMN v_feed_health.last_error_at IS 'When the feed''s latest recorded error happened (when that poll ended).';
+COMMENT ON COLUMN v_feed_health.kind IS 'Source kind: rss (RSS or Atom feed), sitemap (news sitemap, sitemap index or robots.txt) or gdelt (a saved GDELT DOC API query).';
