@@ -171,7 +171,10 @@ def ui_answers() -> bool:
         return False
 
 
-def summary(login: str, news_url: str) -> str:
+STANDALONE_LOGS = "standalone.log: Airflow's output"
+
+
+def summary(login: str, news_url: str, logs: str = STANDALONE_LOGS) -> str:
     """The block printed once everything is up: how to reach, use and stop the service."""
     rel = os.path.relpath
     return "\n".join([
@@ -184,12 +187,12 @@ def summary(login: str, news_url: str) -> str:
         f"                  elsewhere: . {runfile.RUN_ENV.resolve()}",
         "    tieup CLI     .venv/bin/tieup review list",
         f"    airflow CLI   make airflow ARGS='dags list'  (or AIRFLOW_HOME={rel(AIRFLOW_HOME)} .venv/bin/airflow ...)",
-        f"    logs          {rel(LOGS)}/ (standalone.log: Airflow's output)",
+        f"    logs          {rel(LOGS)}/ ({logs})",
         f"    stop          Ctrl-C, or kill -TERM {os.getpid()}",
         ""])
 
 
-def wait_for_ui(standalone: subprocess.Popen, news_url: str) -> None:
+def wait_for_ui(standalone: subprocess.Popen, news_url: str, logs: str = STANDALONE_LOGS) -> None:
     """Print the summary once the UI answers (the password file survives restarts,
     so its presence alone does not mean the UI is up)."""
     passwords = AIRFLOW_HOME / "simple_auth_manager_passwords.json.generated"
@@ -199,7 +202,7 @@ def wait_for_ui(standalone: subprocess.Popen, news_url: str) -> None:
         if passwords.exists() and ui_answers():
             users = json.loads(passwords.read_text())
             login = ", ".join(f"{user} / {password}" for user, password in users.items())
-            print(summary(login, news_url), flush=True)
+            print(summary(login, news_url, logs), flush=True)
             return
         time.sleep(1)
     print(f"\n  Airflow has not answered on {UI} yet; see {LOGS / 'standalone.log'}\n", flush=True)

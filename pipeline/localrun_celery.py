@@ -113,18 +113,20 @@ def serve_celery(server_url: str) -> int:
     print(f"  {workers} Celery workers x {concurrency} tasks; broker "
           f"{'redis-server in ' + os.path.relpath(REDIS_DATA) if broker else 'REDIS_URL'}", flush=True)
     api_server = [c.name for c in components].index("api-server")
+    logs = "one per process: " + ", ".join(f"{c.name}.log" for c in components[:3]) + " ..."
     code = localrun.supervise_all([(c.command, c.env, localrun.LOGS / f"{c.name}.log") for c in components],
-                                  lambda children: localrun.wait_for_ui(children[api_server], news_url))
+                                  lambda children: localrun.wait_for_ui(children[api_server], news_url, logs))
     print(f"a component exited with status {code}; see {os.path.relpath(localrun.LOGS)}/")
     return code
 
 
 def main() -> int:
     try:
-        return localrun.run_service(serve_celery)
+        worker_count(), worker_concurrency()  # a bad value stops us before anything starts
     except ConfigError as exc:
         print(f"tieup: {exc}", file=sys.stderr)
         return 2
+    return localrun.run_service(serve_celery)
 
 
 if __name__ == "__main__":

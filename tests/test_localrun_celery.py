@@ -4,7 +4,10 @@ The whole cluster runs in `make test-distributed` (tests/distributed/); these ch
 the parts without Airflow.
 """
 
+import os
 import socket
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -96,3 +99,13 @@ def test_makefile_and_ci_run_the_celery_targets():
     assert "\ntest-distributed: " in makefile and "-m distributed tests/distributed" in makefile
     steps = [line.strip() for line in (ROOT / ".ci" / "run").read_text().splitlines()]
     assert steps.index("make test-distributed") > steps.index("make test")
+
+
+def test_a_bad_worker_count_stops_make_run_celery_before_anything_starts(tmp_path):
+    env = {**os.environ, "TIEUP_WORKERS": "none", "PYTHONPATH": str(ROOT)}
+    env.pop("DATABASE_URL", None)  # else it would not start a server anyway
+    proc = subprocess.run([sys.executable, "-m", "pipeline.localrun_celery"], cwd=tmp_path, env=env,
+                          capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 2
+    assert "TIEUP_WORKERS must be a whole number of at least 1, not 'none'" in proc.stderr
+    assert not (tmp_path / ".data").exists()  # no PostgreSQL, no Redis, no Airflow
