@@ -117,6 +117,7 @@ def airflow_template(server_url: str) -> str:
 def run(database_url: str | None = None, quick: bool = False) -> dict:
     hosts, per_host = (QUICK_HOSTS, QUICK_PER_HOST) if quick else (HOSTS, PER_HOST)
     counts = QUICK_WORKERS if quick else WORKERS
+    load_at_start = round(psutil.getloadavg()[0], 2)
     with scratch.server(database_url) as server_url, \
             tempfile.TemporaryDirectory(prefix="tieup-scaleout-") as tmp, \
             bench_e2e.Sites(hosts, per_host) as sites:
@@ -135,7 +136,8 @@ def run(database_url: str | None = None, quick: bool = False) -> dict:
     return {"hosts": hosts, "articles_served": hosts * per_host, "quick": quick,
             "concurrency_per_worker": CONCURRENCY, "pool_slots": POOL_SLOTS,
             "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
-            "load_average_at_end": round(psutil.getloadavg()[0], 2), "runs": runs}
+            "load_average_at_start": load_at_start, "load_average_at_end": round(psutil.getloadavg()[0], 2),
+            "runs": runs}
 
 
 def main(argv=None) -> int:

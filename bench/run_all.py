@@ -405,7 +405,8 @@ def _scaleout_section(entry: dict | None) -> list[str]:
     if entry["status"] != "ok":
         return lines + [f"{entry['status']}: {entry.get('error')}"]
     r = entry["result"]
-    lines += [f"Measured {r['date']} (load average {r['load_average_at_end']} at the end). "
+    lines += [f"Finished {r['date']} (load average {r.get('load_average_at_start', '?')} at the start, "
+              f"{r['load_average_at_end']} at the end). "
               f"{r['articles_served']:,} articles on {r['hosts']} loopback hosts (bench_e2e's sites), one "
               f"news_ingest run per row on a fresh cluster of `make run-celery` (Redis, scheduler, DAG "
               f"processor, API server, N Celery workers x {r['concurrency_per_worker']} tasks, pool news_http "
