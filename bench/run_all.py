@@ -388,23 +388,28 @@ def _classification_section(stages: dict | None) -> list[str]:
         tuple(k for k in quality), [tuple(quality.values())])
 
 
-def _politeness_section(entry: dict | None) -> list[str]:
+def _section_head(entry: dict | None, title: str) -> tuple[list[str], dict | None]:
+    """A bench's heading lines and its result; no result (and a line saying why) unless it ran ok."""
     if not entry:
-        return []
-    lines = ["", "## Politeness", ""]
+        return [], None
+    lines = ["", f"## {title}", ""]
     if entry["status"] != "ok":
-        return lines + [f"{entry['status']}: {entry.get('result', {}).get('skipped') or entry.get('error')}"]
-    flat = [(k, json.dumps(v) if isinstance(v, (dict, list)) else v) for k, v in entry["result"].items()]
+        return lines + [f"{entry['status']}: {entry.get('result', {}).get('skipped') or entry.get('error')}"], None
+    return lines, entry["result"]
+
+
+def _politeness_section(entry: dict | None) -> list[str]:
+    lines, result = _section_head(entry, "Politeness")
+    if result is None:
+        return lines
+    flat = [(k, json.dumps(v) if isinstance(v, (dict, list)) else v) for k, v in result.items()]
     return lines + _table(("measure", "value"), flat)
 
 
 def _scaleout_section(entry: dict | None) -> list[str]:
-    if not entry:
-        return []
-    lines = ["", "## Scale-out on Celery workers", ""]
-    if entry["status"] != "ok":
-        return lines + [f"{entry['status']}: {entry.get('error')}"]
-    r = entry["result"]
+    lines, r = _section_head(entry, "Scale-out on Celery workers")
+    if r is None:
+        return lines
     lines += [f"Finished {r['date']} (load average {r.get('load_average_at_start', '?')} at the start, "
               f"{r['load_average_at_end']} at the end). "
               f"{r['articles_served']:,} articles on {r['hosts']} loopback hosts (bench_e2e's sites), one "
