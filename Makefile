@@ -1,5 +1,5 @@
-# tieup: `make run` starts the service, `make test` runs the suite (`make test-fast` without the
-# Airflow tests), `make airflow ARGS=...` runs the airflow CLI against `make run`, `make bench` measures.
+# tieup: `make run` starts the service (`make run-celery` on Celery workers), `make test` runs the suite
+# (`make test-fast` without the Airflow tests, `make test-distributed` the Celery cluster test), `make airflow ARGS=...` runs the airflow CLI against `make run`, `make bench` measures.
 PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
@@ -7,7 +7,7 @@ STAMP := $(VENV)/.tieup-installed
 # Optional: path to the public article-extraction benchmark (see README.md, Benchmarks).
 EXTRACTION_BENCH ?=
 
-.PHONY: venv test test-fast run airflow bench clean
+.PHONY: venv test test-fast test-distributed run run-celery airflow bench clean
 
 venv: $(STAMP)
 
@@ -23,8 +23,16 @@ test: $(STAMP)
 test-fast: $(STAMP)
 	$(PY) -m pytest -q -m 'not airflow' $(PYTEST_ARGS)
 
+# The real scheduler and two Celery workers over loopback sites, one worker killed mid-run.
+test-distributed: $(STAMP)
+	$(PY) -m pytest -q -m distributed tests/distributed $(PYTEST_ARGS)
+
 run: $(STAMP)
 	$(PY) -m pipeline.localrun
+
+# `make run` on Airflow's CeleryExecutor: Redis (embedded unless REDIS_URL) and TIEUP_WORKERS workers.
+run-celery: $(STAMP)
+	$(PY) -m pipeline.localrun_celery
 
 airflow: $(STAMP)
 	$(PY) -m pipeline.localrun airflow $(ARGS)

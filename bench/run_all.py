@@ -36,7 +36,7 @@ RESULTS_MD = HERE / "RESULTS.md"
 RESULTS_JSON = HERE / "out" / "results.json"
 DEDUPE_SIZES = (10_000, 100_000, 1_000_000)
 QUICK_DEDUPE_SIZES = (2_000, 10_000)
-BENCHES = ("extraction", "stages", "dedupe", "e2e", "politeness", "quality", "sources")
+BENCHES = ("extraction", "stages", "dedupe", "e2e", "politeness", "scaleout", "quality", "sources")
 
 
 # --------------------------------------------------------------------------- the benches
@@ -81,6 +81,12 @@ def bench_politeness(args, server_url):
     return module.run(**{k: v for k, v in offered.items() if k in accepted})
 
 
+def bench_scaleout(args, server_url):
+    """news_ingest on 1, 2 and 4 Celery workers against `tieup run --once` (bench_scaleout.py)."""
+    import bench_scaleout
+    return bench_scaleout.run(server_url, quick=args.quick)
+
+
 def bench_quality(args, server_url):
     """Record quality on the frozen corpus/test split, through `tieup ingest` (bench_quality.py)."""
     import bench_quality
@@ -94,8 +100,8 @@ def bench_sources(args, server_url):
 
 
 RUNNERS = {"extraction": bench_extraction, "stages": bench_stages, "dedupe": bench_dedupe,
-           "e2e": bench_e2e, "politeness": bench_politeness, "quality": bench_quality,
-           "sources": bench_sources}
+           "e2e": bench_e2e, "politeness": bench_politeness, "scaleout": bench_scaleout,
+           "quality": bench_quality, "sources": bench_sources}
 
 
 def run_benches(args, server_url: str) -> dict:
@@ -292,6 +298,7 @@ def render(env: dict, results: dict, args) -> str:
     lines += _extraction_section(results.get("extraction"))
     lines += _classification_section(_ok(results, "stages"))
     lines += _politeness_section(results.get("politeness"))
+    lines += _scaleout_section(results.get("scaleout"))
     lines += _quality_section(results.get("quality"))
     lines += _sources_section(_ok(results, "sources"))
     lines += _status_section(results)
@@ -431,14 +438,43 @@ def _classification_section(stages: dict | None) -> list[str]:
         tuple(k for k in quality), [tuple(quality.values())])
 
 
-def _politeness_section(entry: dict | None) -> list[str]:
+def _section_head(entry: dict | None, title: str) -> tuple[list[str], dict | None]:
+    """A bench's heading lines and its result; no result (and a line saying why) unless it ran ok."""
     if not entry:
-        return []
-    lines = ["", "## Politeness", ""]
+        return [], None
+    lines = ["", f"## {title}", ""]
     if entry["status"] != "ok":
-        return lines + [f"{entry['status']}: {entry.get('result', {}).get('skipped') or entry.get('error')}"]
-    flat = [(k, json.dumps(v) if isinstance(v, (dict, list)) else v) for k, v in entry["result"].items()]
+        return lines + [f"{entry['status']}: {entry.get('result', {}).get('skipped') or entry.get('error')}"], None
+    return lines, entry["result"]
+
+
+def _politeness_section(entry: dict | None) -> list[str]:
+    lines, result = _section_head(entry, "Politeness")
+    if result is None:
+        return lines
+    flat = [(k, json.dumps(v) if isinstance(v, (dict, list)) else v) for k, v in result.items()]
     return lines + _table(("measure", "value"), flat)
+
+
+def _scaleout_section(entry: dict | None) -> list[str]:
+    lines, r = _section_head(entry, "Scale-out on Celery workers")
+    if r is None:
+        return lines
+    lines += [f"Finished {r['date']} (load average {r.get('load_average_at_start', '?')} at the start, "
+              f"{r['load_average_at_end']} at the end). "
+              f"{r['articles_served']:,} articles on {r['hosts']} loopback hosts (bench_e2e's sites), one "
+              f"news_ingest run per row on a fresh cluster of `make run-celery` (Redis, scheduler, DAG "
+              f"processor, API server, N Celery workers x {r['concurrency_per_worker']} tasks, pool news_http "
+              f"{r['pool_slots']} slots), timed from the run's start to its end; the anchor is one "
+              "`tieup run --once` process. CPU busy: the share of both cores' time spent busy during the run "
+              "(every process on the machine).", ""]
+    lines += _table(("workers", "per-host interval s", "seconds", "loaded", "articles/s", "CPU busy",
+                     "tasks per worker"),
+                    [(x["workers"], x["interval_seconds"], x["seconds"], x["articles_loaded"],
+                      x["articles_per_second"], f"{x['cpu_busy_share']:.0%}",
+                      ", ".join(f"{k}: {v}" for k, v in x.get("tasks_per_worker", {}).items()) or "—")
+                     for x in r["runs"]])
+    return lines
 
 
 def _quality_section(entry: dict | None) -> list[str]:

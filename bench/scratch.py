@@ -43,13 +43,13 @@ def _admin(server_url: str, statement: str) -> None:
         conn.close()
 
 
-def create_database(server_url: str, template: str | None = None) -> str:
-    """A new database (migrated, or cloned from a migrated template); returns its URL."""
+def create_database(server_url: str, template: str | None = None, migrated: bool = True) -> str:
+    """A new database (migrated, cloned from template, or empty when not migrated); returns its URL."""
     name = f"tieup_bench_{uuid.uuid4().hex[:10]}"
     # generated names only, never user input
     _admin(server_url, f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else ""))
     url = db.with_database(server_url, name)
-    if template is None:
+    if template is None and migrated:
         conn = db.connect(url)
         try:
             migrate(conn)

@@ -84,14 +84,24 @@ def parallelism(cores: int | None = None) -> int:
     return max(2, min(32, 2 * (cores or 1)))
 
 
-def airflow_settings(metadata_url: str) -> dict[tuple[str, str], str]:
-    """(section, key) -> value of the Airflow settings `make run` relies on."""
+Settings = dict[tuple[str, str], str]
+
+
+def airflow_settings(metadata_url: str, overrides: Settings | None = None) -> Settings:
+    """(section, key) -> value of the Airflow settings `make run` relies on; overrides win
+    (`make run-celery` sets its executor, broker and worker count there)."""
     return {("core", "dags_folder"): str(DAGS),
             ("core", "load_examples"): "False",
             ("core", "executor"): "LocalExecutor",
             ("core", "parallelism"): str(parallelism()),
             ("core", "dags_are_paused_at_creation"): "True",
-            ("database", "sql_alchemy_conn"): sqlalchemy_url(metadata_url)}
+            ("database", "sql_alchemy_conn"): sqlalchemy_url(metadata_url),
+            **(overrides or {})}
+
+
+def settings_env(settings: Settings) -> dict[str, str]:
+    """The settings as AIRFLOW__SECTION__KEY environment variables."""
+    return {f"AIRFLOW__{section.upper()}__{key.upper()}": value for (section, key), value in settings.items()}
 
 
 def review_login_url(news_url: str) -> str:
@@ -104,11 +114,9 @@ def review_login_url(news_url: str) -> str:
     return urlunsplit((parts.scheme, f"{review_service.APP_LOGIN}@{host}", parts.path, parts.query, ""))
 
 
-def airflow_env(news_url: str, metadata_url: str) -> dict[str, str]:
+def airflow_env(news_url: str, metadata_url: str, overrides: Settings | None = None) -> dict[str, str]:
     """Environment for every Airflow process `make run` starts."""
-    settings = {f"AIRFLOW__{section.upper()}__{key.upper()}": value
-                for (section, key), value in airflow_settings(metadata_url).items()}
-    return {**os.environ, **settings,
+    return {**os.environ, **settings_env(airflow_settings(metadata_url, overrides)),
             "PATH": f"{AIRFLOW.parent}{os.pathsep}{os.environ.get('PATH', '')}",
             "AIRFLOW_HOME": str(AIRFLOW_HOME),
             "AIRFLOW_CONN_TIEUP_DB": airflow_connection(news_url),
@@ -116,7 +124,7 @@ def airflow_env(news_url: str, metadata_url: str) -> dict[str, str]:
             "TIEUP_REVIEW_DATABASE_URL": review_login_url(news_url)}
 
 
-def write_airflow_cfg(path: Path, settings: dict[tuple[str, str], str]) -> None:
+def write_airflow_cfg(path: Path, settings: Settings) -> None:
     """Write the settings into airflow.cfg, so a plain `airflow` command sees the real database.
 
     Keys are updated in place: the file Airflow generated keeps its secret keys
@@ -135,7 +143,7 @@ def write_airflow_cfg(path: Path, settings: dict[tuple[str, str], str]) -> None:
     os.chmod(path, 0o600)  # O_CREAT's mode only applies to a new file
 
 
-def prepare_airflow(env: dict[str, str], metadata_url: str) -> None:
+def prepare_airflow(env: dict[str, str], settings: Settings) -> None:
     """Metadata migrated, airflow.cfg written, pool created, DAGs serialized and unpaused."""
     LOGS.mkdir(parents=True, exist_ok=True)
     with open(LOGS / "prepare.log", "ab") as log:
@@ -147,7 +155,7 @@ def prepare_airflow(env: dict[str, str], metadata_url: str) -> None:
                 raise SystemExit(f"`airflow {' '.join(args)}` failed (exit {exc.returncode}); "
                                  f"see {LOGS / 'prepare.log'}") from exc
         airflow("db", "migrate")  # also generates airflow.cfg (with its secret keys) if missing
-        write_airflow_cfg(AIRFLOW_HOME / "airflow.cfg", airflow_settings(metadata_url))
+        write_airflow_cfg(AIRFLOW_HOME / "airflow.cfg", settings)
         airflow("pools", "set", "news_http", "8", "outbound HTTP to news sites")
         airflow("dags", "reserialize")
         for dag_id in DAG_IDS:
@@ -163,7 +171,10 @@ def ui_answers() -> bool:
         return False
 
 
-def summary(login: str, news_url: str) -> str:
+STANDALONE_LOGS = "standalone.log: Airflow's output"
+
+
+def summary(login: str, news_url: str, logs: str = STANDALONE_LOGS) -> str:
     """The block printed once everything is up: how to reach, use and stop the service."""
     rel = os.path.relpath
     return "\n".join([
@@ -176,12 +187,12 @@ def summary(login: str, news_url: str) -> str:
         f"                  elsewhere: . {runfile.RUN_ENV.resolve()}",
         "    tieup CLI     .venv/bin/tieup review list",
         f"    airflow CLI   make airflow ARGS='dags list'  (or AIRFLOW_HOME={rel(AIRFLOW_HOME)} .venv/bin/airflow ...)",
-        f"    logs          {rel(LOGS)}/ (standalone.log: Airflow's output)",
+        f"    logs          {rel(LOGS)}/ ({logs})",
         f"    stop          Ctrl-C, or kill -TERM {os.getpid()}",
         ""])
 
 
-def wait_for_ui(standalone: subprocess.Popen, news_url: str) -> None:
+def wait_for_ui(standalone: subprocess.Popen, news_url: str, logs: str = STANDALONE_LOGS) -> None:
     """Print the summary once the UI answers (the password file survives restarts,
     so its presence alone does not mean the UI is up)."""
     passwords = AIRFLOW_HOME / "simple_auth_manager_passwords.json.generated"
@@ -191,7 +202,7 @@ def wait_for_ui(standalone: subprocess.Popen, news_url: str) -> None:
         if passwords.exists() and ui_answers():
             users = json.loads(passwords.read_text())
             login = ", ".join(f"{user} / {password}" for user, password in users.items())
-            print(summary(login, news_url), flush=True)
+            print(summary(login, news_url, logs), flush=True)
             return
         time.sleep(1)
     print(f"\n  Airflow has not answered on {UI} yet; see {LOGS / 'standalone.log'}\n", flush=True)
@@ -217,41 +228,64 @@ def stop_on_signals():
             signal.signal(sig, handler)
 
 
+def start_process(command: list[str], env: dict[str, str], log_path: Path) -> subprocess.Popen:
+    """Start command in its own process group (so stopping it stops its children), output to log_path."""
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    with open(log_path, "ab") as log:
+        return subprocess.Popen(command, env=env, start_new_session=True, stdin=subprocess.DEVNULL,
+                                stdout=log, stderr=subprocess.STDOUT)
+
+
 def supervise(command: list[str], env: dict[str, str], log_path: Path, on_start) -> int:
     """Run command in its own process group, output to log_path, until it exits or we are
     stopped; then stop the whole group. on_start(process) runs once it is started."""
-    log_path.parent.mkdir(parents=True, exist_ok=True)
-    with open(log_path, "ab") as log:
-        child = subprocess.Popen(command, env=env, start_new_session=True, stdin=subprocess.DEVNULL,
-                                 stdout=log, stderr=subprocess.STDOUT)
+    return supervise_all([(command, env, log_path)], lambda children: on_start(children[0]))
+
+
+def supervise_all(commands: list[tuple[list[str], dict[str, str], Path]], on_start) -> int:
+    """supervise for several (command, env, log_path): each in its own process group, until the
+    first exits (its status is returned) or we are stopped; then every group is stopped.
+    on_start(processes) runs once all are started."""
+    children: list[subprocess.Popen] = []
     try:
-        on_start(child)
-        return child.wait()
+        for command, env, log_path in commands:
+            children.append(start_process(command, env, log_path))
+        on_start(children)
+        while all(child.poll() is None for child in children):
+            time.sleep(0.5)
+        return next(child.returncode for child in children if child.returncode is not None)
     finally:
-        if child.poll() is None:
+        if any(child.poll() is None for child in children):
             print("stopping Airflow ...", flush=True)
-        _stop(child)
+        stop_all(children)
 
 
-def _stop(process: subprocess.Popen) -> None:
-    """Stop the process and every process it started (its own process group)."""
+def stop_all(processes: list[subprocess.Popen]) -> None:
+    """Stop the processes and every process they started (their process groups), all at once:
+    SIGINT, then SIGTERM, then SIGKILL for those still running after a grace period."""
     for sig, grace in ((signal.SIGINT, 20), (signal.SIGTERM, 10), (signal.SIGKILL, 5)):
-        if process.poll() is not None:
-            break
-        try:
-            os.killpg(process.pid, sig)
-            process.wait(timeout=grace)
-        except (ProcessLookupError, subprocess.TimeoutExpired):
-            continue
-    # its children may outlive it in the group; make sure none is left
+        alive = [process for process in processes if process.poll() is None]
+        deadline = time.monotonic() + grace
+        for process in alive:
+            _signal_group(process, sig)
+        for process in alive:
+            try:
+                process.wait(timeout=max(0.0, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                pass
+    for process in processes:  # their children may outlive them in the group; none is left
+        _signal_group(process, signal.SIGKILL)
+
+
+def _signal_group(process: subprocess.Popen, sig: int) -> None:
     try:
-        os.killpg(process.pid, signal.SIGKILL)
+        os.killpg(process.pid, sig)
     except ProcessLookupError:
         pass
 
 
-def serve(server_url: str) -> int:
-    """Prepare both databases and Airflow, then run standalone until it exits or is stopped."""
+def prepare(server_url: str, overrides: Settings | None = None) -> tuple[str, dict[str, str]]:
+    """Both databases migrated and Airflow prepared; returns tieup's URL and the Airflow environment."""
     news_url = ensure_database(server_url, "tieup")
     metadata_url = ensure_database(server_url, "airflow")
     with db.connection(news_url) as conn:
@@ -260,18 +294,26 @@ def serve(server_url: str) -> int:
         review_service.create_roles(conn)        # the review pages log in as a tieup_reviewer
         review_service.create_app_login(conn)
     runfile.write(news_url)
-    env = airflow_env(news_url, metadata_url)
+    env = airflow_env(news_url, metadata_url, overrides)
     print(f"preparing Airflow in {os.path.relpath(AIRFLOW_HOME)} ...", flush=True)
-    prepare_airflow(env, metadata_url)
+    prepare_airflow(env, airflow_settings(metadata_url, overrides))
     print("starting Airflow (the UI takes a minute) ...", flush=True)
+    return news_url, env
+
+
+def serve(server_url: str) -> int:
+    """Prepare both databases and Airflow, then run standalone until it exits or is stopped."""
+    news_url, env = prepare(server_url)
     code = supervise([str(AIRFLOW), "standalone"], env, LOGS / "standalone.log",
                      lambda child: wait_for_ui(child, news_url))
     print(f"Airflow exited with status {code}; see {os.path.relpath(LOGS / 'standalone.log')}")
     return code
 
 
-def run_service() -> int:
-    """The whole of `make run`: database, Airflow, and a clean stop on any stop signal."""
+def run_service(serve_with=None) -> int:
+    """The whole of `make run`: database, Airflow, and a clean stop on any stop signal.
+
+    serve_with(server_url) runs the service (default: `serve`, Airflow standalone)."""
     server = None
     with stop_on_signals():
         try:
@@ -280,7 +322,7 @@ def run_service() -> int:
                 from .embedded_pg import start
                 server = start(DATA / "pg")
                 server_url = server.get_uri()
-            return serve(server_url)
+            return (serve_with or serve)(server_url)
         except KeyboardInterrupt:  # Ctrl-C, SIGTERM or SIGHUP, also while preparing
             return 0
         finally:

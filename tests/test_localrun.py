@@ -162,3 +162,14 @@ def test_embedded_server_starts_without_warnings(monkeypatch):
         assert [str(w.message) for w in caught] == []
     finally:
         shutil.rmtree(data_dir, ignore_errors=True)
+
+
+def test_supervise_all_stops_every_group_when_one_exits(tmp_path):
+    sleeper = [sys.executable, "-c", "import subprocess, time; subprocess.Popen(['sleep', '300']); time.sleep(300)"]
+    quitter = [sys.executable, "-c", "import time, sys; time.sleep(1); sys.exit(3)"]
+    started = []
+    code = localrun.supervise_all([(sleeper, dict(os.environ), tmp_path / "a.log"),
+                                   (quitter, dict(os.environ), tmp_path / "b.log")],
+                                  lambda children: started.extend(children))
+    assert code == 3
+    assert len(started) == 2 and _live_members(started[0].pid) == []
