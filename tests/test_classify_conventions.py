@@ -834,3 +834,10 @@ def test_cells_bought_are_supplied_not_acquired():
     c = classify("Advance Auto Parts to acquire General Parts", "Advance Auto Parts agreed to acquire General Parts "
                  "International for $2 billion.")
     assert c.deal_type == "acquisition"  # a company whose name says parts is still a company
+
+
+def test_a_report_the_news_follows_is_still_a_rumour():
+    c = classify("Toyota shares jump after reports of Suzuki stake talks",
+                 "Toyota shares rose after reports that it is in talks to buy a stake in Suzuki, "
+                 "people familiar with the matter said.")
+    assert c.status == "rumored"

@@ -11,7 +11,6 @@ from pipeline.classify.clauses import (follows, in_aside, is_background,
                                        is_denial, is_negated, position_weight)
 from pipeline.classify.headline import DealSentence, headline
 from pipeline.classify.lexicon import Lexicon
-from pipeline.classify.text import fold
 from pipeline.classify.stakes import STAKE_WORDS, splits_a_venture
 from pipeline.classify.parties import (antecedent_parties, joint_names, party_factor,
                                        sentence_parties, unknown_names)
@@ -342,6 +341,9 @@ _SPEAKER = re.compile(r"\b(?:analyst|analysts|ceo|chief|boss|chairman|president|
                       r"analyst\w*|chef|pdg|patron|directeur|presidente|experte?)\b")
 
 
+_POSSESSIVE = re.compile(r"['’]s?$")
+
+
 def _opinion_title(doc: Document, lex: Lexicon) -> bool:
     """The title is what a person says, and reports no event itself."""
     for sentence in (s for s in doc.sentences if s.in_title):
@@ -349,7 +351,7 @@ def _opinion_title(doc: Document, lex: Lexicon) -> bool:
         if says is None or _has_status_cue(sentence):
             continue
         before = doc.folded[sentence.start:says.start()]
-        if _SPEAKER.search(before) or any(fold(w).strip("'’s") in lex.given_names for w in before.split()):
+        if _SPEAKER.search(before) or any(_POSSESSIVE.sub("", w) in lex.given_names for w in before.split()):
             return True
     return False
 

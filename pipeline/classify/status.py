@@ -115,7 +115,10 @@ def _self_attributed(doc: Document, sentence: Sentence, hit) -> bool:
 # Finalising an agreement signs it; the deal it sets up closes later.
 _FINALISES_AN_AGREEMENT = re.compile(r"finali[sz]\w*\s+(?:\S+\s+){0,4}?(?:agreement|deal|contract|pact|accord)")
 # Right before a rumour word: the rumours are what came before the news.
-_AFTER = re.compile(r"\b(?:after|following|après|nach|tras|después de|dopo|após|depois de|na)\s+(?:\S+\s+){0,3}$")
+# ("after weeks of rumours", "après plusieurs rumeurs"; not "shares rose after reports that...")
+_AFTER = re.compile(r"\b(?:after|following|après|nach|tras|después de|dopo|após|depois de)\s+(?:\S+\s+){0,2}?"
+                    r"(?:weeks|months|years|several|many|plusieurs|semaines|mois|varias|semanas|meses|settimane|"
+                    r"mesi|diverse|várias|vários|wochen\w*|monate\w*|monatelangen|wochenlangen)\b\W+(?:\S+\W+){0,3}$")
 _KANA = re.compile(r"[\u3040-\u30ff]")
 
 
