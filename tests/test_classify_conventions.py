@@ -841,3 +841,16 @@ def test_a_report_the_news_follows_is_still_a_rumour():
                  "Toyota shares rose after reports that it is in talks to buy a stake in Suzuki, "
                  "people familiar with the matter said.")
     assert c.status == "rumored"
+
+
+def test_a_name_never_opens_with_a_symbol_left_by_a_dropped_title():
+    c = classify("Toyota and Acme Robotics to co-develop factory robots",
+                 "Toyota and Acme Robotics signed a partnership on Monday, said President & CEO Acme Robotics "
+                 "founder Jane Moss.")
+    assert not any(p.startswith("&") for p in c.parties)
+
+
+def test_a_loss_making_partner_is_no_deal_headline_in_russian():
+    c = classify("Renault пожаловался на \"убыточный\" АвтоВАЗ",
+                 "Renault пожаловался на убыточный АвтоВАЗ: альянс с российским партнером принес убытки.")
+    assert not c.is_alliance

@@ -261,8 +261,8 @@ def _trim(text: str, start: int, end: int, vocab: OrgVocabulary,
              and _folded(text, w) not in vocab.org_words]
     if inner:
         words, introduced = words[inner[-1] + 1:], True
-    while words and text[words[0][0]].islower():
-        words.pop(0)  # "Partner für Batteriewerk Salzgitter": what follows is no partner's name
+    while words and (text[words[0][0]].islower() or not _has_letters(text, words[0])):
+        words.pop(0)  # "Partner für Batteriewerk Salzgitter", "President & CEO X": no name opens so
         introduced = False
     # A descriptor that is also a corporate word ("Bank Mandiri") belongs to the name, and so
     # does a place that opens a full corporate name ("Indonesia Battery Corporation").
@@ -270,7 +270,8 @@ def _trim(text: str, start: int, end: int, vocab: OrgVocabulary,
     leading = plain
     if len(words) > 1 and _folded(text, words[-1]) in vocab.corporate_endings:
         leading = corporate
-    while len(words) > 1 and (_folded(text, words[0]) in leading or _place_possessive(text, words[0], plain)) \
+    while len(words) > 1 and (_folded(text, words[0]) in leading or _place_possessive(text, words[0], plain)
+                              or not _has_letters(text, words[0])) \
             or words and _folded(text, words[0]) in not_names:
         introduced |= _folded(text, words.pop(0)) in vocab.descriptors
     while words and _folded(text, words[-1]) in vocab.legal_forms:
@@ -295,6 +296,11 @@ def _leading_words(not_names: frozenset[str]) -> tuple[frozenset[str], frozenset
     descriptors = vocab.descriptors - vocab.org_words
     return (not_names | vocab.not_org | vocab.legal_prefixes | descriptors,
             _FUNCTION_WORDS | vocab.legal_prefixes | descriptors)
+
+
+def _has_letters(text: str, span: tuple[int, int]) -> bool:
+    """False for a symbol left between words ("President & CEO Acme": the "&")."""
+    return any(c.isalnum() for c in text[span[0]:span[1]])
 
 
 def _place_possessive(text: str, span: tuple[int, int], plain: frozenset[str]) -> bool:
