@@ -151,7 +151,8 @@ _VEHICLE_ORDER = re.compile(
     r"台|辆|대)\b")
 
 
-# Goods bought right after the buying word: cells, chips, parts are supplied, not acquired.
+# Goods bought right after the buying word: cells, chips, components are supplied, not acquired
+# ("parts" is left out: "General Parts" is a company).
 _GOODS = re.compile(r"\W+(?:\S+\W+){0,4}?(?:battery cells|cells|batteries|chips|semiconductors|components|"
                     r"modules|batteriezellen|zellen|batterien|halbleiter|komponenten|bauteile|cellules|"
                     r"puces|composants|celdas|baterías|componentes|celle|componenti|电池|电芯|芯片|"

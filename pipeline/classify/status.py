@@ -52,7 +52,7 @@ def choose_status(doc: Document, deals: list[DealSentence], lex: Lexicon) -> tup
                 scores["announced"] += 1.5 * weight  # "according to the two companies"
             elif hit.value == "rumored_strong" and not attributed:
                 # the news's own sentences speak for it; a later one cites a report on a detail
-                hedged += (3.0 if weight == 1.0 else 1.5) * weight
+                hedged += (3.0 if weight >= 1.0 else 1.5) * weight
                 attributed = True
             elif hit.value == "rumored" and not _chinese_agreement(doc, sentence, hit):
                 scores["rumored"] += 1.0 * weight
@@ -79,7 +79,7 @@ _JA_PLAN_SENTENCE = re.compile(r"最終調整|する方向|の方向で|検討�
 
 # A headline labelled as somebody's report ("Report: Brenner to pull out of ...").
 _REPORT_KICKER = re.compile(r"\W*(?:report|reports|sources|exclusive|rumou?r|bericht|medienbericht|insider|"
-                            r"rapport|selon la presse|informe|según medios|indiscrezione|rumors?)\s*[:|–—-]\s")
+                            r"rapport|selon la presse|informe|según medios|indiscrezione|rumou?rs)\s*[:|–—-]\s")
 
 
 def _sourced(sentence: Sentence, doc: Document) -> bool:
