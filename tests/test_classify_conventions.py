@@ -6,6 +6,7 @@ from datetime import date
 import pytest
 
 from pipeline.classify import classify_article
+from pipeline.classify.text import fold
 
 PUB = date(2025, 3, 4)
 
@@ -854,3 +855,58 @@ def test_a_loss_making_partner_is_no_deal_headline_in_russian():
     c = classify("Renault пожаловался на \"убыточный\" АвтоВАЗ",
                  "Renault пожаловался на убыточный АвтоВАЗ: альянс с российским партнером принес убытки.")
     assert not c.is_alliance
+
+
+@pytest.mark.parametrize("title,text,deal_type", [
+    ("Geely neemt Volvo Cars over van Ford",
+     "Het Chinese Geely neemt de Zweedse autobouwer Volvo Cars voor 1,8 miljard dollar van Ford over.",
+     "acquisition"),
+    ("Volvo werkt met Google samen aan software",
+     "Volvo Cars werkt voortaan met Google samen aan de software van zijn elektrische auto's.",
+     "strategic_alliance"),
+    ("Bosch und Cariad arbeiten beim automatisierten Fahren zusammen",
+     "Bosch und die VW-Softwaretochter Cariad arbeiten künftig beim automatisierten Fahren zusammen.",
+     "strategic_alliance"),
+])
+def test_a_separable_verb_counts_with_its_particle_later_in_the_sentence(title, text, deal_type):
+    c = classify(title, text)
+    assert c.is_alliance and c.deal_type == deal_type
+
+
+def test_a_separable_verb_without_its_particle_is_no_deal_word():
+    c = classify("Geely neemt afscheid van Volvo-motoren",
+                 "Geely neemt afscheid van de motoren van Volvo Cars en bouwt vanaf 2026 eigen motoren.")
+    assert not c.is_alliance
+
+
+def test_a_typographic_apostrophe_spells_the_same_word():
+    assert fold("D’accord") == "d'accord"
+    c = classify("Stellantis s’associe à LG Energy Solution pour sa gigafactory",
+                 "Les constructeurs multiplient les partenariats dans les batteries. Ce lundi, Stellantis "
+                 "a annoncé la signature d’un protocole d’accord avec LG Energy Solution pour produire des "
+                 "cellules en Amérique du Nord.")
+    assert (c.deal_type, c.status) == ("mou", "announced")
+
+
+def test_a_memorandum_signed_in_the_lead_under_a_partnership_headline_is_an_mou():
+    c = classify("Mazda вместе с Sollers будет выпускать машины в России",
+                 "Mazda подписала договор о намерениях с Sollers: компании наладят сборку машин японской "
+                 "марки во Владивостоке.")
+    assert c.deal_type == "mou"
+
+
+def test_a_memorandum_dated_before_the_news_is_an_earlier_step():
+    c = classify("Hyundai and GM to co-develop five vehicles",
+                 "Hyundai Motor and General Motors will jointly develop five vehicles for the Americas, "
+                 "eleven months after signing a memorandum of understanding last September. The first "
+                 "models will be launched in 2028.")
+    assert c.deal_type == "strategic_alliance"
+
+
+def test_a_specific_form_named_in_the_lead_beats_a_partnership_headline():
+    c = classify("Samsung SDI joins hands with GM to build battery plant in Indiana",
+                 "Samsung SDI said on Wednesday it has finalised its agreement with General Motors to build "
+                 "a battery cell plant in Indiana. GM confirmed the partnership in a statement. The joint "
+                 "venture, first announced in April, will invest $3.5 billion. The joint venture plant "
+                 "will start production in 2026.")
+    assert c.deal_type == "joint_venture"

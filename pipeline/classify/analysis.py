@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from datetime import date
 
 from pipeline.classify.lexicon import Lexicon
@@ -141,8 +142,7 @@ def _assign(sentences: list[Sentence], mentions: list[Mention], hits: list[TermH
         sentence.mentions.append(mention)
     for sentence, hit in _owners(sentences, hits):
         category = hit.category
-        if hit.value == "terminated" and folded[hit.start:hit.end] in _SEPARABLE and \
-                not _SEPARABLE[folded[hit.start:hit.end]].search(folded, hit.end, sentence.end):
+        if hit.particle and not _particle(hit.particle).search(folded, hit.end, sentence.end):
             continue  # "Tesla löst VW als Marktführer ab": ablösen (replace), not auflösen (dissolve)
         if category == "deal":
             sentence.deals.append(hit)
@@ -156,9 +156,10 @@ def _assign(sentences: list[Sentence], mentions: list[Mention], hits: list[TermH
             sentence.cues.setdefault(category, []).append(hit)
 
 
-# German verbs whose particle ends the clause: the word means the deal's end only with it.
-_AUF = re.compile(r"\bauf\b")
-_SEPARABLE = {"löst": _AUF, "lösen": _AUF, "lösten": _AUF}
+@lru_cache(maxsize=None)
+def _particle(word: str) -> re.Pattern:
+    """A separable verb's particle as a whole word."""
+    return re.compile(rf"(?<!\w){re.escape(word)}(?!\w)")
 
 
 def _is_person(folded: str, mention: Mention, lexicon: Lexicon) -> bool:

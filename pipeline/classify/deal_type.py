@@ -34,6 +34,8 @@ def choose_deal_type(doc: Document, deals: list[DealSentence]) -> str:
             continue
         weight = position_weight(s) * (1.0 if deal.parties else 0.5) * (1.5 if deal is best else 1.0)
         for kind, value in deal.types.items():
+            if kind == "mou" and _earlier_memorandum(doc, s):
+                continue  # "... after signing an MoU last year": that step is not this news
             totals[kind] = totals.get(kind, 0.0) + value * weight * _SPECIFICITY.get(kind, 1.0)
             if value >= 2.0:
                 strong.add(kind)
@@ -41,8 +43,10 @@ def choose_deal_type(doc: Document, deals: list[DealSentence]) -> str:
         totals, strong = dict(best.types), set(best.types)
     generic = totals.pop("strategic_alliance", 0.0)
     totals = {k: v for k, v in totals.items() if k in strong or v >= generic}
-    if not totals or max(totals.values()) < 0.35 * generic:
-        return "strategic_alliance"  # a partnership unless its specific form is named
+    if not totals or max(totals.values()) < 0.3 * generic:
+        # a partnership unless its specific form is named; "s'associe à ..." over a lead
+        # that signs a memorandum is still the memorandum
+        return "mou" if _memorandum_headline(doc, deals) else "strategic_alliance"
     top = max(totals.values())
     chosen = next(k for k in _PRECEDENCE if totals.get(k, 0.0) >= top - 1e-9)
     if chosen in ("mou", "acquisition") and totals.get("merger", 0.0) >= 0.5 * top:
@@ -64,7 +68,7 @@ def choose_deal_type(doc: Document, deals: list[DealSentence]) -> str:
 # A memorandum or letter of intent by name (a "basic agreement" may already found a venture).
 _MEMORANDUM = re.compile(r"memorand|\bmous?\b|letters? of intent|\bloi\b|absichtserklärung|lettre d'intention|"
                          r"protocole d'accord|carta de intenç|carta de intenc|protocollo d'intesa|lettera d'intenti|"
-                         r"intentieverklaring|list intencyjny|протокол о намерениях|меморандум|niyet mektubu|"
+                         r"intentieverklaring|list intencyjny|(?:протокол|договор|соглашение) о намерениях|меморандум|niyet mektubu|"
                          r"mutabakat zapt|nota kesepahaman|biên bản ghi nhớ|समझौता ज्ञापन|बीएमयू|บันทึกความเข้าใจ|"
                          r"مذكرة تفاهم|覚書|备忘录|備忘錄|意向书|意向書|양해각서|accord de principe|acuerdo de principio|"
                          r"accordo di principio|lettera ?d'intenti|protocolo de intenç|protocolo de intenc|"
@@ -74,14 +78,25 @@ _MEMORANDUM = re.compile(r"memorand|\bmous?\b|letters? of intent|\bloi\b|absicht
 def _memorandum_headline(doc: Document, deals: list[DealSentence]) -> bool:
     """The title, the best sentence or the lead names a memorandum or letter of intent signed."""
     return any((d.sentence.in_title or d is deals[0] or d.sentence.index <= 2)
-               and (memo := _MEMORANDUM.search(doc.folded, d.sentence.start, d.sentence.end))
-               and not _EARLIER_STEP.search(doc.folded, max(d.sentence.start, memo.start() - 60), memo.start())
+               and _MEMORANDUM.search(doc.folded, d.sentence.start, d.sentence.end)
+               and not _earlier_memorandum(doc, d.sentence)
                and (d.types.get("mou", 0.0) >= 2.0 or d.sentence.cue("status", "announced"))
                for d in deals if not d.background)
 
 
+def _earlier_memorandum(doc: Document, sentence) -> bool:
+    """The sentence's memorandum came before its news ("after signing an MoU in June")."""
+    memo = _MEMORANDUM.search(doc.folded, sentence.start, sentence.end)
+    return bool(memo) and bool(_EARLIER_STEP.search(doc.folded, max(sentence.start, memo.start() - 60),
+                                                    memo.start()))
+
+
 # "signed a joint venture agreement, after the two signed an MoU in June": the memorandum came first.
-_EARLIER_STEP = re.compile(r"\b(?:after|following|since|nach|après|depuis|tras|después de|dopo|após|na)\b")
+# Or a time before it: "the MoU signed last September", "지난해 9월 ... 양해각서".
+_EARLIER_STEP = re.compile(r"\b(?:after|following|since|nach|après|depuis|tras|después de|dopo|após|na)\b|"
+                           r"\blast (?:year|month)|\bearlier this year|l'an dernier|l'année dernière|"
+                           r"\bvergangenen jahr|\bletzten jahr|\bel año pasado|\bl'anno scorso|"
+                           r"지난해|지난달|昨年|去年|前年")
 
 
 def _states_a_stake(doc: Document, deals: list[DealSentence]) -> bool:

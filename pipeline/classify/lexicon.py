@@ -13,6 +13,9 @@ from pipeline import yamlfile
 from pipeline.classify.text import WORD_CLASS, fold, is_word_char
 
 STRONG, WEAK = 2.0, 1.0
+# A German or Dutch separable verb: its particle closes the clause, words away from the
+# verb ("VDL neemt de Belgische concurrent over"), so the term is the verb plus a check.
+SEPARABLE = " ... "
 # What a `*` inside a multi-word term stands for: a case ending of that word (Polish,
 # Czech, Slovak, Ukrainian adjectives and nouns: "wspóln* przedsięwzię*").
 _LATIN_CASE_ENDINGS = ("", "a", "e", "ego", "ej", "emu", "ym", "ą", "ych", "i", "ymi", "y", "u",
@@ -26,7 +29,8 @@ _CYRILLIC_CASE_ENDINGS = ("", "а", "я", "о", "е", "и", "ы", "у", "ю", "�
 @dataclass(frozen=True)
 class Term:
     """A folded vocabulary entry; `prefix` terms match the start of a longer word,
-    `hyphen_stop` terms do not match before a hyphen ("non" in "non-binding")."""
+    `hyphen_stop` terms do not match before a hyphen ("non" in "non-binding"), and a
+    separable verb ("neemt ... over") counts only with its `particle` later in the sentence."""
 
     key: str
     category: str
@@ -34,6 +38,7 @@ class Term:
     weight: float = 1.0
     prefix: bool = False
     hyphen_stop: bool = False
+    particle: str = ""
 
 
 @dataclass(frozen=True)
@@ -74,12 +79,13 @@ def _inflected(term: str) -> list[str]:
 
 
 def _make(raw: str, category: str, value: str, weight: float = 1.0, hyphen_stop: bool = False):
+    raw, _, particle = raw.partition(SEPARABLE)
     key = fold(raw.strip())
     prefix = key.endswith("*")
     key = key.rstrip("*")
     if "*" in key:  # the automaton matches literal text: only a final * is supported
         raise ValueError(f"lexicon term {raw!r}: '*' is only allowed at the end")
-    return Term(key, category, value, weight, prefix, hyphen_stop) if key else None
+    return Term(key, category, value, weight, prefix, hyphen_stop, fold(particle.strip())) if key else None
 
 
 def _terms(data: dict) -> list[Term | None]:

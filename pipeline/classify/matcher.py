@@ -67,6 +67,7 @@ class TermHit:
     category: str
     value: str
     weight: float
+    particle: str = ""  # a separable verb's particle, looked for later in the sentence
 
 
 @dataclass(frozen=True)
@@ -280,7 +281,7 @@ def scan(matcher: Matcher, text: str, folded: str, lead_end: int | None = None
                 candidates.append(mention)
         for term in terms:
             if not (term.hyphen_stop and end < size and folded[end] == "-"):
-                hits.append(TermHit(start, end, term.category, term.value, term.weight))
+                hits.append(TermHit(start, end, term.category, term.value, term.weight, term.particle))
     mentions = _longest_first(candidates)
     hits.sort(key=_start)
     if mentions and hits:

@@ -42,12 +42,15 @@ def clean(text: str) -> str:
 
 def fold(text: str) -> str:
     """Lower-cased text with the same length as `text` (offsets stay valid); ё = е, ş = ș,
-    ţ = ț, and the Turkish İ, I, ı and i all fold to i ("İŞBİRLİĞİ" = "işbirliği")."""
+    ţ = ț, a typographic apostrophe is a plain one ("d’accord" = "d'accord", as most pages
+    print it), and the Turkish İ, I, ı and i all fold to i ("İŞBİRLİĞİ" = "işbirliği")."""
     folded = text.lower()
     if len(folded) != len(text):  # 'İ' lowers to two characters (i + combining dot)
         folded = "".join(_one_lower(c) for c in text)
     if "ı" in folded:
         folded = folded.replace("ı", "i")
+    if "’" in folded:
+        folded = folded.replace("’", "'")
     if "ş" in folded or "ţ" in folded:  # Romanian and Turkish cedillas = commas below
         folded = folded.replace("ş", "ș").replace("ţ", "ț")
     return folded.replace("ё", "е") if "ё" in folded else folded
