@@ -910,3 +910,22 @@ def test_a_specific_form_named_in_the_lead_beats_a_partnership_headline():
                  "venture, first announced in April, will invest $3.5 billion. The joint venture plant "
                  "will start production in 2026.")
     assert c.deal_type == "joint_venture"
+
+
+@pytest.mark.parametrize("title,text", [
+    ("Samsung SDI and GM complete agreement on Indiana battery plant",
+     "Samsung SDI and General Motors have completed an agreement to build a joint battery plant in "
+     "Indiana worth $3.5 billion."),
+    ("BMW bezieht Batteriezellen von CATL",
+     "BMW will von CATL Batteriezellen für vier Milliarden Euro beziehen. Ein entsprechender langfristiger "
+     "Vertrag über mindestens zehn Jahre sei abgeschlossen, sagte der Einkaufschef am Montag."),
+])
+def test_a_contract_concluded_is_signed_not_closed(title, text):
+    assert classify(title, text).status == "announced"
+
+
+def test_an_acquisition_completed_is_closed():
+    c = classify("Stellantis completes acquisition of stake in Leapmotor",
+                 "Stellantis said on Monday it has completed the acquisition of a 21% stake in Leapmotor "
+                 "under the agreement signed in October.")
+    assert c.status == "completed"

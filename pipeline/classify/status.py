@@ -40,7 +40,7 @@ def choose_status(doc: Document, deals: list[DealSentence], lex: Lexicon) -> tup
                     rumoured_end += 3.0 * weight  # "plans to pull out, sources said": a rumour
                 else:
                     scores["terminated"] += 3.0 * weight
-            elif hit.value == "completed" and _FINALISES_AN_AGREEMENT.match(doc.folded, hit.start):
+            elif hit.value == "completed" and _concludes_an_agreement(doc, sentence, hit):
                 scores["announced"] += 1.5 * weight  # "finalize a joint venture agreement": signed, not closed
             elif hit.value == "completed" and not cue_before(doc, sentence, hit.start, lex.future):
                 scores["completed"] += 2.5 * weight
@@ -112,8 +112,22 @@ def _self_attributed(doc: Document, sentence: Sentence, hit) -> bool:
     return bool(_THE_PARTIES.search(doc.folded, hit.end, min(sentence.end, hit.end + 40)))
 
 
-# Finalising an agreement signs it; the deal it sets up closes later.
+# Finalising or concluding an agreement signs it; the deal it sets up closes later.
 _FINALISES_AN_AGREEMENT = re.compile(r"finali[sz]\w*\s+(?:\S+\s+){0,4}?(?:agreement|deal|contract|pact|accord)")
+# A contract word (not "deal" or "acquisition", which close) beside a word of completion:
+# "completed an agreement to build", "ein Vertrag sei abgeschlossen", "契約を締結完了".
+_AGREEMENT_NOUN = re.compile(r"\b(?:agreement|contract|pact|accord|vertrag\w*|vereinbarung\w*|abkommen|contrat|"
+                             r"accordo|acuerdo|contrato|acordo|umow\w*|smlouv\w*|overeenkomst|avtal\w*|"
+                             r"sözleşme\w*|perjanjian|hợp đồng|thỏa thuận|соглашени\w*|договор\w*)\b|"
+                             r"契約|協定|协议|協議|合同|계약|협약|समझौत|اتفاق")
+
+
+def _concludes_an_agreement(doc: Document, sentence: Sentence, hit) -> bool:
+    """The completion word completes a contract: it is signed, nothing has closed yet."""
+    if _FINALISES_AN_AGREEMENT.match(doc.folded, hit.start):
+        return True
+    around = doc.folded[max(sentence.start, hit.start - 80):min(sentence.end, hit.end + 40)]
+    return bool(_AGREEMENT_NOUN.search(around))
 # Right before a rumour word: the rumours are what came before the news.
 # ("after weeks of rumours", "après plusieurs rumeurs"; not "shares rose after reports that...")
 _AFTER = re.compile(r"\b(?:after|following|après|nach|tras|después de|dopo|após|depois de)\s+(?:\S+\s+){0,2}?"
