@@ -929,3 +929,10 @@ def test_an_acquisition_completed_is_closed():
                  "Stellantis said on Monday it has completed the acquisition of a 21% stake in Leapmotor "
                  "under the agreement signed in October.")
     assert c.status == "completed"
+
+
+def test_rumours_that_lasted_years_are_past_in_french():
+    c = classify("Renault et Nissan rééquilibrent leur alliance",
+                 "L'Alliance Renault-Nissan repart sur de nouvelles bases après 24 ans de mariage et des "
+                 "rumeurs de divorce. Les deux groupes ont annoncé lundi un nouvel accord.")
+    assert c.status == "announced"

@@ -132,7 +132,8 @@ def _concludes_an_agreement(doc: Document, sentence: Sentence, hit) -> bool:
 # ("after weeks of rumours", "après plusieurs rumeurs"; not "shares rose after reports that...")
 _AFTER = re.compile(r"\b(?:after|following|après|nach|tras|después de|dopo|após|depois de)\s+(?:\S+\s+){0,2}?"
                     r"(?:weeks|months|years|several|many|plusieurs|semaines|mois|varias|semanas|meses|settimane|"
-                    r"mesi|diverse|várias|vários|wochen\w*|monate\w*|monatelangen|wochenlangen)\b\W+(?:\S+\W+){0,3}$")
+                    r"mesi|diverse|várias|vários|wochen\w*|monate\w*|monatelangen|wochenlangen|ans|années|"
+                    r"jahren|años|anni|anos)\b\W+(?:\S+\W+){0,4}$")
 _KANA = re.compile(r"[\u3040-\u30ff]")
 
 
