@@ -936,3 +936,9 @@ def test_rumours_that_lasted_years_are_past_in_french():
                  "L'Alliance Renault-Nissan repart sur de nouvelles bases après 24 ans de mariage et des "
                  "rumeurs de divorce. Les deux groupes ont annoncé lundi un nouvel accord.")
     assert c.status == "announced"
+
+
+def test_swedish_order_words_are_a_supply_deal():
+    c = classify("Northvolt får order värd 120 miljarder",
+                 "Northvolt får en stor order på battericeller från Volkswagen värd 120 miljarder kronor.")
+    assert c.is_alliance and c.deal_type == "supply_agreement"

@@ -271,3 +271,12 @@ def test_a_quoted_name_the_text_calls_a_company_is_a_party_in_arabic():
                          "المتخصصة في السيارات الكهربائية.",
                          title="اتفاقية شراكة لإنتاج السيارات الكهربائية في المملكة", published=date(2018, 9, 18))
     assert c.is_alliance and "سهم موتورز" in c.parties and "PIF" in c.parties
+
+
+def test_swedish_sin_is_its_not_the_spanish_without():
+    c = classify_article("Scania ökar sin investering i Northvolt och köper fler aktier i bolaget.",
+                         title="Scania ökar sin investering i Northvolt")
+    assert c.is_alliance and c.deal_type == "acquisition"
+    c = classify_article("Renault y Nissan terminaron la reunión sin acuerdo de fusión para el grupo.",
+                         title="Renault y Nissan, sin acuerdo de fusión")
+    assert not c.is_alliance

@@ -140,8 +140,14 @@ def _owners(sentences: list[Sentence], items: list) -> list:
 def _assign(sentences: list[Sentence], mentions: list[Mention], hits: list[TermHit], folded: str) -> None:
     for sentence, mention in _owners(sentences, mentions):
         sentence.mentions.append(mention)
+    spanish = None
     for sentence, hit in _owners(sentences, hits):
         category = hit.category
+        if category == "neg_before" and folded[hit.start:hit.end] == "sin":
+            if spanish is None:
+                spanish = bool(_SPANISH.search(folded))
+            if not spanish:
+                continue  # Swedish "ökar sin investering" (its), not Spanish "sin" (without)
         if hit.particle and not _particle(hit.particle).search(folded, hit.end, sentence.end):
             continue  # "Tesla löst VW als Marktführer ab": ablösen (replace), not auflösen (dissolve)
         if category == "deal":
@@ -154,6 +160,10 @@ def _assign(sentences: list[Sentence], mentions: list[Mention], hits: list[TermH
             sentence.distractors += 1
         else:
             sentence.cues.setdefault(category, []).append(hit)
+
+
+# Spanish function words: "sin" negates only in Spanish text (it is "its" in Swedish).
+_SPANISH = re.compile(r"\b(?:el|los|las|del|una|que|por|para)\b")
 
 
 @lru_cache(maxsize=None)
