@@ -942,3 +942,13 @@ def test_swedish_order_words_are_a_supply_deal():
     c = classify("Northvolt får order värd 120 miljarder",
                  "Northvolt får en stor order på battericeller från Volkswagen värd 120 miljarder kronor.")
     assert c.is_alliance and c.deal_type == "supply_agreement"
+
+
+@pytest.mark.parametrize("title,text", [
+    ("No need to merge with Nissan: Renault chairman",
+     "Renault's chairman said on Friday there was no need to merge with Nissan, as the alliance works well."),
+    ("Renault : une fusion avec Nissan n'est pas à l'ordre du jour",
+     "Une fusion entre Renault et Nissan n'est pas à l'ordre du jour, a déclaré le président de Renault."),
+])
+def test_a_deal_said_to_be_unneeded_or_off_the_agenda_is_no_deal(title, text):
+    assert not classify(title, text).is_alliance
