@@ -25,7 +25,7 @@ from pipeline.classify.status import choose_status
 from pipeline.classify.text import MAX_TEXT_CHARS, MAX_TITLE_CHARS, clean, coerce_text
 from pipeline.models import Classification
 
-CLASSIFIER_VERSION = "2026.12.3"
+CLASSIFIER_VERSION = "2026.12.4"
 
 __all__ = ["CLASSIFIER_VERSION", "MAX_TEXT_CHARS", "Gazetteer", "Organisation",
            "classify_article", "find_mentions", "load_gazetteer"]
