@@ -280,3 +280,10 @@ def test_swedish_sin_is_its_not_the_spanish_without():
     c = classify_article("Renault y Nissan terminaron la reunión sin acuerdo de fusión para el grupo.",
                          title="Renault y Nissan, sin acuerdo de fusión")
     assert not c.is_alliance
+
+
+def test_arabic_nissan_without_motor_needs_a_motoring_sentence():
+    c = classify_article("اتفقت شركتا رينو ونيسان على خفض حصصهما المتبادلة في إطار تحالف السيارات.",
+                         title="رينو ونيسان توافقان على خفض الحصص المتبادلة")
+    assert set(c.parties) == {"Renault", "Nissan"}
+    assert "Nissan" not in classify_article("يبدأ موسم الأمطار في نيسان من كل عام.").mentions  # April
