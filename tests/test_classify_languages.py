@@ -287,3 +287,12 @@ def test_arabic_nissan_without_motor_needs_a_motoring_sentence():
                          title="رينو ونيسان توافقان على خفض الحصص المتبادلة")
     assert set(c.parties) == {"Renault", "Nissan"}
     assert "Nissan" not in classify_article("يبدأ موسم الأمطار في نيسان من كل عام.").mentions  # April
+
+
+def test_regional_bus_makers_and_energy_groups_are_known():
+    c = classify_article("VDL neemt de Belgische busbouwer Van Hool voor 200 miljoen euro over.",
+                         title="VDL neemt Van Hool over")
+    assert set(c.parties) == {"VDL Groep", "Van Hool"} and c.unresolved_parties == ()
+    c = classify_article("บริษัท ปตท. จำกัด (มหาชน) และฟ็อกซ์คอนน์ ลงนามจัดตั้งบริษัทร่วมทุนเพื่อผลิตรถยนต์ไฟฟ้าในประเทศไทย",
+                         title="ปตท.ร่วมทุนฟ็อกซ์คอนน์ตั้งโรงงานผลิตรถยนต์ไฟฟ้า")
+    assert set(c.parties) == {"PTT", "Foxconn"}
