@@ -952,3 +952,14 @@ def test_swedish_order_words_are_a_supply_deal():
 ])
 def test_a_deal_said_to_be_unneeded_or_off_the_agenda_is_no_deal(title, text):
     assert not classify(title, text).is_alliance
+
+
+@pytest.mark.parametrize("title,text", [
+    ("Daimler Truck und Toyota wollen Lkw-Geschäft zusammenlegen",
+     "So soll die Daimler-Truck-Tochter Mitsubishi Fuso mit der Toyota-Tochter Hino unter einer "
+     "Holdinggesellschaft fusionieren, wie die beiden Konzerne am Dienstag mitteilten."),
+    ("Honda und Nissan wollen über eine Fusion verhandeln",
+     "Honda und Nissan gaben am Montag eine Vereinbarung über den Beginn von Fusionsgesprächen bekannt."),
+])
+def test_german_announcement_verbs_split_or_joined_are_the_parties_own_word(title, text):
+    assert classify(title, text).status == "announced"
