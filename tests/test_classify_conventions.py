@@ -963,3 +963,10 @@ def test_a_deal_said_to_be_unneeded_or_off_the_agenda_is_no_deal(title, text):
 ])
 def test_german_announcement_verbs_split_or_joined_are_the_parties_own_word(title, text):
     assert classify(title, text).status == "announced"
+
+
+def test_a_sentence_opening_on_a_past_date_phrase_is_a_recap():
+    c = classify_article("At the end of October 2023 Stellantis announced a joint venture with Leapmotor to sell its "
+                         "cars outside China. The Tychy plant in Poland will assemble the small T03 from June, the "
+                         "company said.", title="Tychy plant to build Leapmotor's small EV", published=date(2024, 5, 2))
+    assert not c.is_alliance

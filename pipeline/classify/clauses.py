@@ -64,7 +64,7 @@ def is_background(doc: Document, sentence: Sentence, ref_year: int | None) -> bo
     told = max(event, min((h.start for h in sentence.deals), default=sentence.end))
     if any(h.start < told for h in sentence.cue("background")):
         return True
-    lead_year = YEAR.search(doc.folded, sentence.start, min(sentence.end, sentence.start + 24))
+    lead_year = YEAR.search(doc.folded, sentence.start, min(sentence.end, sentence.start + 32))
     return bool(lead_year and ref_year and int(lead_year.group()) < ref_year)
 
 
