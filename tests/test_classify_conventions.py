@@ -970,3 +970,9 @@ def test_a_sentence_opening_on_a_past_date_phrase_is_a_recap():
                          "cars outside China. The Tychy plant in Poland will assemble the small T03 from June, the "
                          "company said.", title="Tychy plant to build Leapmotor's small EV", published=date(2024, 5, 2))
     assert not c.is_alliance
+
+
+def test_an_undated_article_dates_a_brand_owner_by_the_years_it_names():
+    c = classify_article("Fiat and GAC signed a 50-50 joint venture agreement to build engines and cars in "
+                         "Changsha, with production from 2011.", title="Fiat and GAC sign joint venture")
+    assert set(c.parties) == {"Fiat", "GAC"}

@@ -60,7 +60,7 @@ def _classify(raw_text: str, title: str, published) -> Classification:
     matcher = load_matcher()
     lex = matcher.lexicon
     doc = build_document(matcher, clean(title), clean(raw_text))
-    doc.published = published.date() if isinstance(published, datetime) else published
+    doc.published = published.date() if isinstance(published, datetime) else published or _era(doc)
     year = published.year if published else None
     deals = rules.deal_sentences(doc, lex, year)
     score = rules.article_score(doc, deals, lex)
@@ -93,6 +93,13 @@ def _classify(raw_text: str, title: str, published) -> Classification:
         event_date=event_date(head_texts, published), mentions=mentions,
         unresolved_parties=tuple(p for p in parties if gazetteer.get(p) is None),
         stake_pct=stake_percent(head_texts) if deal_type == "acquisition" else None)
+
+
+def _era(doc) -> date | None:
+    """An undated article's era, for who owned a brand: the end of the latest year it names
+    ("production from 2011": a Fiat deal of Fiat's own, not Stellantis's)."""
+    years = doc.years()
+    return date(max(years), 12, 31) if years else None
 
 
 # Focus areas only vehicles have: a deal about them is auto news whoever the parties are.
