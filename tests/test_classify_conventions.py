@@ -976,3 +976,13 @@ def test_an_undated_article_dates_a_brand_owner_by_the_years_it_names():
     c = classify_article("Fiat and GAC signed a 50-50 joint venture agreement to build engines and cars in "
                          "Changsha, with production from 2011.", title="Fiat and GAC sign joint venture")
     assert set(c.parties) == {"Fiat", "GAC"}
+
+
+def test_an_investor_before_an_investment_word_buys_nothing_without_a_name_after():
+    c = classify("Ashok Leyland, CALB battery partnership: Rs 5,000 crore investment in EV India",
+                 "Ashok Leyland has signed a strategic partnership with China's CALB. Ashok Leyland will "
+                 "invest in battery localisation in India over the next seven years.")
+    assert c.deal_type == "strategic_alliance"
+    c = classify("Hyundai invests in Motional", "Hyundai Motor said on Monday it will invest in Motional, "
+                 "taking a larger stake in the driverless-car company.")
+    assert c.deal_type == "acquisition"

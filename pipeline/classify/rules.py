@@ -10,7 +10,7 @@ from pipeline.classify.analysis import LEAD_SENTENCES, Document, Sentence
 from pipeline.classify.clauses import (follows, in_aside, is_background,
                                        is_denial, is_negated, position_weight)
 from pipeline.classify.headline import DealSentence, headline
-from pipeline.classify.lexicon import Lexicon
+from pipeline.classify.lexicon import Lexicon, load_lexicon
 from pipeline.classify.stakes import STAKE_WORDS, splits_a_venture
 from pipeline.classify.parties import (antecedent_parties, joint_names, party_factor,
                                        sentence_parties, unknown_names)
@@ -129,6 +129,12 @@ def _buys_a_company(doc: Document, sentence: Sentence, hit) -> bool:
         return True
     if _BUSINESS_ASSET.search(doc.folded, max(sentence.start, hit.start - 40), min(sentence.end, hit.end + 40)):
         return True  # "buys Ford's Craiova plant", "fabrikasını satın alıyor": a business bought
+    if _INVESTMENT_WORD.search(doc.folded, hit.start, hit.end):
+        # "Ashok Leyland will invest in battery localisation", "investment in EV India": the
+        # investor comes before; only a name invested in makes it a purchase
+        after = _CAPITALISED_AFTER.match(doc.text, hit.end)
+        return bool(after) and doc.folded[after.end() - 1:].split(maxsplit=1)[0].strip(",.") \
+            not in load_lexicon().not_names
     return any(hit.start - 30 <= m.end <= hit.start for m in sentence.mentions) or \
         bool(_CAPITALISED_AFTER.match(doc.text, hit.end))
 
