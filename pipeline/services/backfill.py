@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import multiprocessing
+import os
 from collections import Counter
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
@@ -60,14 +61,20 @@ def prefilter(languages: list[str] = (), keywords: list[str] = (), companies: bo
                           words=tuple(words))
 
 
+def default_workers() -> int:
+    """Extraction processes of `tieup ingest` without --workers: one when this process may use two cores or more."""
+    return 1 if len(os.sched_getaffinity(0)) >= 2 else 0
+
+
 def ingest_warc(settings: Settings, files: list, prefilter: warc.PreFilter, report=None,
-                on_page=None, workers: int = 0) -> Counter:
+                on_page=None, workers: int | None = None) -> Counter:
     """Backfill from WARC files through extraction, dedupe, classification and loading.
 
     workers: processes extracting pages while this one stores and processes the
-    batch before (0: extract here, one batch after the other).
+    batch before (0: extract here, one batch after the other; None: default_workers()).
     """
-    with db.connection(settings.database_url) as conn, _extractor(workers) as extractor:
+    workers = default_workers() if workers is None else workers
+    with db.connection(settings.database_url, pipeline=True) as conn, _extractor(workers) as extractor:
         return stages.ingest_warc(conn, settings, files, prefilter, report, on_page, extractor)
 
 

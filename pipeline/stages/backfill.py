@@ -2,7 +2,8 @@
 
 Each kept record becomes an archive record {url, html, crawled} and goes through
 the archive path (archive.archived_row: the same extraction and validation as a
-JSON Lines backfill, then the batched insert). After each stored batch the file's
+JSON Lines backfill, then the batched insert), in batches of WARC_BATCH_RECORDS.
+After each stored batch the file's
 resume point (archive_files.next_offset) moves to the first record not yet
 stored, so a rerun after a crash starts there and a finished file is skipped, and
 `after_batch` (run.ingest_warc: dedupe, classification, loading) takes the batch
@@ -19,8 +20,12 @@ from pathlib import Path
 from .. import warc
 from ..settings import Settings
 from ..store import archive_files as file_store
-from .archive import ARCHIVE_BATCH_ROWS, archived_row, store_archived_rows
+from .archive import archived_row, store_archived_rows
 
+# Kept records per stored batch. Small enough that extraction of the next batch (in other
+# processes) overlaps the processing of this one from the start of a file, and that a crash
+# redoes little; large enough that the per-batch round trips and commits stay negligible.
+WARC_BATCH_RECORDS = 100
 
 class InProcess:
     """Extracts a batch in this process, when its rows are asked for."""
@@ -41,7 +46,7 @@ def store_warc_file(conn, settings: Settings, path: Path, prefilter: warc.PreFil
     extractor = extractor or InProcess()
     total, stretch, batch, error, started = Counter(files_read=1), Counter(), [], None, None
     for page in warc.read_pages(path, row["next_offset"], settings.max_body_bytes):
-        if len(batch) >= ARCHIVE_BATCH_ROWS:
+        if len(batch) >= WARC_BATCH_RECORDS:
             # the next batch is extracted while the one before it is stored and processed
             job = (extractor.start(batch), stretch, page.offset)
             total += _store(conn, row["id"], started, report, after_batch)
