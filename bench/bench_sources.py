@@ -8,10 +8,11 @@
   FastWARC's writer), then `tieup ingest FILE.warc.gz`'s path
   (services.backfill.ingest_warc: read, extract, store, dedupe, classify, load)
   into a fresh database, wall time: as `tieup ingest` runs by default
-  (services.backfill.default_workers(): one extraction process beside this one
-  on two cores or more), and with --workers 2 (pages extracted in two more
-  processes while this one stores and processes the batch before). Anchor, in
-  the same run: trafilatura.extract alone over the same records' HTML in one
+  (services.backfill.default_workers(): an extraction process per core, which
+  also works out signatures and classifications, while this one stores and
+  processes the batch before), and with --workers 0 (everything in one
+  process). Anchor, in the same run: trafilatura.extract alone over the same
+  records' HTML in one
   process, measured before and after each round (anchor, ours, anchor, ours,
   anchor); each round is compared with the anchors either side of it and the
   median ratio is reported. Target: >= 0.8x the anchor.
@@ -39,7 +40,7 @@ import scratch  # noqa: E402
 from bench_stages import article_pages  # noqa: E402
 
 TARGET_RATIO = 0.8
-WORKERS = 2   # `tieup ingest --workers 2`: extraction in two processes beside the one storing
+WORKERS = 0   # `tieup ingest --workers 0`: everything in one process, beside the default
 
 
 def write_warc(path: Path, pages: list[tuple[str, str]]) -> Path:

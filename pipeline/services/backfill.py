@@ -12,7 +12,7 @@ from pathlib import Path
 from .. import classify, db, stages, warc
 from ..errors import UsageError
 from ..settings import Settings
-from ..stages.archive import archived_rows
+from ..stages.backfill import worked_rows
 
 # Company names shorter than this are left out of the pre-filter: 'GM' or 'Kia' occur inside
 # other words of almost every page, and a filter that keeps everything only costs time.
@@ -62,8 +62,14 @@ def prefilter(languages: list[str] = (), keywords: list[str] = (), companies: bo
 
 
 def default_workers() -> int:
-    """Extraction processes of `tieup ingest` without --workers: one when this process may use two cores or more."""
-    return 1 if len(os.sched_getaffinity(0)) >= 2 else 0
+    """Extraction processes of `tieup ingest` without --workers: one per core this process may use.
+
+    They do the heavy part (extraction, signatures, classification) while this process
+    mostly waits on the database; more than a batch has chunks would idle. On one core,
+    none: extraction happens here.
+    """
+    cores = len(os.sched_getaffinity(0))
+    return 0 if cores < 2 else min(cores, stages.WARC_BATCH_RECORDS // EXTRACT_CHUNK)
 
 
 def ingest_warc(settings: Settings, files: list, prefilter: warc.PreFilter, report=None,
@@ -79,13 +85,17 @@ def ingest_warc(settings: Settings, files: list, prefilter: warc.PreFilter, repo
 
 
 class _PoolExtractor:
-    """Extracts a batch in a process pool, in chunks, from the moment it is started."""
+    """Extracts a batch in a process pool, in chunks, from the moment it is started.
+
+    The pool also works out each article's signature and classification (worked_rows):
+    pure work that would otherwise wait for this process.
+    """
 
     def __init__(self, pool: ProcessPoolExecutor):
         self.pool = pool
 
     def start(self, records: list):
-        futures = [self.pool.submit(archived_rows, records[i:i + EXTRACT_CHUNK])
+        futures = [self.pool.submit(worked_rows, records[i:i + EXTRACT_CHUNK])
                    for i in range(0, len(records), EXTRACT_CHUNK)]
         return lambda: (row for future in futures for row in future.result())
 
@@ -95,12 +105,13 @@ def _extractor(workers: int):
     """A pool extractor with `workers` processes, or None (extract in this process).
 
     Forkserver, not fork: this process holds a database connection and threads,
-    which a forked child must not inherit.
+    which a forked child must not inherit. The server preloads backfill_preload, so
+    the processes forked from it do not each load the models again.
     """
     if workers <= 0:
         yield None
         return
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["pipeline.stages.archive"])
+    context.set_forkserver_preload(["pipeline.services.backfill_preload"])
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
         yield _PoolExtractor(pool)

@@ -21,21 +21,26 @@ from ..settings import Settings
 from ..states import CLASSIFIED, DEDUPED
 from ..store import articles as article_store
 from ..store import dedupe as store
+from .ahead import WorkedAhead
 from .load import load_records
 from .runner import drain, per_batch
 
 
 def classify_articles(conn, settings: Settings, worker: str, ids: list[int],
-                      run_id: int | None = None) -> Counter:
-    """The step: classify the claimed articles, put each in its story and store the verdicts."""
-    return per_batch(conn, settings, worker, ids, run_id, "classify", _classify_leased)
+                      run_id: int | None = None, ahead: WorkedAhead | None = None) -> Counter:
+    """The step: classify the claimed articles, put each in its story and store the verdicts.
+
+    ahead: classifications already worked out (a WARC backfill's extraction processes).
+    """
+    return per_batch(conn, settings, worker, ids, run_id, "classify",
+                     lambda c, w, i: _classify_leased(c, w, i, ahead))
 
 
-def _classify_leased(conn, worker: str, ids: list[int]) -> Counter:
+def _classify_leased(conn, worker: str, ids: list[int], ahead: WorkedAhead | None) -> Counter:
     held = article_store.lock_leased(conn, ids, worker, DEDUPED)
     rows = article_store.articles_with_text(conn, held)
-    verdicts = [classifier.classify_article(row["text"] or "", row["title"], row["url"],
-                                            row["published_at"]) for row in rows]
+    verdicts = [_verdict(row["text"] or "", row["title"], row["url"], row["published_at"], ahead)
+                for row in rows]
     store.lock_stories(conn)
     store.save_mentions(conn, {row["id"]: result.mentions for row, result in zip(rows, verdicts)})
     context = story_context(conn, rows)
@@ -49,6 +54,12 @@ def _classify_leased(conn, worker: str, ids: list[int]) -> Counter:
         counts["articles_classified"] += 1
         counts["alliance_articles"] += result.is_alliance and result.is_auto
     return counts
+
+
+def _verdict(text: str, title, url, published, ahead: WorkedAhead | None) -> Classification:
+    """classify_article's verdict, worked out ahead or now."""
+    known = ahead.verdict(text, title, url, published) if ahead is not None else None
+    return known if known is not None else classifier.classify_article(text, title, url, published)
 
 
 @dataclass
