@@ -1,4 +1,4 @@
-"""Work done ahead by a WARC backfill's extraction processes: the same values, found only for the same inputs."""
+"""Work done ahead by a WARC backfill's extraction processes: the same values, only for the same inputs."""
 
 from datetime import datetime, timedelta, timezone
 
@@ -13,7 +13,8 @@ from .warcs import site_records, write_warc
 TEXT = ("Honda and Nissan signed a memorandum of understanding on Tuesday to study a strategic "
         "partnership in electric vehicles, batteries and software, the two carmakers said in Tokyo.")
 PUBLISHED = datetime(2026, 11, 2, 23, 30, tzinfo=timezone.utc)
-ROW = {"text": TEXT, "title": "Honda and Nissan sign an MoU", "url": "https://a.example/1", "published": PUBLISHED}
+ROW = {"text": TEXT, "title": "Honda and Nissan sign an MoU", "url": "https://a.example/1",
+       "published": PUBLISHED}
 
 
 def test_the_work_is_what_the_steps_compute():
@@ -45,7 +46,8 @@ def _ingest(database_url, path, workers):
 def test_with_extraction_processes_this_process_computes_nothing_again(tmp_path, database_url, conn,
                                                                         monkeypatch):
     computed = []
-    real_classify, real_signature = classify_stage.classifier.classify_article, dedupe_stage.fingerprint.signature
+    real_classify = classify_stage.classifier.classify_article
+    real_signature = dedupe_stage.fingerprint.signature
     monkeypatch.setattr(classify_stage.classifier, "classify_article",
                         lambda *args: computed.append("verdict") or real_classify(*args))
     monkeypatch.setattr(dedupe_stage.fingerprint, "signature",

@@ -30,8 +30,12 @@ from .archive import archived_row, store_archived_rows
 # redoes little; large enough that the per-batch round trips and commits stay negligible.
 WARC_BATCH_RECORDS = 100
 
+
 class InProcess:
-    """Extracts a batch in this process, when its rows are asked for (no work ahead: it would be done here anyway)."""
+    """Extracts a batch in this process, when its rows are asked for.
+
+    Nothing is worked out ahead: the steps would do it in this process all the same.
+    """
 
     def start(self, records: list):
         """A callable returning the batch's (line, archived_row result, TextWork or None)."""
@@ -39,7 +43,7 @@ class InProcess:
 
 
 def worked_rows(numbered_records: list) -> list:
-    """(line, archived_row result, its TextWork or None) of each record: a chunk of work for an extraction process."""
+    """(line, archived_row result, its TextWork or None) of each record: an extraction process's chunk."""
     rows = map(archived_row, numbered_records)
     return [(line, row, None if isinstance(row, Exception) else work_on(row)) for line, row in rows]
 
@@ -52,7 +56,8 @@ def warm_up() -> None:
 
 
 def store_warc_file(conn, settings: Settings, path: Path, prefilter: warc.PreFilter, report=None,
-                    on_page=None, extractor=None, after_batch=None, ahead: WorkedAhead | None = None) -> Counter:
+                    on_page=None, extractor=None, after_batch=None,
+                    ahead: WorkedAhead | None = None) -> Counter:
     """Store the kept records of one WARC file from where the last run stopped; its counts.
 
     ahead: where the work done ahead on a batch is kept for after_batch's steps.
@@ -97,8 +102,8 @@ def _count(page: warc.WarcPage, prefilter: warc.PreFilter, stretch: Counter, bat
     return None
 
 
-def _store(conn, file_id: int, job, report, after_batch, ahead: WorkedAhead, finished: bool = False,
-           error: str | None = None) -> Counter:
+def _store(conn, file_id: int, job, report, after_batch, ahead: WorkedAhead,
+           finished: bool = False, error: str | None = None) -> Counter:
     """Store one extracted batch, move the file's resume point past it (committed), then after_batch."""
     if job is None:
         return Counter()
