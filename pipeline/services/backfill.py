@@ -114,4 +114,6 @@ def _extractor(workers: int):
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(["pipeline.services.backfill_preload"])
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        # A first task starts the server now: its loading overlaps the reading of the first batches.
+        pool.submit(os.getpid)
         yield _PoolExtractor(pool)
