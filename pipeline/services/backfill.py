@@ -68,7 +68,8 @@ def default_workers() -> int:
     mostly waits on the database; more than a batch has chunks would idle. On one core,
     none: extraction happens here.
     """
-    cores = len(os.sched_getaffinity(0))
+    # the cores this process may run on (a container's or taskset's share), where the OS says
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
     return 0 if cores < 2 else min(cores, stages.WARC_BATCH_RECORDS // EXTRACT_CHUNK)
 
 
