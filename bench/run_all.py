@@ -315,7 +315,7 @@ def _sources_section(sources: dict | None) -> list[str]:
             "(one gzip member per record) into a fresh database, wall time, rounds interleaved with the anchor",
             "(trafilatura.extract alone over the same records, one process):", ""] + _table(
         ("run", "rounds (s)", "anchor rounds (s)", "ratio per round", "ratio"),
-        [("default (one process)", b["rounds_seconds"], b["trafilatura_rounds_seconds"], b["round_ratios"],
+        [(f"default (`--workers {sources.get('default_workers', 0)}`)", b["rounds_seconds"], b["trafilatura_rounds_seconds"], b["round_ratios"],
           b["ratio_vs_trafilatura"]),
          (f"--workers {sources['workers']}", w["rounds_seconds"], w["trafilatura_rounds_seconds"], w["round_ratios"],
           w["ratio_vs_trafilatura"])]) + [

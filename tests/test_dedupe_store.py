@@ -154,10 +154,12 @@ def assign_story(conn, article_id, result):
                     "FROM articles WHERE id = %s", (article_id,))
         article = dict(zip([c.name for c in cur.description], cur.fetchone()))
     store.save_mentions(conn, {article_id: result.mentions})
-    story_id, joined = classify_stage.find_story(conn, article, result, classify_stage.story_context(conn, [article]))
+    story_id, joined, created = classify_stage.find_story(conn, article, result,
+                                                          classify_stage.story_context(conn, [article]))
     if joined:
         with conn.cursor() as cur:
             cur.execute("UPDATE articles SET story_id = %s WHERE id = %s", (story_id, article_id))
+    if joined and not created:
         classify_stage.join_story(conn, story_id, result)
     return story_id
 
@@ -268,12 +270,12 @@ def test_in_one_batch_a_copy_follows_the_story_its_representative_just_joined(co
     assert rows[1]["duplicate_of"] == a
     context = classify_stage.story_context(conn, rows)  # read before either has a story
     honda_nissan, nothing = classification(["Honda", "Nissan"], "mou"), classification([], None)
-    story, joined = classify_stage.find_story(conn, rows[0], honda_nissan, context)
-    assert joined
+    story, joined, created = classify_stage.find_story(conn, rows[0], honda_nissan, context)
+    assert joined and created
     with conn.cursor() as cur:
         cur.execute("UPDATE articles SET story_id = %s WHERE id = %s", (story, a))
     # the copy names no organisation: only its group can place it
-    assert classify_stage.find_story(conn, rows[1], nothing, context) == (story, True)
+    assert classify_stage.find_story(conn, rows[1], nothing, context) == (story, True, False)
     assert table_count(conn, "stories") == 1
 
 
@@ -302,3 +304,18 @@ def test_a_batch_of_copies_reads_each_text_once_and_does_not_reread_its_links(co
     assert sum("FROM articles WHERE id = ANY" in q for q in sent) <= 1   # candidate texts, once
     assert not any(q.startswith("SELECT duplicate_of") for q in sent)
     assert len(sent) <= 12, sent
+
+
+def test_a_new_story_starts_as_a_refresh_would_leave_it(conn):
+    """find_story creates a story with its article's values, so the stage skips join_story for it."""
+    aid = add_article(conn, "https://a.example/new-story", STORY, published=None)
+    result = classification(["Škoda", "BYD", "Nissan", "Honda", "byd"], "joint_venture")
+    story = assign_story(conn, aid, result)
+    columns = "parties, deal_type, status, first_published_at, last_published_at, representative_article_id"
+    with conn.cursor() as cur:
+        cur.execute(f"SELECT {columns} FROM stories WHERE id = %s", (story,))
+        created = cur.fetchone()
+        classify_stage.join_story(conn, story, result)
+        cur.execute(f"SELECT {columns} FROM stories WHERE id = %s", (story,))
+        assert cur.fetchone() == created
+    assert created[3] is not None and created[5] == aid  # dated by its discovery, represented by it

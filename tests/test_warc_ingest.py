@@ -46,7 +46,7 @@ def test_a_rerun_resumes_after_the_last_stored_record(tmp_path, database_url, co
         if len(calls) == 2:
             raise RuntimeError("worker killed")
         return real(*args)
-    monkeypatch.setattr(backfill, "ARCHIVE_BATCH_ROWS", 5)
+    monkeypatch.setattr(backfill, "WARC_BATCH_RECORDS", 5)
     monkeypatch.setattr(backfill, "store_archived_rows", dies_on_the_second_batch)
     with pytest.raises(RuntimeError):
         _ingest(database_url, path)

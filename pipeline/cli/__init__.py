@@ -62,9 +62,9 @@ def build_parser() -> argparse.ArgumentParser:
     ingest.add_argument("--keywords", help="WARC: keep pages containing one of these words (comma-separated)")
     ingest.add_argument("--companies", action="store_true",
                         help="WARC: keep pages naming a company of the gazetteer (with --keywords: either)")
-    ingest.add_argument("--workers", type=int, default=0, metavar="N",
+    ingest.add_argument("--workers", type=int, metavar="N",
                         help="WARC: extract pages in N more processes while this one stores and processes "
-                             "(default 0: all in this process)")
+                             "(default: one per core, at most 4; 0 on one core: all in this process)")
     ingest.set_defaults(func=cmd_ingest)
 
     reclass = sub.add_parser("reclassify", help="re-run classification on stored articles (no refetch)")

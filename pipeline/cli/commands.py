@@ -143,7 +143,8 @@ def _ingest_warc(args) -> int:
                disable=args.quiet)
     counts = backfill.ingest_warc(settings, files, prefilter,
                                   report=lambda where, error: bar.write(f"skipped {error}", file=sys.stderr),
-                                  on_page=_progress(bar), workers=max(0, args.workers))
+                                  on_page=_progress(bar),
+                                  workers=None if args.workers is None else max(0, args.workers))
     bar.close()
     print(format_warc_summary(counts, prefilter.active))
     return 0

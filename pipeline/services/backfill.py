@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import multiprocessing
+import os
 from collections import Counter
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
@@ -11,7 +12,7 @@ from pathlib import Path
 from .. import classify, db, stages, warc
 from ..errors import UsageError
 from ..settings import Settings
-from ..stages.archive import archived_rows
+from ..stages.backfill import worked_rows
 
 # Company names shorter than this are left out of the pre-filter: 'GM' or 'Kia' occur inside
 # other words of almost every page, and a filter that keeps everything only costs time.
@@ -60,25 +61,42 @@ def prefilter(languages: list[str] = (), keywords: list[str] = (), companies: bo
                           words=tuple(words))
 
 
+def default_workers() -> int:
+    """Extraction processes of `tieup ingest` without --workers: one per core this process may use.
+
+    They do the heavy part (extraction, signatures, classification) while this process
+    mostly waits on the database; more than a batch has chunks would idle. On one core,
+    none: extraction happens here.
+    """
+    # the cores this process may run on (a container's or taskset's share), where the OS says
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    return 0 if cores < 2 else min(cores, stages.WARC_BATCH_RECORDS // EXTRACT_CHUNK)
+
+
 def ingest_warc(settings: Settings, files: list, prefilter: warc.PreFilter, report=None,
-                on_page=None, workers: int = 0) -> Counter:
+                on_page=None, workers: int | None = None) -> Counter:
     """Backfill from WARC files through extraction, dedupe, classification and loading.
 
     workers: processes extracting pages while this one stores and processes the
-    batch before (0: extract here, one batch after the other).
+    batch before (0: extract here, one batch after the other; None: default_workers()).
     """
-    with db.connection(settings.database_url) as conn, _extractor(workers) as extractor:
+    workers = default_workers() if workers is None else workers
+    with db.connection(settings.database_url, pipeline=True) as conn, _extractor(workers) as extractor:
         return stages.ingest_warc(conn, settings, files, prefilter, report, on_page, extractor)
 
 
 class _PoolExtractor:
-    """Extracts a batch in a process pool, in chunks, from the moment it is started."""
+    """Extracts a batch in a process pool, in chunks, from the moment it is started.
+
+    The pool also works out each article's signature and classification (worked_rows):
+    pure work that would otherwise wait for this process.
+    """
 
     def __init__(self, pool: ProcessPoolExecutor):
         self.pool = pool
 
     def start(self, records: list):
-        futures = [self.pool.submit(archived_rows, records[i:i + EXTRACT_CHUNK])
+        futures = [self.pool.submit(worked_rows, records[i:i + EXTRACT_CHUNK])
                    for i in range(0, len(records), EXTRACT_CHUNK)]
         return lambda: (row for future in futures for row in future.result())
 
@@ -88,12 +106,15 @@ def _extractor(workers: int):
     """A pool extractor with `workers` processes, or None (extract in this process).
 
     Forkserver, not fork: this process holds a database connection and threads,
-    which a forked child must not inherit.
+    which a forked child must not inherit. The server preloads backfill_preload, so
+    the processes forked from it do not each load the models again.
     """
     if workers <= 0:
         yield None
         return
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["pipeline.stages.archive"])
+    context.set_forkserver_preload(["pipeline.services.backfill_preload"])
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        # A first task starts the server now: its loading overlaps the reading of the first batches.
+        pool.submit(os.getpid)
         yield _PoolExtractor(pool)

@@ -34,11 +34,6 @@ def archived_row(numbered: tuple) -> tuple:
         return line_no, exc
 
 
-def archived_rows(numbered_records: list) -> list:
-    """archived_row of each record (a chunk of work for an extraction process)."""
-    return [archived_row(numbered) for numbered in numbered_records]
-
-
 def store_archived_rows(conn, rows, progress=None) -> Counter:
     """Insert archived_row results in batches, committed; the unusable ones are reported and counted."""
     counts, batch = Counter(), []

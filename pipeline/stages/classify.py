@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from .. import classify as classifier
 from .. import fingerprint, stories
@@ -21,34 +22,45 @@ from ..settings import Settings
 from ..states import CLASSIFIED, DEDUPED
 from ..store import articles as article_store
 from ..store import dedupe as store
+from .ahead import WorkedAhead
 from .load import load_records
 from .runner import drain, per_batch
 
 
 def classify_articles(conn, settings: Settings, worker: str, ids: list[int],
-                      run_id: int | None = None) -> Counter:
-    """The step: classify the claimed articles, put each in its story and store the verdicts."""
-    return per_batch(conn, settings, worker, ids, run_id, "classify", _classify_leased)
+                      run_id: int | None = None, ahead: WorkedAhead | None = None) -> Counter:
+    """The step: classify the claimed articles, put each in its story and store the verdicts.
+
+    ahead: classifications already worked out (a WARC backfill's extraction processes).
+    """
+    return per_batch(conn, settings, worker, ids, run_id, "classify",
+                     lambda c, w, i: _classify_leased(c, w, i, ahead))
 
 
-def _classify_leased(conn, worker: str, ids: list[int]) -> Counter:
+def _classify_leased(conn, worker: str, ids: list[int], ahead: WorkedAhead | None) -> Counter:
     held = article_store.lock_leased(conn, ids, worker, DEDUPED)
     rows = article_store.articles_with_text(conn, held)
-    verdicts = [classifier.classify_article(row["text"] or "", row["title"], row["url"],
-                                            row["published_at"]) for row in rows]
+    verdicts = [_verdict(row["text"] or "", row["title"], row["url"], row["published_at"], ahead)
+                for row in rows]
     store.lock_stories(conn)
     store.save_mentions(conn, {row["id"]: result.mentions for row, result in zip(rows, verdicts)})
     context = story_context(conn, rows)
     counts = Counter(articles_lease_lost=len(ids) - len(held))
     for row, result in zip(rows, verdicts):
-        story_id, joined = find_story(conn, row, result, context)
+        story_id, joined, created = find_story(conn, row, result, context)
         article_store.save_classification(conn, row["id"], worker, result,
                                           classifier.CLASSIFIER_VERSION, story_id)
-        if joined:
+        if joined and not created:
             join_story(conn, story_id, result)
         counts["articles_classified"] += 1
         counts["alliance_articles"] += result.is_alliance and result.is_auto
     return counts
+
+
+def _verdict(text: str, title, url, published, ahead: WorkedAhead | None) -> Classification:
+    """classify_article's verdict, worked out ahead or now."""
+    known = ahead.verdict(text, title, url, published) if ahead is not None else None
+    return known if known is not None else classifier.classify_article(text, title, url, published)
 
 
 @dataclass
@@ -81,19 +93,27 @@ def story_context(conn, articles: list[dict]) -> StoryContext:
     return StoryContext(store.load_signatures(conn, [a["id"] for a in articles]), holders)
 
 
+class StoryChoice(NamedTuple):
+    """Where find_story put an article."""
+
+    story_id: int
+    joined: bool    # the article is not in the story yet: store its story_id
+    created: bool   # a new story of this article alone, already as join_story would leave it
+
+
 def find_story(conn, article: dict, classification: Classification,
-               context: StoryContext) -> tuple[int, bool]:
+               context: StoryContext) -> StoryChoice:
     """The story a classified article belongs in, existing or created.
 
     article has id, story_id, duplicate_of, story_at, language and text; context
-    is story_context() of its batch, after save_mentions. Returns (story id, True
-    when the article is not in it yet). The caller holds store.lock_stories, then stores
-    the story id on the article and calls join_story when it is new.
+    is story_context() of its batch, after save_mentions. The caller holds
+    store.lock_stories, then stores the story id on the article when it joined, and
+    calls join_story when it joined a story it did not create.
     """
     # an article with no date of its own is dated by its discovery, as in v_articles
     article_id, published_at = article["id"], article["story_at"]
     if article["story_id"] is not None:
-        return article["story_id"], False
+        return StoryChoice(article["story_id"], False, False)
     organisations = stories.story_organisations(classification.parties, classification.mentions)
     story_id = context.group_story(article)
     if story_id is None and published_at is not None and organisations:
@@ -102,11 +122,12 @@ def find_story(conn, article: dict, classification: Classification,
                                          tuple(classification.parties), classification.deal_type,
                                          dict(classification.mentions), sig, classification.status)
         story_id = stories.match_story(candidate, store.story_candidates(conn, organisations, published_at))
-    if story_id is None:
+    created = story_id is None
+    if created:
         story_id = store.create_story(conn, organisations, classification.deal_type, published_at,
-                                      classification.status)
+                                      classification.status, article_id)
     context.joined(article, story_id)
-    return story_id, True
+    return StoryChoice(story_id, True, created)
 
 
 def join_story(conn, story_id: int, classification: Classification) -> None:

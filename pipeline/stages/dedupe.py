@@ -27,6 +27,7 @@ from ..settings import Settings
 from ..states import EXTRACTED
 from ..store import articles as article_store
 from ..store import dedupe as store
+from .ahead import WorkedAhead
 from .runner import per_batch
 
 MAX_CANDIDATES = 200       # bounds the work of a lookup even on a pathological bucket
@@ -42,17 +43,19 @@ class Candidate:
 
 
 def dedupe_articles(conn, settings: Settings, worker: str, ids: list[int],
-                    run_id: int | None = None) -> Counter:
+                    run_id: int | None = None, ahead: WorkedAhead | None = None) -> Counter:
     """The step: link exact and near copies to their group's representative (MinHash LSH index).
 
     One transaction per batch: one lock and one batched index lookup for all of it.
+    ahead: signatures already worked out (a WARC backfill's extraction processes).
     """
-    return per_batch(conn, settings, worker, ids, run_id, "dedupe", _dedupe_leased)
+    return per_batch(conn, settings, worker, ids, run_id, "dedupe",
+                     lambda c, w, i: _dedupe_leased(c, w, i, ahead))
 
 
-def _dedupe_leased(conn, worker: str, ids: list[int]) -> Counter:
+def _dedupe_leased(conn, worker: str, ids: list[int], ahead: WorkedAhead | None) -> Counter:
     held = article_store.lock_leased(conn, ids, worker, EXTRACTED)
-    outcomes = dedupe_batch(conn, held)
+    outcomes = dedupe_batch(conn, held, ahead)
     article_store.advance_many(conn, held, worker, EXTRACTED)
     return (Counter(f"duplicates_{d.kind}" for d in outcomes if d.kind)
             + Counter(articles_deduped=len(held), articles_lease_lost=len(ids) - len(held)))
@@ -63,18 +66,19 @@ def dedupe_article(conn, article_id: int) -> DedupeOutcome:
     return dedupe_batch(conn, [article_id])[0]
 
 
-def dedupe_batch(conn, article_ids: list[int]) -> list[DedupeOutcome]:
-    """Exact then near dedupe of articles holding text; writes the index and the links (not committed)."""
+def dedupe_batch(conn, article_ids: list[int], ahead: WorkedAhead | None = None) -> list[DedupeOutcome]:
+    """Exact then near dedupe of articles holding text; writes the index and the links (not committed).
+
+    ahead: signatures already worked out, by text (the others are computed here).
+    """
     stored = store.articles_for_dedupe(conn, article_ids)
     missing = [aid for aid in article_ids if aid not in stored]
     if missing:
         raise NotFoundError(f"article {missing[0]} does not exist")
-    tokens = {aid: fingerprint.tokens(text) for aid, (text, _, _) in stored.items()}
-    texts = {aid: text for aid, (text, _, _) in stored.items()
-             if fingerprint.is_dedupable(text, tokens[aid])}
+    sigs = {aid: sig for aid, (text, _, _) in stored.items() if (sig := _signature(text, ahead)) is not None}
+    texts = {aid: stored[aid][0] for aid in sigs}
     # The stage that stored a text stored its hash too; compute it only when missing.
     keys = {aid: stored[aid][1] or fingerprint.text_hash(texts[aid]) for aid in texts}
-    sigs = {aid: fingerprint.signature(texts[aid], tokens[aid]) for aid in texts}
     if texts:
         store.lock_dedupe(conn)
         store.save_missing_hashes(conn, {aid: keys[aid] for aid in texts if not stored[aid][1]})
@@ -91,6 +95,14 @@ def dedupe_batch(conn, article_ids: list[int]) -> list[DedupeOutcome]:
         outcomes.append(_outcome(conn, aid, rows, known, scores) if len(rows) > 1
                         else DedupeOutcome(aid, group=(aid,) if aid in texts else ()))
     return outcomes
+
+
+def _signature(text: str | None, ahead: WorkedAhead | None) -> Signature | None:
+    """The text's signature (worked out ahead, else computed); None when it is too short to dedupe."""
+    if ahead is not None and (known := ahead.signature(text)) is not None:
+        return known
+    tokens = fingerprint.tokens(text)
+    return fingerprint.signature(text, tokens) if fingerprint.is_dedupable(text, tokens) else None
 
 
 def lookup_candidates(conn, sig: Signature, exclude_id: int = 0) -> list[Candidate]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
+from functools import partial
 
 from .. import classify as classifier
 from .. import db, feeds
@@ -19,6 +20,7 @@ from ..states import CLASSIFIED, DEDUPED, DISCOVERED, EXTRACTED
 from ..store import companies as company_store
 from ..store import feeds as feed_store
 from ..store import runs as run_store
+from .ahead import WorkedAhead
 from .archive import store_archive_records
 from .backfill import store_warc_file
 from .budget import PassBudget
@@ -99,10 +101,14 @@ def ingest_warc(conn, settings: Settings, paths, prefilter, report=None, on_page
     """Backfill from WARC files (each resumed where the last run stopped), processed like fetched news.
 
     Each stored batch goes through dedupe, classification and loading before the next
-    is stored (while an extractor in other processes works on the next one).
+    is stored (while an extractor in other processes works on the next one, and works
+    out its signatures and classifications ahead for these steps).
     """
+    ahead = WorkedAhead()
+    steps = ((EXTRACTED, partial(dedupe_articles, ahead=ahead)),
+             (DEDUPED, partial(classify_articles, ahead=ahead)), (CLASSIFIED, load_records))
     counts = Counter()
     for path in paths:
         counts += store_warc_file(conn, settings, path, prefilter, report, on_page, extractor,
-                                  after_batch=lambda: process_queue(conn, settings))
-    return counts + process_queue(conn, settings)
+                                  after_batch=lambda: flow(conn, settings, steps), ahead=ahead)
+    return counts + flow(conn, settings, steps)

@@ -221,14 +221,21 @@ def story_candidates(conn, organisations, published_at: datetime) -> list[StoryC
             for sid, parties, deal, status, first, last, minhashes, counts, companies, mentions in rows]
 
 
-def create_story(conn, organisations, deal_type: str | None, published_at,
-                 status: str | None = None) -> int:
-    """A new story keyed on these organisations."""
+def create_story(conn, organisations, deal_type: str | None, published_at, status: str | None = None,
+                 article_id: int | None = None) -> int:
+    """A new story keyed on these organisations, of article_id alone.
+
+    It starts as refresh_story would leave it once the article's story_id is stored
+    (parties sorted as the server sorts them, the article's date as its window, the
+    article as its representative), so that refresh is not needed.
+    """
     with conn.cursor() as cur:
         db.execute_prepared(cur, "tieup_create_story", """
-            INSERT INTO stories (parties, deal_type, first_published_at, last_published_at, status)
-            VALUES ($1, $2, $3, $3, $4) RETURNING id""",
-                    (list(organisations), deal_type, published_at, status))
+            INSERT INTO stories (parties, deal_type, first_published_at, last_published_at, status,
+                                 representative_article_id)
+            VALUES ((SELECT coalesce(array_agg(DISTINCT p ORDER BY p), '{}') FROM unnest($1::text[]) AS p),
+                    $2, $3, $3, $4, $5) RETURNING id""",
+                    (list(organisations), deal_type, published_at, status, article_id))
         return cur.fetchone()[0]
 
 
