@@ -33,3 +33,22 @@ def test_cyrillic_and_quotes():
 
 def test_empty_text():
     assert split_sentences("") == [] and split_sentences(" \n ") == []
+
+
+WRAPPED = ("FRANKFURT, Aug 17 - German filter maker Nordfilter\n"
+           "said on Monday it had agreed to buy the U.S. parts maker\n"
+           "Westline Filters for $513 million, a deal that would add a\n"
+           "third to its annual sales and open the American market.\n"
+           "Nordfilter, which is not listed, did not disclose the price\n"
+           "but a filing by Westline shows it was agreed last week.\n")
+
+
+def test_hard_wrapped_wire_copy_keeps_its_sentences_whole():
+    spans = split_sentences(WRAPPED)
+    assert len(spans) == 2
+    assert WRAPPED[spans[0][0]:spans[0][1]].endswith("open the American market.")
+
+
+def test_short_lines_and_paragraphs_still_end_sentences():
+    text = "Toyota and Suzuki sign pact\nBy Jane Doe\nTokyo\nThe two carmakers signed a pact on Monday\nMore to follow"
+    assert len(split_sentences(text)) == 5

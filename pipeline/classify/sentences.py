@@ -24,6 +24,22 @@ _THAI_SPACE = re.compile(r"(?<=[\u0e00-\u0e7f])[ \u00a0\t]+(?=[\u0e00-\u0e7f])")
 THAI_MIN = 40
 
 
+# Wire copy is often hard-wrapped at a fixed width ("Le groupe allemand\nMann+Hummel, ... a annoncé\n
+# lundi le rachat"): there a single line break is no paragraph, only a blank line or a line that
+# ends a sentence is.
+_LINE_END = frozenset(".!?:;\"”»)。！？")
+_WRAP_MIN, _WRAP_MAX, _WRAP_LINES = 30, 90, 4
+
+
+def _hard_wrapped(text: str) -> bool:
+    """Most lines have a wire width and break mid-sentence."""
+    if text.count("\n") < _WRAP_LINES:
+        return False
+    lines = [line.strip() for line in text.split("\n") if line.strip()]
+    open_lines = [line for line in lines if _WRAP_MIN <= len(line) <= _WRAP_MAX and line[-1] not in _LINE_END]
+    return len(open_lines) >= _WRAP_LINES and len(open_lines) >= 0.5 * len(lines)
+
+
 def _is_abbreviation(text: str, stop: int) -> bool:
     """True when the full stop at `stop` closes an abbreviation or an initial ("J.")."""
     before = text[max(0, stop - 8):stop].rsplit(None, 1)
@@ -54,7 +70,9 @@ def split_sentences(text: str, offset: int = 0) -> list[tuple[int, int]]:
     spans, start = [], 0
     cuts = [m.end() for m in _LATIN_END.finditer(text)
             if text[m.start()] != "." or not _is_abbreviation(text, m.start())]
-    cuts += [m.end() for m in _PARAGRAPH.finditer(text)]
+    wrapped = _hard_wrapped(text)
+    cuts += [m.end() for m in _PARAGRAPH.finditer(text)
+             if not wrapped or m.group().count("\n") > 1 or text[:m.start()].rstrip()[-1:] in _LINE_END]
     if not text.isascii():
         cuts += [m.end() for m in _CJK_END.finditer(text)]
         if _THAI.search(text):
