@@ -986,3 +986,10 @@ def test_an_investor_before_an_investment_word_buys_nothing_without_a_name_after
     c = classify("Hyundai invests in Motional", "Hyundai Motor said on Monday it will invest in Motional, "
                  "taking a larger stake in the driverless-car company.")
     assert c.deal_type == "acquisition"
+
+
+def test_a_buy_in_named_as_a_noun_is_a_stake():
+    c = classify("Aramco prépare son entrée au capital de Horse Powertrain",
+                 "Le groupe saoudien Aramco prépare son entrée au capital de Horse Powertrain, le "
+                 "fabricant de moteurs de Renault et Geely, a annoncé jeudi Renault.")
+    assert c.is_alliance and c.deal_type == "acquisition"
