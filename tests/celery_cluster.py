@@ -24,6 +24,11 @@ from pipeline import localrun, localrun_celery
 from .airflow_env import AIRFLOW, DAGS
 
 RUN_DONE = ("success", "failed")
+PORT_ATTEMPTS = 3
+
+
+class _PortTaken(AssertionError):
+    """The API server could not bind the port picked for it (another process took it first)."""
 
 
 def free_port() -> int:
@@ -38,18 +43,24 @@ class CeleryCluster:
     def __init__(self, home: Path, news_url: str, metadata_url: str, workers: int = 2,
                  concurrency: int = 2, pool_slots: int = 8, env: dict[str, str] | None = None):
         self.home, self.metadata_url, self.pool_slots = home, metadata_url, pool_slots
-        self.port = free_port()
-        redis, broker_url = localrun_celery.redis_server(home / "redis")
+        self._setup = (news_url, workers, concurrency, env or {})
+        self.processes: dict[str, subprocess.Popen] = {}
+        self._configure(free_port())
+
+    def _configure(self, port: int) -> None:
+        """The environment and components for an API server on `port`."""
+        news_url, workers, concurrency, env = self._setup
+        self.port = port
+        redis, broker_url = localrun_celery.redis_server(self.home / "redis")
         settings = {**localrun_celery.celery_settings(broker_url, workers, concurrency),
                     ("core", "dags_folder"): str(DAGS),
-                    ("api", "port"): str(self.port),
-                    ("core", "execution_api_server_url"): f"http://localhost:{self.port}/execution/",
+                    ("api", "port"): str(port),
+                    ("core", "execution_api_server_url"): f"http://localhost:{port}/execution/",
                     ("scheduler", "use_job_schedule"): "False"}
-        self.env = {**localrun.airflow_env(news_url, metadata_url, settings),
-                    "AIRFLOW_HOME": str(home), **(env or {})}
+        self.env = {**localrun.airflow_env(news_url, self.metadata_url, settings),
+                    "AIRFLOW_HOME": str(self.home), **env}
         components = [redis, *localrun_celery.airflow_components(self.env, workers)]
         self.components = [c for c in components if c.name != "triggerer"]
-        self.processes: dict[str, subprocess.Popen] = {}
 
     def airflow(self, *args: str, timeout: int = 240) -> str:
         """Run `airflow ARGS` against the cluster; its output, or AssertionError when it fails."""
@@ -65,15 +76,31 @@ class CeleryCluster:
         self.airflow("pools", "set", "news_http", str(self.pool_slots), "outbound HTTP to news sites")
         self.airflow("dags", "reserialize")
         self.airflow("dags", "unpause", "news_ingest")
-        try:
-            for c in self.components:
-                self.processes[c.name] = localrun.start_process(c.command, c.env,
-                                                                self.home / "logs" / f"{c.name}.log")
-            self._wait_until_ready()
-        except BaseException:
-            self.__exit__()
-            raise
+        for attempt in range(PORT_ATTEMPTS):
+            # The port is picked just before the server binds it: the migrations above take a
+            # minute, in which another process may take a port picked earlier.
+            self._configure(free_port())
+            try:
+                self._start()
+                return self
+            except _PortTaken:
+                self.__exit__()
+                if attempt == PORT_ATTEMPTS - 1:
+                    raise
+                for name in self.processes:  # logs are appended to: keep this try's apart
+                    log = self.home / "logs" / f"{name}.log"
+                    log.rename(log.with_suffix(f".try{attempt + 1}.log"))
+            except BaseException:
+                self.__exit__()
+                raise
         return self
+
+    def _start(self) -> None:
+        self.processes = {}
+        for c in self.components:
+            self.processes[c.name] = localrun.start_process(c.command, c.env,
+                                                            self.home / "logs" / f"{c.name}.log")
+        self._wait_until_ready()
 
     def __exit__(self, *exc) -> None:
         localrun.stop_all(list(self.processes.values()))
@@ -87,6 +114,8 @@ class CeleryCluster:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             dead = [name for name, p in self.processes.items() if p.poll() is not None]
+            if dead and "address already in use" in self.log(dead[0]):
+                raise _PortTaken(f"{dead[0]}: port {self.port} was taken before it bound it")
             if dead:
                 raise AssertionError(f"{dead} exited early:\n{self.log(dead[0])[-4000:]}")
             if self._api_answers() and all(" ready." in self.log(w) for w in workers):
